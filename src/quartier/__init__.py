@@ -1,0 +1,15 @@
+"""quartier: quarter-level social space analysis (Sozialraumanalyse).
+
+Load a study with :func:`load_study`; every stage of the analysis is a plain function on
+(Geo)DataFrames in the subpackages (``load``, ``assign``, …).
+"""
+
+__version__ = "0.1.0"
+
+from quartier.catalogue import default_catalogue  # noqa: E402
+from quartier.fields import FIELDS, field_label  # noqa: E402
+from quartier.study import Study, load_study, validate_study  # noqa: E402
+from quartier.validation import Finding, StudyError, ValidationReport  # noqa: E402
+
+__all__ = ["FIELDS", "Finding", "Study", "StudyError", "ValidationReport", "default_catalogue",
+           "field_label", "load_study", "validate_study", "__version__"]

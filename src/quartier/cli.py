@@ -1,0 +1,181 @@
+"""The ``quartier`` command line: validate, info, report.
+
+Every error ends in one message and a non-zero exit code, never a traceback (``--debug`` shows
+it). Exit codes: 0 ok, 1 the study has errors, 2 usage error, 3 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from quartier import __version__
+from quartier.format import format_number
+from quartier.validation import StudyError, ValidationReport
+
+__all__ = ["main"]
+
+console = Console(stderr=False, highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def _print_report(report: ValidationReport, *, show_notes: bool = True) -> None:
+    order = {"error": 0, "warning": 1, "note": 2}
+    for finding in sorted(report, key=lambda f: order[f.severity]):
+        if finding.severity == "note" and not show_notes:
+            continue
+        console.print(finding.format(), style=_STYLE[finding.severity], markup=False,
+                      soft_wrap=True)
+    notes = len(report) - len(report.errors) - len(report.warnings)
+    console.print(f"{len(report.errors)} Fehler, {len(report.warnings)} Warnungen, "
+                  f"{notes} Hinweise.", style="bold", markup=False)
+
+
+def _progress():
+    status = console.status("", spinner="dots")
+
+    class _Step:
+        def __call__(self, message: str) -> None:
+            status.update(f"{message} …")
+            if not status._live.is_started:  # noqa: SLF001 - start lazily on the first step
+                status.start()
+
+        def stop(self) -> None:
+            status.stop()
+
+    return _Step()
+
+
+def _load(config: Path, edition: str | None, debug: bool):
+    from quartier.study import validate_study
+
+    step = _progress()
+    try:
+        study, report = validate_study(config, edition=edition, progress=step)
+    finally:
+        step.stop()
+    return study, report
+
+
+class _Group(click.Group):
+    """Turns every unexpected exception into one readable line (traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except StudyError as exc:
+            _print_report(exc.report, show_notes=False)
+            ctx.exit(1)
+        except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            err_console.print(f"Fehler: {exc}", style="bold red", markup=False)
+            err_console.print("Mit --debug erscheinen die technischen Einzelheiten.",
+                              markup=False)
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quartier")
+@click.option("--debug", is_flag=True, help="Bei Fehlern den vollständigen Traceback zeigen.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """quartier: Sozialraumanalyse auf Quartiersebene.
+
+    CONFIG ist die Studienkonfiguration quartier.toml (oder ihr Ordner).
+    """
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+config_argument = click.argument("config", type=click.Path(path_type=Path))
+edition_option = click.option("--edition", default=None,
+                              help="Ausgabe (Jahr), überschreibt [study] edition.")
+
+
+@cli.command()
+@config_argument
+@edition_option
+@click.option("--quiet", is_flag=True, help="Hinweise (keine Probleme) nicht zeigen.")
+@click.pass_context
+def validate(ctx: click.Context, config: Path, edition: str | None, quiet: bool) -> None:
+    """Alle Eingabedaten prüfen und jedes Problem auflisten."""
+    study, report = _load(config, edition, ctx.obj["debug"])
+    _print_report(report, show_notes=not quiet)
+    if report.errors:
+        ctx.exit(1)
+    console.print("Die Studie ist bereit.", style="bold green")
+
+
+@cli.command()
+@config_argument
+@edition_option
+@click.pass_context
+def info(ctx: click.Context, config: Path, edition: str | None) -> None:
+    """Zeigen, was geladen wurde: Anzahlen, Koordinatensystem, Einwohner je Quartier."""
+    study, report = _load(config, edition, ctx.obj["debug"])
+    if study is None:
+        _print_report(report, show_notes=False)
+        ctx.exit(1)
+    from quartier.summary import population_by_quarter, study_overview
+
+    console.print(f"[bold]{study.name}[/bold] · Ausgabe {study.edition} · "
+                  f"{study.config.crs.to_string()} ({study.config.crs.name})")
+    for label, value in study_overview(study):
+        console.print(f"  {label}: {value}", markup=False)
+    table = Table(title="Einwohner*innen je Quartier")
+    table.add_column("ID")
+    table.add_column("Quartier")
+    table.add_column("Einwohner*innen", justify="right")
+    population = population_by_quarter(study)
+    for row in population.itertuples():
+        table.add_row(str(row.quarter_id), str(row.name), format_number(row.total))
+    table.add_row("", "Summe", format_number(population["total"].sum()), style="bold")
+    console.print(table)
+    if report.warnings:
+        console.print(f"{len(report.warnings)} Warnungen: 'quartier validate' zeigt sie.",
+                      style="yellow")
+
+
+@cli.command()
+@config_argument
+@edition_option
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Zielordner (Standard: reports/<Studie>/<Ausgabe>/ neben dem Arbeitsordner).")
+@click.pass_context
+def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None) -> None:
+    """Den Bericht (HTML) schreiben."""
+    study, findings = _load(config, edition, ctx.obj["debug"])
+    if study is None:
+        _print_report(findings, show_notes=False)
+        ctx.exit(1)
+    from quartier.report.simple import write_simple_report
+
+    step = _progress()
+    try:
+        step("Karte und Tabellen erstellen")
+        path = write_simple_report(study, output)
+    finally:
+        step.stop()
+    console.print(f"Bericht geschrieben: {path}", style="bold green", markup=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``quartier`` console script."""
+    try:
+        cli.main(args=argv, prog_name="quartier", standalone_mode=True)
+    except KeyboardInterrupt:
+        err_console.print("Abgebrochen.", style="bold red")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Number and date formatting for readers (German by default), built on Babel."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+
+__all__ = ["format_number", "format_percent", "format_date", "LOCALES"]
+
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def format_number(value: float | int | None, decimals: int = 0, language: str = "de") -> str:
+    """Format a number with the reader's separators.
+
+    Examples
+    --------
+    >>> format_number(1234.5, 1)
+    '1.234,5'
+    >>> format_number(1234.5, 1, "en")
+    '1,234.5'
+    >>> format_number(float("nan"))
+    '–'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[language])
+
+
+def format_percent(value: float | None, decimals: int = 1, language: str = "de") -> str:
+    """Format a value given in percent (12.5 → ``12,5 %``; English ``12.5%``)."""
+    text = format_number(value, decimals, language)
+    if text == "–":
+        return text
+    return f"{text}\u00a0%" if language == "de" else f"{text}%"
+
+
+def format_date(value: _dt.date, language: str = "de") -> str:
+    """Format a date: ``21.11.2026`` in German, ``21 Nov 2026`` in English."""
+    return _babel_date(value, format="dd.MM.yyyy" if language == "de" else "d MMM yyyy",
+                       locale=LOCALES[language])

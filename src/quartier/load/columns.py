@@ -1,0 +1,99 @@
+"""Mapping a user's column names onto the data contracts, with type checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from quartier.config import DatasetConfig
+from quartier.load.tables import to_number
+from quartier.validation import ValidationReport, format_ids
+
+__all__ = ["map_columns", "numeric_column", "row_labels"]
+
+
+def row_labels(frame: pd.DataFrame, mask: pd.Series, id_column: str | None = None) -> str:
+    """Short text naming the rows selected by ``mask``: ids when known, else row numbers."""
+    if id_column and id_column in frame.columns:
+        ids = frame.loc[mask, id_column]
+        if ids.notna().all():
+            return format_ids(ids)
+    if "_row" in frame.columns:
+        return format_ids(frame.loc[mask, "_row"])
+    return format_ids(frame.index[mask])
+
+
+def map_columns(frame: pd.DataFrame, cfg: DatasetConfig, path: Path, report: ValidationReport,
+                *, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+                defaults: dict[str, str] | None = None) -> pd.DataFrame | None:
+    """Rename the user's columns to contract names.
+
+    The mapping is ``cfg.columns`` (contract name → user column), completed by ``defaults``
+    (tried only when the user did not map that name) and by columns that already carry the
+    contract name. A mapped column that is missing is an error naming the available columns; a
+    required contract column that nobody provides is an error too.
+
+    Returns
+    -------
+    DataFrame or None
+        The renamed frame (unmapped columns kept), or ``None`` when a required column is missing.
+    """
+    available = [c for c in frame.columns if c not in ("_row", "geometry")]
+    mapping: dict[str, str] = {}
+    ok = True
+    for contract, column in cfg.columns.items():
+        if isinstance(column, list):
+            continue  # multi-column values (e.g. address parts) are handled by the loader
+        if column not in frame.columns:
+            near = [c for c in available if c.lower() == str(column).lower()]
+            hint = (f"Meinten Sie '{near[0]}'? " if near else "") + "Vorhandene Spalten: " + \
+                ", ".join(available)
+            report.add("error", "missing_column", cfg.name, f"Die Spalte '{column}' (für "
+                       f"{contract}) fehlt in der Datei.", hint, file=str(path), column=str(column))
+            ok = False
+            continue
+        mapping[str(column)] = contract
+    for contract, column in (defaults or {}).items():
+        if contract not in cfg.columns and column in frame.columns and contract not in frame.columns:
+            mapping.setdefault(column, contract)
+    renamed = frame.drop(columns=[c for c in mapping.values() if c in frame.columns
+                                  and c not in mapping]).rename(columns=mapping)
+    for contract in required:
+        if contract not in renamed.columns and contract not in cfg.columns:
+            report.add("error", "missing_column", cfg.name, f"Die Pflichtangabe '{contract}' "
+                       "fehlt: keine Spalte ist ihr zugeordnet.",
+                       f'In der Konfiguration columns = {{ {contract} = "Spaltenname" }} ergänzen. '
+                       "Vorhandene Spalten: " + ", ".join(available), file=str(path),
+                       column=contract)
+            ok = False
+    for contract in optional:
+        if contract not in renamed.columns:
+            renamed[contract] = None
+    return renamed if ok else None
+
+
+def numeric_column(frame: pd.DataFrame, column: str, cfg: DatasetConfig, path: Path,
+                   report: ValidationReport, *, decimal: str = ".", severity: str = "error",
+                   allow_negative: bool = True, id_column: str | None = None) -> pd.Series:
+    """Convert a column to float and record non-numeric and negative values.
+
+    Empty cells and suppression marks (``–``, ``-``, ``.``) become NaN without complaint; text
+    that is not a number becomes NaN and is reported with its rows, as are negative values when
+    ``allow_negative`` is false.
+    """
+    numbers, bad = to_number(frame[column], decimal)
+    if bad.any():
+        examples = ", ".join(repr(v) for v in frame.loc[bad, column].head(3))
+        report.add(severity, "non_numeric", cfg.name, f"{int(bad.sum())} Werte in '{column}' sind "
+                   f"keine Zahlen (z. B. {examples}).", "Nur Zahlen eintragen; leere Zellen oder "
+                   "'–' gelten als fehlender Wert.", file=str(path), column=column,
+                   rows=row_labels(frame, bad, id_column))
+    if not allow_negative:
+        negative = numbers < 0
+        if negative.any():
+            report.add("error", "negative_value", cfg.name, f"{int(negative.sum())} Werte in "
+                       f"'{column}' sind negativ.", "Anzahlen können nicht negativ sein: Quelle "
+                       "prüfen.", file=str(path), column=column,
+                       rows=row_labels(frame, negative, id_column))
+    return numbers

@@ -1,0 +1,180 @@
+"""Loading facility registers (Angebote) onto the ``facilities`` contract."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from quartier.config import DatasetConfig
+from quartier.load.columns import map_columns, numeric_column, row_labels
+from quartier.load.features import read_features
+from quartier.load.geometry import outside_quarters, to_points
+from quartier.load.ids import clean_ids
+from quartier.osm import classify_osm
+from quartier.validation import ValidationReport, format_ids
+
+__all__ = ["load_facilities", "FACILITY_COLUMNS"]
+
+FACILITY_COLUMNS = ["facility_id", "name", "field", "category", "capacity", "operator",
+                    "target_group", "address", "source"]
+_OPTIONAL = ("facility_id", "name", "category", "capacity", "operator", "target_group", "address")
+
+
+def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
+                    working_crs: CRS, report: ValidationReport,
+                    quarters: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Load and combine every facility source of a study.
+
+    Each row gets a ``category`` (a catalogue key: from a column, from the block's fixed
+    ``category``, through ``category_map`` or by OpenStreetMap tags with ``osm = true``) and the
+    ``field`` of that category. Facilities outside every quarter are kept (they serve residents
+    of neighbouring quarters) and reported with their ids.
+    """
+    parts = [part for cfg in sources
+             if (part := _load_source(cfg, catalogue, working_crs, report)) is not None]
+    if parts:
+        facilities = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
+                                      crs=working_crs)
+    else:
+        facilities = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in FACILITY_COLUMNS},
+                                      geometry=gpd.GeoSeries([], crs=working_crs))
+        facilities["capacity"] = facilities["capacity"].astype(float)
+    duplicated = facilities["facility_id"].duplicated(keep=False)
+    if duplicated.any():
+        sources_hit = sorted(facilities.loc[duplicated, "source"].unique())
+        report.add("error", "duplicate_id", "facilities", f"Einrichtungs-IDs kommen mehrfach vor: "
+                   f"{format_ids(sorted(facilities.loc[duplicated, 'facility_id'].unique()))} "
+                   f"(Quellen: {', '.join(sources_hit)}).",
+                   "IDs eindeutig machen; bei mehreren Quellen je Quelle id_prefix = \"…\" setzen.",
+                   column="facility_id")
+    if quarters is not None and len(facilities) and len(quarters):
+        outside = outside_quarters(facilities, quarters)
+        if outside.any():
+            report.add("warning", "outside_quarters", "facilities", f"{int(outside.sum())} "
+                       "Einrichtungen liegen außerhalb aller Quartiere. Sie bleiben erhalten, "
+                       "weil sie auch Bewohner*innen angrenzender Quartiere versorgen.",
+                       "Nur prüfen, ob die Lage stimmt (vertauschte Koordinaten, falsches "
+                       "Koordinatensystem).", rows=format_ids(facilities.loc[outside,
+                                                                               "facility_id"]))
+        facilities["in_study_area"] = ~outside
+    return facilities
+
+
+def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
+                 report: ValidationReport) -> gpd.GeoDataFrame | None:
+    frame, decimal = read_features(cfg, working_crs, report)
+    if frame is None:
+        return None
+    path = cfg.path
+    label = str(cfg.get("label", path.stem))
+    address_parts = cfg.get("address_columns") or (cfg.columns.get("address")
+                                                    if isinstance(cfg.columns.get("address"), list)
+                                                    else None)
+    frame = map_columns(frame, cfg, path, report, optional=_OPTIONAL)
+    if frame is None:
+        return None
+    if frame.empty:
+        report.add("warning", "no_rows", cfg.name, "Die Datei enthält keine Einrichtungen.",
+                   file=str(path))
+        return None
+
+    ids = clean_ids(frame["facility_id"])
+    missing_id = ids.isna()
+    ids[missing_id] = [f"{label}-{row}" for row in frame.loc[missing_id, "_row"]]
+    if missing_id.all():
+        report.add("note", "generated_ids", cfg.name, "Die Datei hat keine ID-Spalte; IDs werden "
+                   "aus Quelle und Zeilennummer gebildet.", "Für den Vergleich zweier Ausgaben "
+                   "eine stabile ID-Spalte zuordnen (columns = { facility_id = \"…\" }).",
+                   file=str(path))
+    elif missing_id.any():
+        report.add("warning", "empty_id", cfg.name, f"{int(missing_id.sum())} Einrichtungen ohne "
+                   "ID erhalten eine ID aus Quelle und Zeilennummer.", "IDs nachtragen.",
+                   file=str(path), column="facility_id", rows=row_labels(frame, missing_id))
+    frame["facility_id"] = str(cfg.get("id_prefix", "")) + ids
+
+    if address_parts:
+        absent = [c for c in address_parts if c not in frame.columns]
+        if absent:
+            report.add("error", "missing_column", cfg.name, f"Adressspalten fehlen: "
+                       f"{', '.join(absent)}.", "Spaltennamen in address_columns prüfen.",
+                       file=str(path), column=", ".join(absent))
+        else:
+            frame["address"] = _join_address(frame[list(address_parts)])
+
+    frame["category"] = _categories(frame, cfg, catalogue, report)
+    keys = set(catalogue.index)
+    unknown = frame["category"].notna() & ~frame["category"].isin(keys)
+    if unknown.any():
+        counts = frame.loc[unknown, "category"].value_counts()
+        listing = ", ".join(f"'{value}' ({count}×)" for value, count in counts.items())
+        report.add("error", "unknown_category", cfg.name, f"Unbekannte Kategorien: {listing}.",
+                   "Erlaubt sind: " + ", ".join(catalogue.index) + ". Eigene Werte mit "
+                   "category_map = { \"Ihr Wert\" = \"kita\" } zuordnen oder unter [categories] "
+                   "neue Kategorien anlegen.", file=str(path), column="category",
+                   rows=row_labels(frame, unknown, "facility_id"))
+    uncategorised = frame["category"].isna()
+    if uncategorised.any():
+        severity = "note" if cfg.get("osm") else "warning"
+        report.add(severity, "no_category", cfg.name, f"{int(uncategorised.sum())} Einrichtungen "
+                   "ohne Kategorie werden nicht berücksichtigt.",
+                   "Kategorie nachtragen oder mit category_map zuordnen.", file=str(path),
+                   column="category", rows=row_labels(frame, uncategorised, "facility_id"))
+    frame = frame[frame["category"].isin(keys)].copy()
+    frame["field"] = frame["category"].map(catalogue["field"])
+    frame["capacity"] = numeric_column(frame, "capacity", cfg, path, report, decimal=decimal,
+                                       severity="warning", allow_negative=False,
+                                       id_column="facility_id")
+    for column in ("name", "operator", "target_group", "address"):
+        frame[column] = frame[column].map(lambda v: str(v).strip() if v is not None
+                                          and not (isinstance(v, float) and np.isnan(v))
+                                          else None)
+    frame["source"] = label
+    frame = to_points(frame, cfg, path, report, "facility_id")
+    return gpd.GeoDataFrame(frame[FACILITY_COLUMNS].copy(), geometry=frame.geometry.values,
+                            crs=working_crs)
+
+
+def _join_address(parts: pd.DataFrame) -> pd.Series:
+    """``Hauptstraße 5, 69181 Musterstadt`` from street, number, postcode and town columns."""
+    text = parts.astype(object).where(parts.notna(), "").astype(str).apply(
+        lambda col: col.str.strip())
+    if text.shape[1] >= 4:
+        street = (text.iloc[:, 0] + " " + text.iloc[:, 1]).str.strip()
+        town = (text.iloc[:, 2] + " " + text.iloc[:, 3]).str.strip()
+        rest = [text.iloc[:, i] for i in range(4, text.shape[1])]
+        columns = [street, town, *rest]
+    else:
+        columns = [text.iloc[:, i] for i in range(text.shape[1])]
+    joined = pd.concat(columns, axis=1).apply(lambda row: ", ".join(v for v in row if v), axis=1)
+    return joined.where(joined != "", None)
+
+
+def _categories(frame: pd.DataFrame, cfg: DatasetConfig, catalogue: pd.DataFrame,
+                report: ValidationReport) -> pd.Series:
+    fixed = cfg.get("category")
+    mapping = cfg.get("category_map") or {}
+    if cfg.get("osm"):
+        tag_columns = [c for c in frame.columns if c not in ("_row", "geometry", *_OPTIONAL)]
+        categories = classify_osm(frame[tag_columns], catalogue)
+        if fixed is not None:
+            categories = categories.fillna(fixed)
+        return categories.astype(object)
+    if frame["category"].notna().any():
+        values = frame["category"].map(lambda v: str(v).strip() if v is not None else None)
+        other = mapping.get("*")
+        values = values.map(lambda v: mapping.get(v, other if other is not None else v)
+                            if v is not None else None)
+        if fixed is not None:
+            values = values.fillna(fixed)
+        return values.astype(object)
+    if fixed is not None:
+        return pd.Series(str(fixed), index=frame.index, dtype=object)
+    if mapping:
+        return pd.Series(None, index=frame.index, dtype=object)
+    report.add("error", "missing_column", cfg.name, "Es ist nicht angegeben, welche Kategorie die "
+               "Einrichtungen haben.", 'Eine Spalte zuordnen (columns = { category = "…" }), für '
+               'die ganze Datei category = "kita" setzen oder osm = true für OpenStreetMap-Daten.',
+               file=str(cfg.path), column="category")
+    return pd.Series(None, index=frame.index, dtype=object)

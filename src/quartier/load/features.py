@@ -1,0 +1,196 @@
+"""Reading geometries from GIS files and from tables with coordinates or WKT.
+
+Supported: GeoJSON, GeoPackage (with ``layer``), Shapefile and anything else GDAL reads;
+CSV/Excel with a WKT column (``wkt = "…"``) or with coordinate columns (``x``/``y`` or
+lon/lat, plus ``crs``). The result is always in the study's working CRS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from quartier.config import DatasetConfig, parse_crs
+from quartier.load.tables import EXCEL_SUFFIXES, TableReadError, read_table, to_number
+from quartier.validation import ValidationReport, format_ids
+
+__all__ = ["read_features", "TABLE_SUFFIXES"]
+
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv", *EXCEL_SUFFIXES}
+
+
+def read_features(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport,
+                  path: Path | None = None) -> tuple[gpd.GeoDataFrame | None, str]:
+    """Read one vector dataset and reproject it to the working CRS.
+
+    Problems (missing layer, missing CRS, unreadable file, bad coordinates) are added to
+    ``report``; the function returns ``None`` when nothing usable could be read.
+    Attribute columns are returned as read; a column ``_row`` holds the 1-based row or feature
+    number for messages (for tables: the line number in the file, header = line 1).
+    The second value returned is the decimal mark of a table file (``"."`` for GIS files), to
+    be used when converting attribute columns to numbers.
+    """
+    path = path or cfg.path
+    if not path.exists():
+        return None, "."  # already reported by the config check
+    decimal = "."
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        frame, decimal = _read_table_features(cfg, path, report)
+    else:
+        frame = _read_gis_file(cfg, path, report)
+    if frame is None:
+        return None, decimal
+    return _to_working_crs(frame, cfg, path, working_crs, report), decimal
+
+
+def _read_gis_file(cfg: DatasetConfig, path: Path, report: ValidationReport
+                   ) -> gpd.GeoDataFrame | None:
+    layer = cfg.get("layer")
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # GDAL cannot open it at all
+        report.add("error", "unreadable_file", cfg.name, f"Die Datei lässt sich nicht als "
+                   f"Geodatei lesen ({exc}).", "GeoJSON, GeoPackage oder Shapefile verwenden "
+                   "(beim Shapefile gehören .shp, .shx, .dbf und .prj zusammen).", file=str(path))
+        return None
+    if layer is not None and str(layer) not in layers:
+        report.add("error", "missing_layer", cfg.name, f"Die Ebene '{layer}' gibt es in der Datei "
+                   "nicht.", f"Vorhandene Ebenen: {', '.join(layers)}.", file=str(path))
+        return None
+    if layer is None and len(layers) > 1:
+        report.add("warning", "several_layers", cfg.name, f"Die Datei hat {len(layers)} Ebenen; "
+                   f"gelesen wird die erste ('{layers[0]}').",
+                   f'layer = "…" angeben, eine von: {", ".join(layers)}.', file=str(path))
+    try:
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as exc:
+        report.add("error", "unreadable_file", cfg.name, f"Die Datei lässt sich nicht lesen "
+                   f"({exc}).", "Datei in QGIS öffnen und neu als GeoPackage speichern.",
+                   file=str(path))
+        return None
+    frame["_row"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+def _read_table_features(cfg: DatasetConfig, path: Path, report: ValidationReport
+                         ) -> tuple[gpd.GeoDataFrame | None, str]:
+    try:
+        table, info = read_table(path, sheet=cfg.get("sheet"))
+    except TableReadError as exc:
+        report.add("error", "unreadable_file", cfg.name, str(exc),
+                   "Datei als CSV (UTF-8 oder Windows-1252) oder Excel speichern.", file=str(path))
+        return None, "."
+    frame = _table_geometry(cfg, path, table, info.decimal, report)
+    return frame, info.decimal
+
+
+def _table_geometry(cfg: DatasetConfig, path: Path, table: pd.DataFrame, decimal: str,
+                    report: ValidationReport) -> gpd.GeoDataFrame | None:
+    table["_row"] = np.arange(2, len(table) + 2)
+    wkt_column = cfg.get("wkt")
+    x_column, y_column = cfg.get("x"), cfg.get("y")
+    if wkt_column is None and x_column is None:
+        x_column, y_column = _guess_coordinate_columns(table.columns)
+        if x_column is None:
+            wkt_column = next((c for c in table.columns if c.lower() in ("wkt", "geometry",
+                                                                          "geom")), None)
+    if wkt_column is not None:
+        if wkt_column not in table.columns:
+            _missing_column(cfg, path, wkt_column, table.columns, report, "wkt")
+            return None
+        wkt = table[wkt_column].astype(object)
+        geometry = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
+        bad = wkt.notna() & pd.isna(pd.Series(geometry, index=table.index))
+        if bad.any():
+            report.add("error", "bad_geometry", cfg.name, f"{int(bad.sum())} Zeilen enthalten kein "
+                       "lesbares WKT.", "WKT wie 'POLYGON ((…))' oder 'POINT (x y)' schreiben.",
+                       file=str(path), column=wkt_column,
+                       rows=format_ids(table.loc[bad, "_row"]))
+        frame = gpd.GeoDataFrame(table.drop(columns=[wkt_column]), geometry=geometry)
+        return frame
+    if x_column is None or y_column is None:
+        report.add("error", "missing_column", cfg.name, "Die Tabelle hat keine Geometrie: weder "
+                   "Koordinatenspalten noch eine WKT-Spalte sind angegeben.",
+                   'x = "…", y = "…" und crs = "…" angeben (oder wkt = "…"). Vorhandene Spalten: '
+                   + ", ".join(c for c in table.columns if c != "_row"), file=str(path))
+        return None
+    for column in (x_column, y_column):
+        if column not in table.columns:
+            _missing_column(cfg, path, column, table.columns, report, "x" if column == x_column
+                            else "y")
+            return None
+    x, bad_x = to_number(table[x_column], decimal)
+    y, bad_y = to_number(table[y_column], decimal)
+    bad = bad_x | bad_y
+    if bad.any():
+        report.add("error", "non_numeric", cfg.name, f"{int(bad.sum())} Koordinaten sind keine "
+                   "Zahlen.", "Koordinaten als Zahlen eintragen (Dezimalkomma oder -punkt).",
+                   file=str(path), column=f"{x_column}/{y_column}",
+                   rows=format_ids(table.loc[bad, "_row"]))
+    geometry = gpd.points_from_xy(x, y)
+    geometry[(x.isna() | y.isna()).to_numpy()] = None
+    return gpd.GeoDataFrame(table.drop(columns=[x_column, y_column]), geometry=geometry)
+
+
+def _guess_coordinate_columns(columns: pd.Index) -> tuple[str | None, str | None]:
+    lower = {c.lower(): c for c in columns}
+    for x_name, y_name in (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"),
+                           ("x", "y"), ("rechtswert", "hochwert")):
+        if x_name in lower and y_name in lower:
+            return lower[x_name], lower[y_name]
+    return None, None
+
+
+def _missing_column(cfg: DatasetConfig, path: Path, column: str, available: pd.Index,
+                    report: ValidationReport, key: str) -> None:
+    report.add("error", "missing_column", cfg.name, f"Die Spalte '{column}' ({key}) fehlt in der "
+               "Datei.", "Vorhandene Spalten: " + ", ".join(c for c in available if c != "_row"),
+               file=str(path), column=column)
+
+
+def _to_working_crs(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path, working_crs: CRS,
+                    report: ValidationReport) -> gpd.GeoDataFrame | None:
+    declared = cfg.get("crs")
+    if frame.crs is None:
+        if declared is None:
+            report.add("error", "missing_crs", cfg.name, "Die Datei gibt kein Koordinaten"
+                       "referenzsystem an.", 'In der Konfiguration crs = "EPSG:…" für diese Datei '
+                       'ergänzen (z. B. "EPSG:4326" für Längen/Breiten, "EPSG:25832" für UTM 32).',
+                       file=str(path))
+            return None
+        frame = frame.set_crs(parse_crs(declared))
+    elif declared is not None and not frame.crs.equals(parse_crs(declared)):
+        report.add("warning", "crs_mismatch", cfg.name, f"Die Datei nennt das Koordinaten"
+                   f"referenzsystem {frame.crs.to_string()}, die Konfiguration {declared}; die "
+                   "Angabe der Datei wird verwendet.", "crs in der Konfiguration entfernen, "
+                   "wenn die Angabe der Datei stimmt.", file=str(path))
+    if frame.crs.is_geographic:
+        if not _geographic_range_ok(frame, cfg, path, report):
+            return None
+        report.add("note", "reprojected", cfg.name, f"Geographische Koordinaten "
+                   f"({frame.crs.to_string()}) wurden in {working_crs.to_string()} umgerechnet.",
+                   file=str(path))
+    if not frame.crs.equals(working_crs):
+        frame = frame.to_crs(working_crs)
+    return frame
+
+
+def _geographic_range_ok(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
+                         report: ValidationReport) -> bool:
+    points = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if points.empty:
+        return True
+    minx, miny, maxx, maxy = points.total_bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        report.add("error", "wrong_crs", cfg.name, "Die Koordinaten liegen außerhalb von Längen/"
+                   "Breiten (±180/±90): das angegebene System passt nicht zu den Zahlen.",
+                   'Das richtige System angeben, z. B. crs = "EPSG:25832" für UTM-Meter.',
+                   file=str(path))
+        return False
+    return True

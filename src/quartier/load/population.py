@@ -1,0 +1,262 @@
+"""Loading population per 100 m grid cell (Zensus 2022 format) and per quarter.
+
+Age bands follow the contract ``age_<from>_<to>`` / ``age_<from>_plus`` (see ``docs/config.md``);
+:data:`PRESETS` maps the columns of known sources onto them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import reduce
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from quartier.config import DatasetConfig, parse_crs
+from quartier.load.columns import map_columns, numeric_column, row_labels
+from quartier.load.ids import clean_ids, pad_ids
+from quartier.load.tables import TableReadError, read_table
+from quartier.validation import ValidationReport, format_ids
+
+__all__ = ["load_population_grid", "load_population_quarters", "PRESETS", "age_bands",
+           "covers_all_ages",
+           "parse_age_band", "ZENSUS_CELL_ID"]
+
+ZENSUS_CELL_ID = re.compile(r"^CRS3035RES(\d+)mN(\d+)E(\d+)$")
+_BAND = re.compile(r"^age_(\d+)_(\d+|plus)$")
+
+#: Column layouts of known sources: contract name → source column.
+PRESETS: dict[str, dict[str, str]] = {
+    "zensus2022": {
+        "cell_id": "GITTER_ID_100m", "x": "x_mp_100m", "y": "y_mp_100m", "total": "Einwohner",
+        # "Alter in 10er-Jahresgruppen"
+        "age_0_9": "Unter10", "age_10_19": "a10bis19", "age_20_29": "a20bis29",
+        "age_30_39": "a30bis39", "age_40_49": "a40bis49", "age_50_59": "a50bis59",
+        "age_60_69": "a60bis69", "age_70_79": "a70bis79", "age_80_plus": "a80undaelter",
+        # "Alter in 5 Altersklassen"
+        "age_0_17": "Unter18", "age_18_29": "a18bis29", "age_30_49": "a30bis49",
+        "age_50_64": "a50bis64", "age_65_plus": "a65undaelter",
+    },
+    "berlin_ew": {
+        "quarter_id": "PLR-ID", "total": "Gesamt", "age_0_5": "unter6", "age_6_14": "6-15",
+        "age_15_17": "15-18", "age_18_26": "18-27", "age_27_44": "27-45", "age_45_54": "45-55",
+        "age_55_64": "55-65", "age_65_plus": "65undmehr",
+    },
+}
+_ZENSUS_TOTAL_ALTERNATIVE = "Insgesamt_Bevoelkerung"
+
+
+def parse_age_band(name: str) -> tuple[int, int | None] | None:
+    """``age_6_14`` → (6, 14); ``age_80_plus`` → (80, None); other names → None."""
+    match = _BAND.match(name)
+    if not match:
+        return None
+    upper = None if match.group(2) == "plus" else int(match.group(2))
+    return int(match.group(1)), upper
+
+
+def age_bands(columns: pd.Index | list[str]) -> list[str]:
+    """The age band columns among ``columns``, ordered by their lower bound."""
+    bands = [c for c in columns if parse_age_band(str(c))]
+    return sorted(bands, key=lambda c: parse_age_band(c))
+
+
+def covers_all_ages(bands: list[str]) -> bool:
+    """True when the bands run without gap or overlap from age 0 to an open upper band.
+
+    Examples
+    --------
+    >>> covers_all_ages(["age_0_5", "age_6_64", "age_65_plus"])
+    True
+    >>> covers_all_ages(["age_0_5", "age_80_plus"])
+    False
+    """
+    expected = 0
+    for band in age_bands(bands):
+        lower, upper = parse_age_band(band)
+        if lower != expected:
+            return False
+        if upper is None:
+            return True
+        expected = upper + 1
+    return False
+
+
+def _layout(cfg: DatasetConfig, report: ValidationReport, default: str | None) -> dict[str, str]:
+    preset = cfg.get("preset", cfg.get("format", default))
+    if preset is None:
+        return {}
+    if preset not in PRESETS:
+        report.add("error", "bad_value", cfg.name, f"Unbekanntes Format '{preset}'.",
+                   f"Bekannt sind: {', '.join(PRESETS)}; sonst columns = {{ … }} angeben.",
+                   file=str(cfg.path))
+        return {}
+    return PRESETS[preset]
+
+
+def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
+                         ) -> gpd.GeoDataFrame | None:
+    """Load population per 100 m cell from one or several Zensus-style CSV files.
+
+    Several files (population, age groups) are joined on the cell id. Cell centres come from
+    ``x_mp_100m``/``y_mp_100m`` (EPSG:3035 unless ``crs`` says otherwise) or, when those are
+    absent, from the cell id ``CRS3035RES100mN…E…`` (lower-left corner + half the cell size).
+    Suppressed values (``–``) become NaN and are counted in a note.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``cell_id``, ``total``, ``age_*`` bands, point geometry (cell centre) in the working CRS.
+    """
+    layout = _layout(cfg, report, "zensus2022")
+    frames = []
+    for path in cfg.paths:
+        if not path.exists():
+            continue
+        try:
+            table, info = read_table(path, sheet=cfg.get("sheet"))
+        except TableReadError as exc:
+            report.add("error", "unreadable_file", cfg.name, str(exc), "", file=str(path))
+            continue
+        table["_row"] = np.arange(2, len(table) + 2)
+        defaults = dict(layout)
+        if "total" not in cfg.columns and "Einwohner" not in table.columns:
+            defaults["total"] = _ZENSUS_TOTAL_ALTERNATIVE
+        sub_cfg = DatasetConfig(cfg.name, (path,), {k: v for k, v in cfg.columns.items()
+                                                    if v in table.columns or k == "cell_id"},
+                                cfg.options)
+        mapped = map_columns(table, sub_cfg, path, report, required=("cell_id",),
+                             defaults=defaults)
+        if mapped is None:
+            continue
+        mapped["cell_id"] = clean_ids(mapped["cell_id"])
+        keep = ["cell_id", "_row"] + [c for c in ("x", "y", "total") if c in mapped.columns]
+        keep += age_bands(mapped.columns)
+        for column in keep[2:]:
+            mapped[column] = numeric_column(mapped, column, cfg, path, report,
+                                            decimal=info.decimal,
+                                            allow_negative=column in ("x", "y"),
+                                            id_column="cell_id")
+        duplicated = mapped["cell_id"].duplicated(keep=False)
+        if duplicated.any():
+            report.add("error", "duplicate_id", cfg.name, "Gitterzellen kommen mehrfach vor.",
+                       "Jede Zelle nur einmal aufführen.", file=str(path), column="cell_id",
+                       rows=row_labels(mapped, duplicated, "cell_id"))
+            mapped = mapped[~mapped["cell_id"].duplicated()]
+        frames.append(mapped[keep].drop(columns="_row").set_index("cell_id"))
+    if not frames:
+        return None
+    grid = reduce(lambda a, b: a.join(b[[c for c in b.columns if c not in a.columns]],
+                                      how="outer"), frames)
+    for column in ("x", "y"):
+        if column not in grid.columns:
+            grid[column] = np.nan
+    if "total" not in grid.columns:
+        report.add("error", "missing_column", cfg.name, "Keine Spalte mit der Einwohnerzahl je "
+                   "Zelle gefunden (Einwohner oder Insgesamt_Bevoelkerung).",
+                   'columns = { total = "…" } angeben.', file=str(cfg.path), column="total")
+        return None
+    grid = grid.reset_index()
+    grid = _fill_centres_from_ids(grid, cfg, report)
+    bands = age_bands(grid.columns)
+    suppressed = int(grid[bands].isna().sum().sum()) if bands else 0
+    if suppressed:
+        cells = int(grid[bands].isna().any(axis=1).sum())
+        report.add("note", "suppressed_values", cfg.name, f"{suppressed} Alterswerte in {cells} "
+                   "Zellen sind geheim gehalten ('–') und fehlen.", "Die Gesamtzahl der Zelle "
+                   "bleibt gültig; fehlende Altersgruppen werden später aus den bekannten Anteilen "
+                   "geschätzt.", file=str(cfg.path))
+    crs = parse_crs(cfg.get("crs", "EPSG:3035"))
+    located = grid["x"].notna() & grid["y"].notna()
+    if not located.all():
+        report.add("error", "missing_coordinates", cfg.name, f"{int((~located).sum())} Zellen "
+                   "haben weder Koordinaten noch eine lesbare Gitter-ID.",
+                   "Spalten x_mp_100m/y_mp_100m oder GITTER_ID_100m prüfen.", file=str(cfg.path),
+                   rows=format_ids(grid.loc[~located, "cell_id"]))
+        grid = grid[located]
+    cells = gpd.GeoDataFrame(grid[["cell_id", "total", *bands]].reset_index(drop=True),
+                             geometry=gpd.points_from_xy(grid["x"], grid["y"]), crs=crs)
+    return cells.to_crs(working_crs)
+
+
+def _fill_centres_from_ids(grid: pd.DataFrame, cfg: DatasetConfig, report: ValidationReport
+                           ) -> pd.DataFrame:
+    missing = grid["x"].isna() | grid["y"].isna()
+    if not missing.any():
+        return grid
+    parts = grid.loc[missing, "cell_id"].astype(str).str.extract(ZENSUS_CELL_ID)
+    size = parts[0].astype(float)
+    grid.loc[missing, "x"] = parts[2].astype(float) + size / 2
+    grid.loc[missing, "y"] = parts[1].astype(float) + size / 2
+    filled = int(grid.loc[missing, "x"].notna().sum())
+    if filled:
+        report.add("note", "centres_from_ids", cfg.name, f"Die Mittelpunkte von {filled} Zellen "
+                   "wurden aus der Gitter-ID berechnet.", file=str(cfg.path))
+    return grid
+
+
+def load_population_quarters(cfg: DatasetConfig, report: ValidationReport, *,
+                             id_width: int | None) -> pd.DataFrame | None:
+    """Load a population table per quarter (CSV or Excel, e.g. from the register office).
+
+    Returns
+    -------
+    DataFrame
+        ``quarter_id``, ``total``, ``age_*`` bands and further numeric columns.
+    """
+    path = cfg.path
+    if not path.exists():
+        return None
+    try:
+        table, info = read_table(path, sheet=cfg.get("sheet"))
+    except TableReadError as exc:
+        report.add("error", "unreadable_file", cfg.name, str(exc), "", file=str(path))
+        return None
+    table["_row"] = np.arange(2, len(table) + 2)
+    layout = _layout(cfg, report, None)
+    mapped = map_columns(table, cfg, path, report, required=("quarter_id", "total"),
+                         defaults=layout)
+    if mapped is None:
+        return None
+    mapped["quarter_id"] = pad_quarter_ids(mapped, cfg, report, id_width)
+    bands = age_bands(mapped.columns)
+    for column in ["total", *bands]:
+        mapped[column] = numeric_column(mapped, column, cfg, path, report, decimal=info.decimal,
+                                        allow_negative=False, id_column="quarter_id")
+    suppressed = mapped[["total", *bands]].isna()
+    if suppressed.any(axis=None):
+        report.add("note", "suppressed_values", cfg.name, f"{int(suppressed.to_numpy().sum())} "
+                   f"Werte in {int(suppressed.any(axis=1).sum())} Zeilen sind leer oder geheim "
+                   "gehalten ('–') und zählen als fehlend.", "Geheimhaltung kleiner Zahlen ist "
+                   "üblich; diese Quartiere erhalten keine Quoten.", file=str(path),
+                   rows=row_labels(mapped, suppressed.any(axis=1), "quarter_id"))
+    if bands:
+        difference = mapped[bands].sum(axis=1, min_count=1) - mapped["total"]
+        off = (difference.abs() if covers_all_ages(bands) else difference) > 0.5
+        if off.any():
+            report.add("warning", "bands_do_not_add_up", cfg.name, f"In {int(off.sum())} Zeilen "
+                       "ergeben die Altersgruppen zusammen nicht die Gesamtzahl.",
+                       "Fehlen Altersgruppen in der Zuordnung (columns)? Sonst Quelle prüfen.",
+                       file=str(path), rows=row_labels(mapped, off, "quarter_id"))
+    keep = ["quarter_id", "name", "total", *bands] if "name" in mapped.columns else \
+        ["quarter_id", "total", *bands]
+    return mapped[keep].reset_index(drop=True)
+
+
+def pad_quarter_ids(frame: pd.DataFrame, cfg: DatasetConfig, report: ValidationReport,
+                    id_width: int | None, column: str = "quarter_id") -> pd.Series:
+    """Clean and zero-pad the quarter ids of a table; empty ids are reported as errors."""
+    ids = clean_ids(frame[column])
+    ids, padded = pad_ids(ids, id_width)
+    if padded:
+        report.add("note", "ids_padded", cfg.name, f"{padded} Quartiers-IDs wurden mit führenden "
+                   f"Nullen auf {id_width} Stellen ergänzt, damit sie zu den Quartiersgrenzen "
+                   "passen.", file=str(cfg.path), column=column)
+    empty = ids.isna()
+    if empty.any():
+        report.add("error", "empty_id", cfg.name, f"{int(empty.sum())} Zeilen haben keine "
+                   "Quartiers-ID.", "ID nachtragen oder Zeile (z. B. eine Summenzeile) löschen.",
+                   file=str(cfg.path), column=column, rows=row_labels(frame, empty))
+    return ids

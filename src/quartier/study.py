@@ -1,0 +1,185 @@
+"""A study: the validated inputs of one Sozialraumanalyse, loaded from ``quartier.toml``.
+
+:class:`Study` only bundles the loaded (Geo)DataFrames so that the CLI and the notebooks can
+pass them on; every computation is a plain function elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from quartier.catalogue import apply_standards, default_catalogue, merge_catalogue
+from quartier.config import DatasetConfig, StudyConfig, read_config
+from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
+from quartier.load.facilities import load_facilities
+from quartier.load.geometry import outside_quarters
+from quartier.load.population import load_population_grid, load_population_quarters
+from quartier.load.quarters import load_quarters
+from quartier.load.tables import TableReadError, read_table
+from quartier.validation import StudyError, ValidationReport, format_ids
+
+__all__ = ["Study", "load_study", "validate_study"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Study:
+    """The loaded, validated inputs of a study (see ``docs/config.md`` for the contracts)."""
+
+    config: StudyConfig
+    quarters: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    catalogue: pd.DataFrame
+    report: ValidationReport
+    population_grid: gpd.GeoDataFrame | None = None
+    population_quarters: pd.DataFrame | None = None
+    housing: pd.DataFrame | None = None
+    social: pd.DataFrame | None = None
+    actors: pd.DataFrame | None = None
+    measures: pd.DataFrame | None = None
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def edition(self) -> str:
+        return self.config.edition
+
+
+def validate_study(path: str | Path, *, edition: str | None = None,
+                   progress: Progress | None = None) -> tuple[Study | None, ValidationReport]:
+    """Load every dataset of a study and collect all problems.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``quartier.toml`` (or the folder holding it).
+    edition : str, optional
+        Edition label overriding the config (fills ``{edition}`` in paths).
+    progress : callable, optional
+        Called with a short German description before each slow step.
+
+    Returns
+    -------
+    study : Study or None
+        ``None`` when the report has errors.
+    report : ValidationReport
+        Every error, warning and note found.
+    """
+    step = progress or (lambda _message: None)
+    config, report = read_config(path, edition=edition)
+    if config is None:
+        return None, report
+    catalogue = _catalogue(config, report)
+
+    step("Quartiersgrenzen laden")
+    quarters, id_width = (load_quarters(config.quarters, config.crs, report,
+                                        id_width=config.id_width)
+                          if config.quarters else (None, config.id_width))
+    grid = per_quarter = None
+    if config.population_grid:
+        step("Einwohner-Gitter laden")
+        grid = load_population_grid(config.population_grid, config.crs, report)
+    if config.population_quarters:
+        step("Einwohner je Quartier laden")
+        per_quarter = load_population_quarters(config.population_quarters, report,
+                                               id_width=id_width)
+    step("Einrichtungen laden")
+    facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters)
+    step("Weitere Tabellen laden")
+    housing = load_housing(config.housing, report, id_width=id_width) if config.housing else None
+    social = load_social(config.social, report, id_width=id_width) if config.social else None
+    actors = load_actors(config.actors, report, id_width=id_width) if config.actors else None
+    measures = (load_measures(config.measures, report, id_width=id_width)
+                if config.measures else None)
+
+    if quarters is not None:
+        known = set(quarters["quarter_id"])
+        if per_quarter is not None:
+            _check_references(per_quarter, known, config.population_quarters, report,
+                              unique=True, complete=True)
+        if housing is not None:
+            _check_references(housing, known, config.housing, report, unique=True)
+        if social is not None and config.social:
+            _check_references(social, known, config.social[0], report, unique=False)
+        if grid is not None and len(grid):
+            _check_grid(grid, quarters, config.population_grid, report)
+    if not report.ok or quarters is None:
+        return None, report
+    study = Study(config=config, quarters=quarters, facilities=facilities, catalogue=catalogue,
+                  report=report, population_grid=grid, population_quarters=per_quarter,
+                  housing=housing, social=social, actors=actors, measures=measures)
+    return study, report
+
+
+def load_study(path: str | Path, *, edition: str | None = None,
+               progress: Progress | None = None) -> Study:
+    """Load and validate a study; raise one :class:`StudyError` listing every error.
+
+    Warnings and notes do not stop loading; they are kept in ``study.report``.
+
+    Examples
+    --------
+    >>> study = load_study("data/sample/quartier.toml")  # doctest: +SKIP
+    >>> study.quarters[["quarter_id", "name"]].head(2)  # doctest: +SKIP
+    """
+    study, report = validate_study(path, edition=edition, progress=progress)
+    if study is None:
+        raise StudyError(report)
+    return study
+
+
+def _catalogue(config: StudyConfig, report: ValidationReport) -> pd.DataFrame:
+    catalogue = default_catalogue()
+    for cfg, apply in ((config.categories, merge_catalogue), (config.standards, apply_standards)):
+        if cfg is None or not cfg.path.exists():
+            continue
+        try:
+            table, _ = read_table(cfg.path, sheet=cfg.get("sheet"))
+        except TableReadError as exc:
+            report.add("error", "unreadable_file", cfg.name, str(exc), "", file=str(cfg.path))
+            continue
+        table = table.rename(columns={v: k for k, v in cfg.columns.items()})
+        catalogue = apply(catalogue, table, report=report, file=str(cfg.path))
+    return catalogue
+
+
+def _check_references(frame: pd.DataFrame, known: set[str], cfg: DatasetConfig,
+                      report: ValidationReport, *, unique: bool, complete: bool = False) -> None:
+    ids = frame["quarter_id"].dropna()
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        report.add("warning", "unknown_quarter", cfg.name, f"{len(unknown)} Quartiers-IDs gibt es "
+                   f"in den Quartiersgrenzen nicht: {format_ids(unknown)}. Diese Zeilen werden "
+                   "nicht zugeordnet.", "Schreibweise der IDs vergleichen (führende Nullen?) oder "
+                   "id_width in [study] setzen.", file=str(cfg.path), column="quarter_id")
+    if unique:
+        duplicated = ids[ids.duplicated()]
+        if len(duplicated):
+            report.add("error", "duplicate_id", cfg.name, f"Quartiers-IDs kommen mehrfach vor: "
+                       f"{format_ids(sorted(set(duplicated)))}.", "Je Quartier eine Zeile.",
+                       file=str(cfg.path), column="quarter_id")
+    if complete:
+        missing = sorted(known - set(ids))
+        if missing:
+            report.add("warning", "missing_quarter", cfg.name, f"Für {len(missing)} Quartiere "
+                       f"fehlen Angaben: {format_ids(missing)}.", "Zeilen ergänzen; sonst gelten "
+                       "diese Quartiere als unbewohnt.", file=str(cfg.path), column="quarter_id")
+
+
+def _check_grid(grid: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame, cfg: DatasetConfig,
+                report: ValidationReport) -> None:
+    outside = outside_quarters(grid, quarters)
+    if outside.any():
+        residents = grid.loc[outside, "total"].sum()
+        report.add("note", "cells_outside", cfg.name, f"{int(outside.sum())} Gitterzellen mit "
+                   f"{residents:.0f} Einwohner*innen liegen außerhalb der Quartiere und werden "
+                   "nicht gezählt.", "Normal, wenn das Gitter über das Stadtgebiet hinausreicht.",
+                   file=str(cfg.path))
