@@ -1,0 +1,73 @@
+"""The command line: clear messages, exit codes, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from quartier.cli import cli
+from conftest import FACILITIES_CSV
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(map(str, args)))
+
+
+def test_validate_ok_study(make_study):
+    result = run("validate", make_study())
+    assert result.exit_code == 0, result.output
+    assert "0 Fehler" in result.output and "bereit" in result.output
+
+
+def test_validate_broken_study_exits_1_with_message(make_study):
+    path = make_study(files={"einrichtungen.csv": FACILITIES_CSV.replace(";kita;", ";Kita;")})
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert "unknown_category" in result.output and "'Kita'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_config_is_one_message(tmp_path):
+    result = run("validate", tmp_path / "fehlt.toml")
+    assert result.exit_code == 1
+    assert "gibt es nicht" in result.output and "Traceback" not in result.output
+
+
+def test_broken_toml_is_one_message(tmp_path):
+    path = tmp_path / "quartier.toml"
+    path.write_text('[study\nname = "x"\n')
+    result = run("validate", path)
+    assert result.exit_code == 1 and "config_syntax" in result.output
+
+
+def test_info_lists_population_per_quarter(make_study):
+    result = run("info", make_study())
+    assert result.exit_code == 0, result.output
+    assert "Altstadt" in result.output and "1.200" in result.output
+    assert "2.000" in result.output  # sum of 1,200 and 800
+
+
+def test_report_writes_html(make_study, tmp_path):
+    out = tmp_path / "out"
+    result = run("report", make_study(), "--output", out)
+    assert result.exit_code == 0, result.output
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "Altstadt" in html and "Soziale Infrastruktur" in html
+
+
+def test_console_script_prints_no_traceback_on_unexpected_error(make_study):
+    # a directory where the report file should go makes writing fail unexpectedly
+    path = make_study()
+    blocker = path.parent / "blocked"
+    blocker.write_text("I am a file, not a folder")
+    command = [sys.executable, "-m", "quartier.cli", "report", str(path), "--output",
+               str(blocker)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "Fehler:" in result.stderr
+    debug = subprocess.run(command[:3] + ["--debug"] + command[3:], capture_output=True,
+                           text=True)
+    assert "Traceback" in debug.stderr
