@@ -74,7 +74,7 @@ def quarter_map_svg(study: Study, *, width_cm: float = 16) -> str:
     quarters = study.quarters
     minx, miny, maxx, maxy = quarters.total_bounds
     aspect = (maxy - miny) / max(maxx - minx, 1)
-    fig, ax = plt.subplots(figsize=(width_cm / 2.54, min(width_cm / 2.54 * aspect, 9)))
+    fig, ax = plt.subplots(figsize=(width_cm / 2.54, min(width_cm / 2.54 * aspect, 6.5)))
     quarters.plot(ax=ax, facecolor="#dbe9f6", edgecolor="#2b5c8a", linewidth=0.6)
     if len(study.facilities):
         study.facilities.plot(ax=ax, markersize=1.5, color="#b2182b", alpha=0.6)
