@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Sequence
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.geometry
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import split
@@ -692,14 +694,27 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def _write_quarters(path: Path, shapes: dict[str, Polygon]) -> Path:
-    """Write the quarters as GeoJSON in EPSG:25832 (GDAL adds the ``crs`` member)."""
-    frame = gpd.GeoDataFrame(
-        {"quartier_nr": [q.quarter_id for q in QUARTERS], "name": [q.name for q in QUARTERS]},
-        geometry=[shapes[q.quarter_id] for q in QUARTERS], crs=WORKING_CRS)
-    if path.exists():
-        path.unlink()
-    frame.to_file(path, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=1,
-                  RFC7946="NO", WRITE_BBOX="NO")
+    """Write the quarters as GeoJSON in EPSG:25832 with a ``crs`` member.
+
+    Written with :mod:`json` rather than GDAL so that the bytes do not depend on the GDAL
+    version (the sample test compares them); coordinates are rounded to 0.1 m.
+    """
+    features = []
+    for quarter in QUARTERS:
+        geometry = shapely.geometry.mapping(shapely.set_precision(shapes[quarter.quarter_id], 0.1))
+        rings = [[[round(x, 1), round(y, 1)] for x, y in ring]
+                 for ring in geometry["coordinates"]]
+        features.append({"type": "Feature",
+                         "properties": {"quartier_nr": quarter.quarter_id, "name": quarter.name},
+                         "geometry": {"type": "Polygon", "coordinates": rings}})
+    collection = {"type": "FeatureCollection", "name": "quartiere",
+                  "crs": {"type": "name",
+                          "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+                  "features": features}
+    lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
+    header = json.dumps({k: v for k, v in collection.items() if k != "features"},
+                        ensure_ascii=False)[:-1]
+    path.write_text(f'{header}, "features": [\n{lines}\n]}}\n', encoding="utf-8")
     return path
 
 
