@@ -34,7 +34,8 @@ def clean_ids(values: pd.Series) -> pd.Series:
             text = match.group(1)
         return text or None
 
-    return values.map(one).astype(object)
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object,
+                     name=values.name)
 
 
 def infer_id_width(quarter_ids: pd.Series) -> int | None:

@@ -139,6 +139,14 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
                                             decimal=info.decimal,
                                             allow_negative=column in ("x", "y"),
                                             id_column="cell_id")
+        suppressed = mapped[age_bands(mapped.columns)].isna() if age_bands(mapped.columns) \
+            else pd.DataFrame()
+        if suppressed.any(axis=None):
+            report.add("note", "suppressed_values", cfg.name, f"{int(suppressed.to_numpy().sum())} "
+                       f"Alterswerte in {int(suppressed.any(axis=1).sum())} Zellen sind geheim "
+                       "gehalten ('–') und fehlen.", "Die Gesamtzahl der Zelle bleibt gültig; "
+                       "fehlende Altersgruppen werden später aus den bekannten Anteilen geschätzt.",
+                       file=str(path))
         duplicated = mapped["cell_id"].duplicated(keep=False)
         if duplicated.any():
             report.add("error", "duplicate_id", cfg.name, "Gitterzellen kommen mehrfach vor.",
@@ -161,13 +169,6 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
     grid = grid.reset_index()
     grid = _fill_centres_from_ids(grid, cfg, report)
     bands = age_bands(grid.columns)
-    suppressed = int(grid[bands].isna().sum().sum()) if bands else 0
-    if suppressed:
-        cells = int(grid[bands].isna().any(axis=1).sum())
-        report.add("note", "suppressed_values", cfg.name, f"{suppressed} Alterswerte in {cells} "
-                   "Zellen sind geheim gehalten ('–') und fehlen.", "Die Gesamtzahl der Zelle "
-                   "bleibt gültig; fehlende Altersgruppen werden später aus den bekannten Anteilen "
-                   "geschätzt.", file=str(cfg.path))
     crs = parse_crs(cfg.get("crs", "EPSG:3035"))
     located = grid["x"].notna() & grid["y"].notna()
     if not located.all():
