@@ -7,10 +7,10 @@ import pandas as pd
 
 from quartier.config import DatasetConfig
 from quartier.fields import FIELDS
-from quartier.load.columns import map_columns, numeric_column, row_labels
+from quartier.load.columns import map_columns, numeric_column, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.population import pad_quarter_ids
-from quartier.load.tables import TableReadError, read_table, to_number
+from quartier.load.tables import to_number
 from quartier.validation import ValidationReport
 
 __all__ = ["load_housing", "load_social", "load_actors", "load_measures", "read_mapped_table"]
@@ -26,15 +26,10 @@ def read_mapped_table(cfg: DatasetConfig, report: ValidationReport, *, required:
     path = cfg.path
     if not path.exists():
         return None, "."
-    try:
-        table, info = read_table(path, sheet=cfg.get("sheet"))
-    except TableReadError as exc:
-        report.add("error", "unreadable_file", cfg.name, str(exc),
-                   "Datei als CSV (UTF-8 oder Windows-1252) oder Excel speichern.", file=str(path))
-        return None, "."
-    table["_row"] = np.arange(2, len(table) + 2)
-    return map_columns(table, cfg, path, report, required=required, optional=optional), \
-        info.decimal
+    table, decimal = read_table_reported(cfg, path, report)
+    if table is None:
+        return None, decimal
+    return map_columns(table, cfg, path, report, required=required, optional=optional), decimal
 
 
 def _numeric_rest(frame: pd.DataFrame, cfg: DatasetConfig, decimal: str, report: ValidationReport,

@@ -7,10 +7,29 @@ from pathlib import Path
 import pandas as pd
 
 from quartier.config import DatasetConfig
-from quartier.load.tables import to_number
+import numpy as np
+
+from quartier.load.tables import TableReadError, read_table, to_number
 from quartier.validation import ValidationReport, format_ids
 
-__all__ = ["map_columns", "numeric_column", "row_labels"]
+__all__ = ["map_columns", "numeric_column", "row_labels", "read_table_reported"]
+
+
+def read_table_reported(cfg: DatasetConfig, path: Path, report: ValidationReport
+                        ) -> tuple[pd.DataFrame | None, str]:
+    """Read a CSV/Excel file of a dataset; an unreadable file becomes an error finding.
+
+    Returns the table (all cells text, a ``_row`` column with the line number in the file,
+    header = line 1) and its decimal mark, or ``(None, ".")``.
+    """
+    try:
+        table, info = read_table(path, sheet=cfg.get("sheet"))
+    except TableReadError as exc:
+        report.add("error", "unreadable_file", cfg.name, str(exc),
+                   "Datei als CSV (UTF-8 oder Windows-1252) oder Excel speichern.", file=str(path))
+        return None, "."
+    table["_row"] = np.arange(2, len(table) + 2)
+    return table, info.decimal
 
 
 def row_labels(frame: pd.DataFrame, mask: pd.Series, id_column: str | None = None) -> str:

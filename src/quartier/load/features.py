@@ -17,7 +17,8 @@ import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.tables import EXCEL_SUFFIXES, TableReadError, read_table, to_number
+from quartier.load.columns import read_table_reported
+from quartier.load.tables import EXCEL_SUFFIXES, to_number
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["read_features", "TABLE_SUFFIXES"]
@@ -80,14 +81,10 @@ def _read_gis_file(cfg: DatasetConfig, path: Path, report: ValidationReport
 
 def _read_table_features(cfg: DatasetConfig, path: Path, report: ValidationReport
                          ) -> tuple[gpd.GeoDataFrame | None, str]:
-    try:
-        table, info = read_table(path, sheet=cfg.get("sheet"))
-    except TableReadError as exc:
-        report.add("error", "unreadable_file", cfg.name, str(exc),
-                   "Datei als CSV (UTF-8 oder Windows-1252) oder Excel speichern.", file=str(path))
-        return None, "."
-    frame = _table_geometry(cfg, path, table, info.decimal, report)
-    return frame, info.decimal
+    table, decimal = read_table_reported(cfg, path, report)
+    if table is None:
+        return None, decimal
+    return _table_geometry(cfg, path, table, decimal, report), decimal
 
 
 def _table_geometry(cfg: DatasetConfig, path: Path, table: pd.DataFrame, decimal: str,

@@ -15,9 +15,8 @@ import pandas as pd
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import map_columns, numeric_column, row_labels
+from quartier.load.columns import map_columns, numeric_column, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
-from quartier.load.tables import TableReadError, read_table
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["load_population_grid", "load_population_quarters", "PRESETS", "age_bands",
@@ -115,12 +114,9 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
     for path in cfg.paths:
         if not path.exists():
             continue
-        try:
-            table, info = read_table(path, sheet=cfg.get("sheet"))
-        except TableReadError as exc:
-            report.add("error", "unreadable_file", cfg.name, str(exc), "", file=str(path))
+        table, decimal = read_table_reported(cfg, path, report)
+        if table is None:
             continue
-        table["_row"] = np.arange(2, len(table) + 2)
         defaults = dict(layout)
         if "total" not in cfg.columns and "Einwohner" not in table.columns:
             defaults["total"] = _ZENSUS_TOTAL_ALTERNATIVE
@@ -136,7 +132,7 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
         keep += age_bands(mapped.columns)
         for column in keep[2:]:
             mapped[column] = numeric_column(mapped, column, cfg, path, report,
-                                            decimal=info.decimal,
+                                            decimal=decimal,
                                             allow_negative=column in ("x", "y"),
                                             id_column="cell_id")
         suppressed = mapped[age_bands(mapped.columns)].isna() if age_bands(mapped.columns) \
@@ -210,12 +206,9 @@ def load_population_quarters(cfg: DatasetConfig, report: ValidationReport, *,
     path = cfg.path
     if not path.exists():
         return None
-    try:
-        table, info = read_table(path, sheet=cfg.get("sheet"))
-    except TableReadError as exc:
-        report.add("error", "unreadable_file", cfg.name, str(exc), "", file=str(path))
+    table, decimal = read_table_reported(cfg, path, report)
+    if table is None:
         return None
-    table["_row"] = np.arange(2, len(table) + 2)
     layout = _layout(cfg, report, None)
     mapped = map_columns(table, cfg, path, report, required=("quarter_id", "total"),
                          defaults=layout)
@@ -224,7 +217,7 @@ def load_population_quarters(cfg: DatasetConfig, report: ValidationReport, *,
     mapped["quarter_id"] = pad_quarter_ids(mapped, cfg, report, id_width)
     bands = age_bands(mapped.columns)
     for column in ["total", *bands]:
-        mapped[column] = numeric_column(mapped, column, cfg, path, report, decimal=info.decimal,
+        mapped[column] = numeric_column(mapped, column, cfg, path, report, decimal=decimal,
                                         allow_negative=False, id_column="quarter_id")
     suppressed = mapped[["total", *bands]].isna()
     if suppressed.any(axis=None):

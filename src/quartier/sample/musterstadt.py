@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import geopandas as gpd
 import numpy as np
 import shapely
 import shapely.geometry
