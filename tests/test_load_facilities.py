@@ -90,3 +90,17 @@ def test_osm_tags_classify_rows(make_study):
     categories = study.facilities.set_index("facility_id")["category"]
     assert categories["n1"] == "nursing_home" and "n2" not in categories.index
     assert "no_category" in report.codes("note")
+
+
+def test_lon_lat_columns_are_found_and_taken_as_wgs84(make_study):
+    lon, lat = lonlat(X0 + 700, Y0 + 300)
+    csv = f"id;name;kategorie;Lat;Lon\nB1;Bücherei;library;{lat:.8f};{lon:.8f}\n".replace(".", ",")
+    path = make_study(files={"buecherei.csv": csv}, extra="""
+        [[facilities]]
+        path = "buecherei.csv"
+        columns = { facility_id = "id", name = "name", category = "kategorie" }
+        """)
+    study, report = quartier.validate_study(path)
+    assert report.ok and {"coordinate_columns", "assumed_crs"} <= set(report.codes("note"))
+    point = study.facilities.set_index("facility_id").geometry["B1"]
+    assert (point.x, point.y) == pytest.approx((X0 + 700, Y0 + 300), abs=0.01)

@@ -94,6 +94,13 @@ def _table_geometry(cfg: DatasetConfig, path: Path, table: pd.DataFrame, decimal
     x_column, y_column = cfg.get("x"), cfg.get("y")
     if wkt_column is None and x_column is None:
         x_column, y_column = _guess_coordinate_columns(table.columns)
+        if x_column is not None:
+            report.add("note", "coordinate_columns", cfg.name, f"Koordinaten aus den Spalten "
+                       f"'{x_column}' und '{y_column}' gelesen.", "Mit x = … und y = … "
+                       "ausdrücklich angeben, wenn andere Spalten gemeint sind.", file=str(path))
+        if x_column is not None and cfg.get("crs") is None and \
+                x_column.lower() in ("lon", "longitude", "lng"):
+            table = table.assign(**{"_assume_wgs84": True})
         if x_column is None:
             wkt_column = next((c for c in table.columns if c.lower() in ("wkt", "geometry",
                                                                           "geom")), None)
@@ -154,6 +161,12 @@ def _missing_column(cfg: DatasetConfig, path: Path, column: str, available: pd.I
 def _to_working_crs(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path, working_crs: CRS,
                     report: ValidationReport) -> gpd.GeoDataFrame | None:
     declared = cfg.get("crs")
+    if frame.crs is None and declared is None and "_assume_wgs84" in frame.columns:
+        frame = frame.drop(columns="_assume_wgs84")
+        declared = "EPSG:4326"
+        report.add("note", "assumed_crs", cfg.name, "Spalten lon/lat ohne Angabe des "
+                   "Koordinatensystems: angenommen wird WGS 84 (EPSG:4326).",
+                   'Sonst crs = "EPSG:…" für diese Datei angeben.', file=str(path))
     if frame.crs is None:
         if declared is None:
             report.add("error", "missing_crs", cfg.name, "Die Datei gibt kein Koordinaten"
