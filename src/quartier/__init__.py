@@ -7,9 +7,12 @@ Load a study with :func:`load_study`; every stage of the analysis is a plain fun
 __version__ = "0.1.0"
 
 from quartier.catalogue import default_catalogue  # noqa: E402
+from quartier.compute import Results, compute, wide  # noqa: E402
 from quartier.fields import FIELDS, field_label  # noqa: E402
+from quartier.indicators import nearest_distance, status_index, two_step_fca  # noqa: E402
 from quartier.study import Study, load_study, validate_study  # noqa: E402
 from quartier.validation import Finding, StudyError, ValidationReport  # noqa: E402
 
-__all__ = ["FIELDS", "Finding", "Study", "StudyError", "ValidationReport", "default_catalogue",
-           "field_label", "load_study", "validate_study", "__version__"]
+__all__ = ["FIELDS", "Finding", "Results", "Study", "StudyError", "ValidationReport", "compute",
+           "default_catalogue", "field_label", "load_study", "nearest_distance", "status_index",
+           "two_step_fca", "validate_study", "wide", "__version__"]

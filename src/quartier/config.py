@@ -11,6 +11,7 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 
 __all__ = ["DatasetConfig", "StudyConfig", "read_config", "parse_crs", "DEFAULT_CRS"]
@@ -24,7 +25,7 @@ _DATASET_KEYS = {
 }
 _SINGLE_DATASETS = ("quarters", "housing", "actors", "measures", "categories", "standards")
 _LIST_DATASETS = ("facilities", "social")
-_TOP_KEYS = {"study", "population", *_SINGLE_DATASETS, *_LIST_DATASETS}
+_TOP_KEYS = {"study", "population", "indicators", *_SINGLE_DATASETS, *_LIST_DATASETS}
 _STUDY_KEYS = {"name", "crs", "edition", "language", "id_width", "attribution", "root"}
 LANGUAGES = ("de", "en")
 
@@ -70,6 +71,7 @@ class StudyConfig:
     categories: DatasetConfig | None
     standards: DatasetConfig | None
     raw: dict[str, Any]
+    indicators: IndicatorSettings = field(default_factory=IndicatorSettings)
 
     @property
     def root(self) -> Path:
@@ -217,6 +219,7 @@ def read_config(path: str | Path, *, edition: str | None = None,
         standards=(block("standards", raw["standards"], "standards")
                    if "standards" in raw else None),
         raw=raw,
+        indicators=read_indicator_settings(raw.get("indicators"), report, str(path)),
     )
     return config, report
 

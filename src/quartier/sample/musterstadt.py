@@ -1065,6 +1065,20 @@ budget_spent = "budget_ausgegeben"
 status = "status"  # geplant, laufend oder abgeschlossen
 start = "beginn"
 end = "ende"
+
+# Wie die Indikatoren berechnet und bewertet werden. Ohne Richtwert wird ein Quartier mit dem
+# Median der Stadt verglichen. Quartiere unter 300 Einwohner*innen werden nicht bewertet.
+[indicators]
+catchment_m = 1500          # Einzugsbereich (Luftlinie) für Angebote ohne Entfernungs-Richtwert
+min_population = 300
+
+# Sozialindex nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung:
+# Statusindikatoren des neuesten Jahres, Dynamik = Veränderung gegenüber zwei Jahren zuvor.
+[indicators.status_index]
+status = ["arbeitslose_anteil", "sgb2_anteil", "sgb2_unter15_anteil"]
+population = "einwohner"
+min_population = 300
+dynamics_years = 2
 '''
 
 

@@ -1,0 +1,223 @@
+"""``quartier.compute(study)``: every indicator of a study in one tidy table.
+
+The stages are plain functions (population surface → supply → accessibility → gaps → social
+index); this module only runs them in order and gathers what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from quartier.indicators.accessibility import accessibility_by_quarter
+from quartier.indicators.gaps import assess_gaps
+from quartier.indicators.registry import INDICATORS
+from quartier.indicators.social import social_status
+from quartier.indicators.supply import capacity_based, supply_by_quarter
+from quartier.population import (
+    calibrate_to_quarters,
+    cells_from_grid,
+    reference_population,
+    spread_quarter_totals,
+)
+from quartier.study import Study
+from quartier.validation import ValidationReport, format_ids
+
+__all__ = ["Results", "compute", "population_surface", "RESULT_COLUMNS", "wide"]
+
+RESULT_COLUMNS = ["quarter_id", "field", "category", "indicator", "value", "unit",
+                  "reference_group", "target", "status", "basis"]
+_CATEGORY_INDICATORS = ("population", "count", "capacity", "supply_rate", "median_distance",
+                        "coverage", "fca_access")
+
+
+@dataclass(frozen=True)
+class Results:
+    """What :func:`compute` returns.
+
+    Attributes
+    ----------
+    surface : GeoDataFrame
+        The population surface (cells with ``quarter_id``, ``total``, bands).
+    indicators : DataFrame
+        The tidy results table, columns :data:`RESULT_COLUMNS`.
+    gaps : DataFrame
+        One row per quarter × category with the judged indicator, target, basis and status.
+    status : DataFrame or None
+        Social status and dynamics index per quarter (when configured).
+    findings : ValidationReport
+        Notes and warnings of the computation (estimated reference groups, residents that
+        could not be placed, …).
+    """
+
+    surface: gpd.GeoDataFrame
+    indicators: pd.DataFrame
+    gaps: pd.DataFrame
+    status: pd.DataFrame | None
+    findings: ValidationReport
+
+
+def population_surface(study: Study, report: ValidationReport | None = None
+                       ) -> gpd.GeoDataFrame:
+    """Residents by age band on 100 m cells, each with its ``quarter_id``.
+
+    With a census grid: cells assigned by centre (or split at boundaries, ``[indicators]
+    split_boundary_cells``); with a register table as well, the register's figures per quarter
+    are distributed over the quarter's cells (:func:`quartier.population.calibrate_to_quarters`),
+    and register quarters without any populated cell are spread over their area. With only a
+    register table: spread uniformly over a 100 m grid clipped to each quarter.
+    """
+    report = report if report is not None else ValidationReport()
+    settings = study.config.indicators
+    grid, table = study.population_grid, study.population_quarters
+    if table is not None:
+        table = table[table["quarter_id"].isin(study.quarters["quarter_id"])]
+    if grid is None:
+        return spread_quarter_totals(table, study.quarters)
+    cells = cells_from_grid(grid, study.quarters, split_boundary=settings.split_boundary_cells)
+    if table is None:
+        return cells
+    cells = calibrate_to_quarters(cells, table)
+    empty = table[~table["quarter_id"].isin(cells["quarter_id"]) & (table["total"] > 0)]
+    if len(empty):
+        report.add("warning", "quarters_without_cells", "population",
+                   f"{len(empty)} Quartiere haben laut Einwohnertabelle Einwohner*innen, aber "
+                   f"keine bewohnte Gitterzelle: {format_ids(empty['quarter_id'])}. Ihre "
+                   "Einwohner*innen werden gleichmäßig über die Fläche verteilt.",
+                   "Gitter und Quartiersgrenzen vergleichen.")
+        spread = spread_quarter_totals(empty, study.quarters[study.quarters["quarter_id"].isin(
+            empty["quarter_id"])])
+        cells = gpd.GeoDataFrame(pd.concat([cells, spread[cells.columns]], ignore_index=True),
+                                 geometry="geometry", crs=cells.crs)
+    return cells
+
+
+def _categories(study: Study) -> list[str]:
+    """Categories with facilities in the study, plus those with a standard (none = a gap)."""
+    catalogue = study.catalogue
+    present = set(study.facilities["category"])
+    standard = catalogue.index[catalogue["per_1000"].notna() | catalogue["max_distance_m"].notna()]
+    return [key for key in catalogue.index if key in present or key in set(standard)]
+
+
+def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> Results:
+    """Compute every indicator of a study.
+
+    Returns
+    -------
+    Results
+        Population surface, tidy indicator table, gap assessment and social index.
+
+    Examples
+    --------
+    >>> results = compute(load_study("data/sample/quartier.toml"))  # doctest: +SKIP
+    >>> wide(results.indicators, "coverage")  # doctest: +SKIP
+    """
+    step = progress or (lambda _message: None)
+    report = ValidationReport()
+    settings = study.config.indicators
+    catalogue = study.catalogue
+    step("Bevölkerungsoberfläche berechnen")
+    surface = population_surface(study, report)
+    residents = surface.groupby("quarter_id")["total"].sum().reindex(
+        study.quarters["quarter_id"], fill_value=0.0)
+    categories = _categories(study)
+    by_capacity = capacity_based(study.facilities, catalogue)
+
+    step("Bezugsgruppen bestimmen")
+    demand: dict[str, np.ndarray] = {}
+    estimated: list[str] = []
+    for group in sorted({catalogue.at[c, "reference_group"] for c in categories}):
+        try:
+            values, approximate = reference_population(surface, group)
+        except ValueError:
+            values, approximate = surface["total"].astype(float), True
+            report.add("warning", "no_age_bands", "population", f"Für die Bezugsgruppe {group} "
+                       "fehlen Altersangaben; es wird die gesamte Bevölkerung verwendet.",
+                       "Einwohnerdaten mit Altersgruppen ergänzen.")
+        demand[group] = values.to_numpy()
+        if approximate:
+            estimated.append(group)
+    if estimated:
+        report.add("note", "estimated_reference_groups", "population",
+                   f"Die Bezugsgruppen {', '.join(estimated)} schneiden Altersgruppen der Daten "
+                   "und sind anteilig nach Jahrgängen geschätzt.", "")
+    reference = pd.concat([
+        pd.DataFrame({"quarter_id": residents.index, "category": key,
+                      "population": pd.Series(demand[catalogue.at[key, "reference_group"]])
+                      .groupby(surface["quarter_id"].to_numpy()).sum()
+                      .reindex(residents.index, fill_value=0.0).to_numpy()})
+        for key in categories], ignore_index=True)
+
+    step("Versorgung je Quartier")
+    supply = supply_by_quarter(study.facilities, study.quarters, reference, catalogue)
+    step("Erreichbarkeit berechnen")
+    access_parts = []
+    for key in categories:
+        own = study.facilities[study.facilities["category"] == key]
+        distance = catalogue.at[key, "max_distance_m"]
+        capacity = own["capacity"].to_numpy(dtype=float) if by_capacity.get(key, False) \
+            else np.ones(len(own))
+        part = accessibility_by_quarter(
+            surface, demand[catalogue.at[key, "reference_group"]], own,
+            max_distance=None if pd.isna(distance) else float(distance),
+            catchment=float(distance) if not pd.isna(distance) else settings.catchment_m,
+            supply=capacity)
+        access_parts.append(part.assign(category=key).reset_index())
+    access = pd.concat(access_parts, ignore_index=True)
+    table = supply.merge(access, on=["quarter_id", "category"], how="left")
+    table["residents"] = table["quarter_id"].map(residents)
+    gaps = assess_gaps(table, catalogue, settings)
+
+    step("Sozialindex berechnen")
+    status = None
+    if settings.status_index is not None and study.social is not None:
+        try:
+            status = social_status(study.social, settings.status_index)
+        except ValueError as exc:
+            report.add("error", "status_index", "social", f"Der Sozialindex lässt sich nicht "
+                       f"berechnen: {exc}", "[indicators.status_index] prüfen.")
+    indicators = _tidy(table, gaps, status, catalogue)
+    return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
+                   findings=report)
+
+
+def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,
+          catalogue: pd.DataFrame) -> pd.DataFrame:
+    long = table.melt(id_vars=["quarter_id", "category", "measure"],
+                      value_vars=list(_CATEGORY_INDICATORS), var_name="indicator",
+                      value_name="value")
+    long["field"] = long["category"].map(catalogue["field"])
+    long["reference_group"] = long["category"].map(catalogue["reference_group"])
+    unit = long["indicator"].map({k: i.unit_en for k, i in INDICATORS.items()})
+    capacity_unit = long["category"].map(catalogue["capacity_unit_en"])
+    unit = unit.mask(long["indicator"] == "capacity", capacity_unit)
+    rate = long["indicator"].isin(["supply_rate", "fca_access"])
+    per = np.where(long["measure"] == "capacity", capacity_unit.fillna("") + " per 1,000",
+                   "facilities per 1,000")
+    long["unit"] = unit.mask(rate, per)
+    judged = gaps.rename(columns={"value": "_judged"})
+    long = long.merge(judged[["quarter_id", "category", "indicator", "target", "status",
+                              "basis"]], on=["quarter_id", "category", "indicator"], how="left")
+    frames = [long[RESULT_COLUMNS]]
+    if status is not None:
+        for indicator, klass in (("status_index", "status_class"),
+                                 ("dynamics_index", "dynamics_class")):
+            frames.append(pd.DataFrame({
+                "quarter_id": status.index, "field": None, "category": None,
+                "indicator": indicator, "value": status[indicator].to_numpy(dtype=float),
+                "unit": "z", "reference_group": None, "target": np.nan,
+                "status": status[klass].to_numpy(), "basis": "mss"}))
+    result = pd.concat(frames, ignore_index=True)
+    return result.astype({"value": float, "target": float})
+
+
+def wide(indicators: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """One indicator as a quarter × category table (a view of the tidy results)."""
+    rows = indicators[indicators["indicator"] == indicator]
+    return rows.pivot_table(index="quarter_id", columns="category", values="value",
+                            aggfunc="first", dropna=False)

@@ -1,0 +1,68 @@
+"""Accessibility per quarter: distance to the nearest facility, coverage and 2SFCA."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from quartier.indicators.catchment import two_step_fca
+from quartier.indicators.distance import (
+    coverage_by_group,
+    nearest_distance,
+    weighted_median_by_group,
+)
+
+__all__ = ["accessibility_by_quarter"]
+
+
+def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
+                             facilities: gpd.GeoDataFrame, *, max_distance: float | None,
+                             catchment: float, supply: np.ndarray) -> pd.DataFrame:
+    """Distance, coverage and floating-catchment access of one category, per quarter.
+
+    Parameters
+    ----------
+    cells : GeoDataFrame
+        Population surface (points with ``quarter_id``).
+    demand : ndarray
+        Reference population per cell.
+    facilities : GeoDataFrame
+        The category's facilities (all of them, also outside the quarters: they serve
+        neighbours).
+    max_distance : float or None
+        The standard's distance D for coverage; None → coverage is NaN.
+    catchment : float
+        d0 of the 2SFCA.
+    supply : ndarray
+        S_j per facility (capacity or 1).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``quarter_id``: ``median_distance`` (m), ``coverage`` (%), ``fca_access``
+        (per 1,000). See :mod:`quartier.indicators.registry` for the formulas.
+    """
+    groups = cells["quarter_id"].to_numpy()
+    weights = np.asarray(demand, dtype=float)
+    quarters = pd.Index(pd.unique(groups), name="quarter_id")
+    result = pd.DataFrame(index=quarters)
+    if len(facilities) == 0:
+        result["median_distance"] = np.nan
+        result["coverage"] = 0.0 if max_distance is not None else np.nan
+        result["fca_access"] = 0.0
+        return result
+    distances = nearest_distance(cells.geometry, facilities.geometry)
+    result["median_distance"] = weighted_median_by_group(distances, weights, groups)
+    result["coverage"] = (coverage_by_group(distances, weights, groups, max_distance) * 100
+                          if max_distance is not None else np.nan)
+    demand_frame = gpd.GeoDataFrame({"demand": weights}, geometry=cells.geometry.to_numpy(),
+                                    crs=cells.crs)
+    supply_frame = gpd.GeoDataFrame({"supply": np.asarray(supply, dtype=float)},
+                                    geometry=facilities.geometry.to_numpy(), crs=facilities.crs)
+    access = two_step_fca(demand_frame, supply_frame, catchment, demand_column="demand",
+                          supply_column="supply").to_numpy()
+    weighted = pd.Series(np.nan_to_num(access) * weights).groupby(groups).sum()
+    totals = pd.Series(weights).groupby(groups).sum()
+    result["fca_access"] = (weighted / totals.where(totals > 0)) * 1000
+    return result
