@@ -20,6 +20,7 @@ from quartier.indicators.social import social_status
 from quartier.indicators.supply import capacity_based, supply_by_quarter
 from quartier.population import (
     calibrate_to_quarters,
+    fill_suppressed_bands,
     cells_from_grid,
     reference_population,
     spread_quarter_totals,
@@ -75,7 +76,17 @@ def population_surface(study: Study, report: ValidationReport | None = None
     settings = study.config.indicators
     grid, table = study.population_grid, study.population_quarters
     if table is not None:
-        table = table[table["quarter_id"].isin(study.quarters["quarter_id"])]
+        table = table[table["quarter_id"].isin(study.quarters["quarter_id"])].reset_index(
+            drop=True)
+        unknown = table["total"].isna()
+        if unknown.any():
+            report.add("warning", "unknown_population", "population",
+                       f"{int(unknown.sum())} Quartiere haben keine (oder eine geheim gehaltene) "
+                       f"Einwohnerzahl und zählen als unbewohnt: "
+                       f"{format_ids(table.loc[unknown, 'quarter_id'])}.",
+                       "Einwohnerzahl nachtragen, wenn sie bekannt ist.")
+            table = table.assign(total=table["total"].fillna(0.0))
+        table = fill_suppressed_bands(table, pd.Series(0, index=table.index))
     if grid is None:
         return spread_quarter_totals(table, study.quarters)
     cells = cells_from_grid(grid, study.quarters, split_boundary=settings.split_boundary_cells)
@@ -96,12 +107,23 @@ def population_surface(study: Study, report: ValidationReport | None = None
     return cells
 
 
-def _categories(study: Study) -> list[str]:
-    """Categories with facilities in the study, plus those with a standard (none = a gap)."""
+def _categories(study: Study, report: ValidationReport) -> list[str]:
+    """The categories the study has facilities of, in catalogue order.
+
+    A category with a standard but no facility at all is left out with a note: a whole town
+    without any GP is far more likely a gap in the data than in the supply.
+    """
     catalogue = study.catalogue
     present = set(study.facilities["category"])
-    standard = catalogue.index[catalogue["per_1000"].notna() | catalogue["max_distance_m"].notna()]
-    return [key for key in catalogue.index if key in present or key in set(standard)]
+    with_standard = catalogue.index[catalogue["per_1000"].notna()
+                                    | catalogue["max_distance_m"].notna()]
+    absent = [key for key in with_standard if key not in present]
+    if absent:
+        report.add("note", "categories_without_data", "facilities",
+                   f"Für {len(absent)} Kategorien mit Richtwert liegen keine Einrichtungen vor; "
+                   f"sie werden nicht bewertet: {', '.join(absent)}.",
+                   "Wenn es solche Angebote gibt, eine Datenquelle unter [[facilities]] ergänzen.")
+    return [key for key in catalogue.index if key in present]
 
 
 def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> Results:
@@ -125,7 +147,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> R
     surface = population_surface(study, report)
     residents = surface.groupby("quarter_id")["total"].sum().reindex(
         study.quarters["quarter_id"], fill_value=0.0)
-    categories = _categories(study)
+    categories = _categories(study, report)
     by_capacity = capacity_based(study.facilities, catalogue)
 
     step("Bezugsgruppen bestimmen")

@@ -1,0 +1,99 @@
+"""quartier.compute on the sample town and on Berlin: invariants and known results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import quartier
+from quartier.assign import assign_points
+from quartier.compute import RESULT_COLUMNS
+from conftest import BERLIN, PROJECT, SAMPLE, requires_berlin
+
+
+@pytest.fixture(scope="module")
+def sample():
+    study = quartier.load_study(SAMPLE / "quartier.toml")
+    return study, quartier.compute(study)
+
+
+def value(results, quarter, category, indicator):
+    rows = results.indicators
+    hit = rows[(rows["quarter_id"] == quarter) & (rows["category"] == category)
+               & (rows["indicator"] == indicator)]
+    return float(hit["value"].iloc[0])
+
+
+def test_results_table_shape(sample):
+    _, results = sample
+    assert list(results.indicators.columns) == RESULT_COLUMNS
+    assert not results.indicators.duplicated(["quarter_id", "category", "indicator"]).any()
+    judged = results.indicators.dropna(subset=["status"])
+    assert set(judged["status"]) <= {"gap", "ok", "resource", "not_assessed", "hoch", "mittel",
+                                     "niedrig", "sehr niedrig", "positiv", "stabil", "negativ"}
+
+
+def test_surface_conserves_register_totals(sample):
+    study, results = sample
+    register = study.population_quarters.set_index("quarter_id")
+    surface = results.surface.groupby("quarter_id")[["total", "age_0_2", "age_80_plus"]].sum()
+    assert surface.to_numpy() == pytest.approx(
+        register.loc[surface.index, ["total", "age_0_2", "age_80_plus"]].to_numpy())
+
+
+def test_reference_population_and_counts_match_the_inputs(sample):
+    study, results = sample
+    register = study.population_quarters.set_index("quarter_id")
+    kids = register["age_0_2"] + register["age_3_5"]
+    for quarter in ("01", "02", "07"):
+        assert value(results, quarter, "kita", "population") == pytest.approx(kids[quarter])
+    located = assign_points(study.facilities, study.quarters)
+    counts = results.indicators[results.indicators["indicator"] == "count"]
+    assert counts["value"].sum() == located.notna().sum()  # every facility inside, once
+    kita = study.facilities[(study.facilities["category"] == "kita") & (located == "02")]
+    rate = kita["capacity"].sum() / kids["02"] * 1000
+    assert value(results, "02", "kita", "supply_rate") == pytest.approx(rate)
+
+
+def test_designed_gaps_of_the_sample_are_found(sample):
+    _, results = sample
+    gaps = results.gaps.set_index(["quarter_id", "category"])["status"]
+    assert gaps[("07", "supermarket")] == "gap"  # the village has no supermarket
+    assert value(results, "07", "supermarket", "coverage") == 0.0
+    assert gaps[("06", "supermarket")] == "not_assessed"  # commercial quarter, 118 residents
+    assert value(results, "07", "gp", "fca_access") == 0.0
+
+
+def test_fca_conserves_supply_when_all_supply_is_reached(sample):
+    # Σ_q P_q·a_q / 1,000 = Σ_j S_j for pharmacies: every pharmacy has residents within 1 km
+    study, results = sample
+    rows = results.indicators[results.indicators["category"] == "pharmacy"].pivot_table(
+        index="quarter_id", columns="indicator", values="value")
+    reached = (rows["population"] * rows["fca_access"] / 1000).sum()
+    assert reached == pytest.approx((study.facilities["category"] == "pharmacy").sum())
+
+
+def test_status_index_of_the_sample(sample):
+    _, results = sample
+    status = results.status
+    assert not status.at["06", "included"]  # 118 residents < 300
+    assert status.at["02", "status_class"] == "sehr niedrig"
+    included = status[status["included"]]
+    assert included["status_index"].mean() == pytest.approx(0, abs=1e-12)
+    assert included["status_index"].std(ddof=0) == pytest.approx(1)
+
+
+@requires_berlin
+def test_berlin_status_index_reproduces_published_2021_classes():
+    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
+    results = quartier.compute(study)
+    published = pd.read_csv(BERLIN / "mss" / "mss_2021_1.csv", dtype={"id": str}).set_index("id")
+    ours = results.status["combined_class"].reindex(published.index)
+    assert (ours.fillna("") == published["status_dynamik_index"].fillna("")).all()
+    surface_total = results.surface["total"].sum()
+    source = pd.read_csv(BERLIN / "einwohner_plr_2022-06.csv", sep=";", dtype=str,
+                         encoding="utf-8-sig")
+    assert surface_total == pytest.approx(pd.to_numeric(source["Gesamt"], errors="coerce").sum())
+    assert np.isfinite(results.indicators.loc[results.indicators["indicator"] == "coverage",
+                                              "value"].dropna()).all()
