@@ -175,8 +175,15 @@ def spread_quarter_totals(table: pd.DataFrame, quarters: gpd.GeoDataFrame, *,
     gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
     squares = shapely.box(gx, gy, gx + cell_size, gy + cell_size)
     geometry = quarters.geometry.to_numpy()
-    cell_index, quarter_index = shapely.STRtree(geometry).query(squares, predicate="intersects")
-    pieces = shapely.intersection(squares[cell_index], geometry[quarter_index])
+    tree = shapely.STRtree(geometry)
+    cell_index, quarter_index = tree.query(squares, predicate="intersects")
+    # cells wholly inside a quarter need no intersection (the expensive step)
+    inner_cell, inner_quarter = tree.query(squares, predicate="within")
+    whole = np.isin(cell_index * len(geometry) + quarter_index,
+                    inner_cell * len(geometry) + inner_quarter)
+    pieces = squares[cell_index].copy()
+    pieces[~whole] = shapely.intersection(squares[cell_index[~whole]],
+                                          geometry[quarter_index[~whole]])
     area = shapely.area(pieces)
     weight = area.copy()
     if residential is not None and len(residential):
