@@ -71,3 +71,17 @@ def test_console_script_prints_no_traceback_on_unexpected_error(make_study):
     debug = subprocess.run(command[:3] + ["--debug"] + command[3:], capture_output=True,
                            text=True)
     assert "Traceback" in debug.stderr
+
+
+def test_indicators_writes_tables(tmp_path):
+    from conftest import SAMPLE
+
+    result = run("indicators", SAMPLE / "quartier.toml", "--output", tmp_path)
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "indikatoren.csv", dtype={"quarter_id": str})
+    gaps = pd.read_csv(tmp_path / "bewertung.csv", dtype={"quarter_id": str})
+    assert set(table["quarter_id"].dropna()) == {f"0{i}" for i in range(1, 8)}
+    assert f"{(gaps['status'] == 'gap').sum()} Lücken" in result.output
+    assert (tmp_path / "sozialindex.csv").exists()

@@ -149,6 +149,43 @@ def info(ctx: click.Context, config: Path, edition: str | None) -> None:
 @config_argument
 @edition_option
 @click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Zielordner für indikatoren.csv und bewertung.csv (Standard: "
+                   "reports/<Studie>/<Ausgabe>/).")
+@click.pass_context
+def indicators(ctx: click.Context, config: Path, edition: str | None,
+               output: Path | None) -> None:
+    """Alle Indikatoren berechnen und als CSV-Tabellen schreiben."""
+    study, findings = _load(config, edition, ctx.obj["debug"])
+    if study is None:
+        _print_report(findings, show_notes=False)
+        ctx.exit(1)
+    from quartier.compute import compute
+    from quartier.report.simple import report_folder
+
+    step = _progress()
+    try:
+        results = compute(study, progress=step)
+    finally:
+        step.stop()
+    folder = Path(output) if output else report_folder(study)
+    folder.mkdir(parents=True, exist_ok=True)
+    results.indicators.to_csv(folder / "indikatoren.csv", index=False)
+    results.gaps.to_csv(folder / "bewertung.csv", index=False)
+    if results.status is not None:
+        results.status.to_csv(folder / "sozialindex.csv")
+    if len(results.findings):
+        _print_report(results.findings)
+    counts = results.gaps["status"].value_counts()
+    console.print(f"{counts.get('gap', 0)} Lücken, {counts.get('resource', 0)} Ressourcen, "
+                  f"{counts.get('ok', 0)} ausreichend, {counts.get('not_assessed', 0)} nicht "
+                  "bewertet.", markup=False)
+    console.print(f"Tabellen geschrieben nach {folder}", style="bold green", markup=False)
+
+
+@cli.command()
+@config_argument
+@edition_option
+@click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Zielordner (Standard: reports/<Studie>/<Ausgabe>/ neben dem Arbeitsordner).")
 @click.pass_context
 def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None) -> None:

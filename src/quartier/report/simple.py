@@ -27,7 +27,8 @@ from quartier.format import format_date, format_number  # noqa: E402
 from quartier.study import Study  # noqa: E402
 from quartier.summary import population_by_quarter  # noqa: E402
 
-__all__ = ["facility_counts", "quarter_map_svg", "write_simple_report", "render_simple_report"]
+__all__ = ["facility_counts", "quarter_map_svg", "render_simple_report", "report_folder",
+           "write_simple_report"]
 
 _TEXT = {
     "de": {"title": "Sozialraumanalyse", "edition": "Ausgabe", "map": "Karte der Quartiere",
@@ -151,13 +152,18 @@ def render_simple_report(study: Study) -> str:
     )
 
 
+def report_folder(study: Study) -> Path:
+    """``reports/<study>/<edition>/`` relative to the working directory."""
+    return Path("reports") / _slug(study.name) / study.edition
+
+
 def write_simple_report(study: Study, output: Path | None = None) -> Path:
     """Write ``index.html`` to ``output`` (default ``reports/<study>/<edition>/``).
 
     The file is written to a temporary name first and then renamed, so an interrupted run never
     leaves a half-written report behind.
     """
-    folder = Path(output) if output else Path("reports") / _slug(study.name) / study.edition
+    folder = Path(output) if output else report_folder(study)
     folder.mkdir(parents=True, exist_ok=True)
     html = render_simple_report(study)
     target = folder / "index.html"
