@@ -62,7 +62,10 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
                                     geometry=facilities.geometry.to_numpy(), crs=facilities.crs)
     access = two_step_fca(demand_frame, supply_frame, catchment, demand_column="demand",
                           supply_column="supply").to_numpy()
-    weighted = pd.Series(np.nan_to_num(access) * weights).groupby(groups).sum()
+    # NaN: the cell reaches no facility (counts as 0); inf only arises at cells without
+    # demand (R_j = S_j / 0), whose weight is 0 anyway
+    reached = np.where(np.isfinite(access), access, 0.0)
+    weighted = pd.Series(reached * weights).groupby(groups).sum()
     totals = pd.Series(weights).groupby(groups).sum()
     result["fca_access"] = (weighted / totals.where(totals > 0)) * 1000
     return result
