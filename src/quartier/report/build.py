@@ -1,0 +1,164 @@
+"""Writing the Sozialraumanalyse report: ``index.html`` (self-contained) plus exports.
+
+Each file is written under a temporary name and renamed when complete, so an interrupted run
+never leaves a half-written report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from quartier.catalogue import category_labels
+from quartier.compute import Results, compute
+from quartier.fields import FIELDS, field_label
+from quartier.report.context import report_context
+from quartier.study import Study
+
+__all__ = ["build_report", "render_report", "report_folder", "write_text_atomic"]
+
+Progress = Callable[[str], None]
+
+
+def report_folder(study: Study, root: Path | None = None) -> Path:
+    """``reports/<study>/<edition>/`` below ``root`` (default: the working directory)."""
+    slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in study.name.strip())
+    return (root or Path(".")) / "reports" / (slug.strip("-").lower() or "studie") / study.edition
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("quartier", "report/templates"),
+                       autoescape=select_autoescape(["html"]), trim_blocks=True,
+                       lstrip_blocks=True)
+
+
+def _figures(study: Study, language: str) -> Callable[..., str]:
+    """A callback that draws a static map and returns it as a PNG data URI."""
+    from quartier.maps.static import choropleth, figure_to_png_base64, status_map
+
+    label_by = "auto" if len(study.quarters) <= 60 else "id"
+
+    def draw(kind: str, **kw) -> str:
+        if kind == "status":
+            fig = status_map(study.quarters, kw["status"], title=kw["title"], language=language,
+                             attribution=study.config.attribution, label_by=label_by)
+        else:
+            fig = choropleth(study.quarters, kw["values"], title=kw["title"],
+                             legend_title="z", language=language, breaks=[-1, 1, 1.5],
+                             diverging_center=0, attribution=study.config.attribution,
+                             label_by=label_by)
+        return "data:image/png;base64," + figure_to_png_base64(fig, dpi=80)
+
+    return draw
+
+
+def _interactive(study: Study, results: Results) -> str:
+    from quartier.maps.interactive import interactive_map, map_iframe
+
+    language = study.config.language
+    residents = results.surface.groupby("quarter_id")["total"].sum()
+    area = study.quarters.set_index("quarter_id").geometry.area / 1e6
+    gaps = results.gaps[results.gaps["status"] == "gap"]
+    layers = [("Einwohner je km²" if language == "de" else "Residents per km²",
+               (residents / area).reindex(area.index))]
+    for key in FIELDS:
+        own = gaps[gaps["category"].map(study.catalogue["field"]) == key]
+        if len(own):
+            label = ("Lücken: " if language == "de" else "Gaps: ") + field_label(key, language)
+            layers.append((label, own.groupby("quarter_id").size().reindex(area.index,
+                                                                           fill_value=0)))
+    fmap = interactive_map(study.quarters, study.facilities, layers=layers, language=language,
+                           title=study.name, attribution=study.config.attribution,
+                           category_labels=category_labels(study.catalogue, language),
+                           field_of_category=study.catalogue["field"].to_dict())
+    title = ("Interaktive Karte" if language == "de" else "Interactive map") + f" {study.name}"
+    return map_iframe(fmap, title=title)
+
+
+def render_report(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
+                  maps: bool = True, interactive: bool = True) -> dict[str, str]:
+    """The report's pages as HTML text: ``{"index.html": …}`` plus, for large studies,
+    ``anhang.html`` and ``quartiere/<id>.html``."""
+    language = study.config.language
+    context = report_context(
+        study, results, downloads=downloads,
+        interactive_map=_interactive(study, results) if interactive else "",
+        figures=_figures(study, language) if maps else None)
+    css = files("quartier").joinpath("report/templates/style.css").read_text(encoding="utf-8")
+    common = {"css": css, "attribution": study.config.attribution, "lang": language,
+              "text": context["text"], "study": study.name, "edition": study.edition,
+              "generated": context["generated"]}
+    environment = _environment()
+    pages = {"index.html": environment.get_template("report.html").render(
+        **context, css=css, attribution=study.config.attribution)}
+    if context["large"]:
+        pages["anhang.html"] = environment.get_template("appendix_page.html").render(
+            **common, appendix=context["appendix"],
+            appendix_indicators=context["appendix_indicators"])
+        profile = environment.get_template("profile_page.html")
+        for p in context["profiles"]:
+            pages[f"quartiere/{p['id']}.html"] = profile.render(**common, p=p)
+    return pages
+
+
+def build_report(study: Study, results: Results | None = None, *, output: Path | None = None,
+                 maps: bool = True, interactive: bool = True, exports: bool = True,
+                 progress: Progress | None = None) -> Path:
+    """Compute (if needed) and write the whole report; returns the path of ``index.html``.
+
+    Parameters
+    ----------
+    study : Study
+    results : Results, optional
+        From :func:`quartier.compute`; computed when missing.
+    output : Path, optional
+        Folder; default :func:`report_folder`.
+    maps, interactive, exports : bool
+        Switch off static maps, the interactive map or the export files (faster tests).
+    """
+    step = progress or (lambda _message: None)
+    if results is None:
+        results = compute(study, progress=step)
+    folder = Path(output) if output else report_folder(study)
+    folder.mkdir(parents=True, exist_ok=True)
+    downloads: dict[str, str] = {}
+    if exports:
+        step("Tabellen und Geodaten exportieren")
+        from quartier.export import write_exports
+
+        written = write_exports(study, results, folder)
+        for path in written.values():
+            path = Path(path)
+            key = {".gpkg": "gpkg", ".xlsx": "xlsx"}.get(path.suffix)
+            if path.name == "indikatoren.csv":
+                key = "csv"
+            elif path.name == "bewertung.csv":
+                key = "gaps"
+            if key:
+                downloads[key] = path.relative_to(folder).as_posix()
+        order = ["csv", "gaps", "xlsx", "gpkg"]
+        downloads = {k: downloads[k] for k in order if k in downloads}
+    step("Karten und Bericht erstellen")
+    pages = render_report(study, results, downloads=downloads, maps=maps,
+                          interactive=interactive)
+    for name, html in pages.items():
+        write_text_atomic(folder / name, html)
+    return folder / "index.html"

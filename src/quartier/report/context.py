@@ -1,0 +1,373 @@
+"""The report's content as plain data (dicts and lists), computed from a study and its results.
+
+The templates only lay this out; every number shown comes from ``results`` through
+:func:`format_indicator`, so a test can compare the report with the results table.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from quartier import __version__
+from quartier.catalogue import category_labels, reference_group_label
+from quartier.compute import Results
+from quartier.fields import FIELDS, field_label
+from quartier.format import format_date, format_number, format_percent
+from quartier.indicators.registry import INDICATORS, status_label
+from quartier.load.population import age_bands, parse_age_band
+from quartier.report.texts import texts
+from quartier.study import Study
+
+__all__ = ["format_indicator", "report_context", "LARGE_STUDY", "CATEGORY_INDICATORS"]
+
+#: From this many quarters on, profiles and the appendix go on pages of their own.
+LARGE_STUDY = 50
+CATEGORY_INDICATORS = ("population", "count", "capacity", "supply_rate", "median_distance",
+                       "coverage", "fca_access")
+
+
+def format_indicator(value: float, indicator: str, language: str = "de") -> str:
+    """Format one indicator value the way the report prints it.
+
+    Examples
+    --------
+    >>> format_indicator(12.345, "coverage")
+    '12,3\\xa0%'
+    >>> format_indicator(0.6215, "fca_access"), format_indicator(751.3, "fca_access")
+    ('0,62', '751')
+    >>> format_indicator(1234.0, "median_distance", "en")
+    '1,234 m'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if indicator == "coverage":
+        return format_percent(value, 1, language)
+    if indicator == "median_distance":
+        return f"{format_number(value, 0, language)} m"
+    if indicator in ("status_index", "dynamics_index"):
+        return format_number(value, 2, language)
+    if indicator in ("supply_rate", "fca_access"):
+        size = abs(value)
+        return format_number(value, 2 if size < 10 else 1 if size < 100 else 0, language)
+    return format_number(value, 0, language)
+
+
+def _status_cell(status: str | None, language: str) -> dict[str, str]:
+    if status is None or (isinstance(status, float) and math.isnan(status)):
+        return {"key": "none", "label": ""}
+    return {"key": status, "label": status_label(status, language)}
+
+
+def report_context(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
+                   interactive_map: str = "", figures: Callable[..., str] | None = None
+                   ) -> dict:
+    """Everything the templates need, as plain data.
+
+    Parameters
+    ----------
+    study, results
+        The loaded study and :func:`quartier.compute` results.
+    downloads : dict, optional
+        Link target (relative file name) per download key (``csv``, ``gaps``, ``xlsx``, ``gpkg``).
+    interactive_map : str
+        HTML of the interactive map (an ``<iframe srcdoc>``), empty for none.
+    figures : callable, optional
+        ``figures(kind, **kw) -> str`` returning an ``<img>`` data URI for a map; None skips
+        static maps (used by fast tests).
+    """
+    language = study.config.language
+    text = texts(language)
+    catalogue = study.catalogue
+    labels = category_labels(catalogue, language)
+    quarters = study.quarters[["quarter_id", "name"]].copy()
+    names = quarters.set_index("quarter_id")["name"]
+    residents = results.surface.groupby("quarter_id")["total"].sum().reindex(
+        quarters["quarter_id"], fill_value=0.0)
+    area_km2 = (study.quarters.set_index("quarter_id").geometry.area / 1e6)
+    indicators = results.indicators
+    per_category = indicators[indicators["category"].notna()]
+    gaps = results.gaps.copy()
+    gaps["field"] = gaps["category"].map(catalogue["field"])
+    assessed = gaps[gaps["status"] != "not_assessed"]
+    categories = list(dict.fromkeys(gaps["category"]))
+    fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
+    large = len(quarters) > LARGE_STUDY
+
+    # --- summary -----------------------------------------------------------------------
+    status_counts = assessed.groupby(["field", "status"]).size().unstack(fill_value=0)
+    field_rows = []
+    for key in FIELDS:
+        if key not in status_counts.index:
+            continue
+        row = status_counts.loc[key]
+        field_rows.append({"key": key, "label": field_label(key, language),
+                           "categories": fmt(gaps.loc[gaps["field"] == key, "category"].nunique()),
+                           "gap": fmt(row.get("gap", 0)), "ok": fmt(row.get("ok", 0)),
+                           "resource": fmt(row.get("resource", 0))})
+    per_quarter = assessed.groupby(["quarter_id", "status"]).size().unstack(fill_value=0)
+    for column in ("gap", "ok", "resource"):
+        if column not in per_quarter.columns:
+            per_quarter[column] = 0
+    attention = per_quarter.sort_values(["gap", "resource"], ascending=[False, True]).head(
+        10 if large else 5)
+    social = results.status
+    attention_rows = [{
+        "id": q, "name": names.get(q, q), "residents": fmt(residents.get(q, 0)),
+        "gaps": fmt(row["gap"]), "resources": fmt(row["resource"]),
+        "status": (social.at[q, "status_class"] if social is not None and q in social.index
+                   and isinstance(social.at[q, "status_class"], str) else "–"),
+        "gap_categories": ", ".join(labels.get(c, c) for c in assessed.loc[
+            (assessed["quarter_id"] == q) & (assessed["status"] == "gap"), "category"]),
+    } for q, row in attention.iterrows() if row["gap"] > 0]
+    by_category = assessed.groupby(["category", "status"]).size().unstack(fill_value=0)
+
+    def top(status: str) -> list[dict]:
+        if status not in by_category.columns:
+            return []
+        ranked = by_category[status].sort_values(ascending=False)
+        return [{"label": labels.get(c, c), "field": field_label(catalogue.at[c, "field"],
+                                                                 language),
+                 "n": text["quarters_with"].format(n=fmt(n))} for c, n in ranked.head(5).items()
+                if n > 0]
+
+    summary = {
+        "lead": text["summary_lead"].format(
+            study=study.name, residents=fmt(residents.sum()), quarters=fmt(len(quarters)),
+            categories=fmt(len(categories)), fields=fmt(len(field_rows)),
+            gaps=fmt((assessed["status"] == "gap").sum()),
+            resources=fmt((assessed["status"] == "resource").sum())),
+        "fields": field_rows, "attention": attention_rows,
+        "top_gaps": top("gap"), "top_resources": top("resource"),
+    }
+
+    # --- basis ---------------------------------------------------------------------------
+    sources = _sources(study, text)
+    settings = study.config.indicators
+    standards = []
+    for key in categories:
+        per_1000, distance = catalogue.at[key, "per_1000"], catalogue.at[key, "max_distance_m"]
+        if pd.isna(per_1000) and pd.isna(distance):
+            continue
+        target = (text["per_1000"].format(value=format_number(per_1000, 2, language))
+                  if not pd.isna(per_1000) else
+                  text["within_m"].format(value=fmt(distance)))
+        standards.append({"label": labels.get(key, key), "target": target,
+                          "group": reference_group_label(catalogue.at[key, "reference_group"],
+                                                         language),
+                          "source": catalogue.at[key, "standard_source"],
+                          "binding": text["yes"] if catalogue.at[key, "binding"] else text["no"]})
+    methods = [{"label": getattr(i, f"label_{language}"), "formula": getattr(i, f"formula_{language}"),
+                "unit": getattr(i, f"unit_{language}")} for i in INDICATORS.values()]
+    rules = text["assessment_rules"].format(
+        resource_factor=format_number(settings.resource_factor, 1, language),
+        gap_below=format_percent(settings.coverage_gap_below * 100, 0, language),
+        resource_from=format_percent(settings.coverage_resource_from * 100, 0, language),
+        median_gap=format_number(settings.median_gap_factor, 1, language),
+        median_resource=format_number(settings.median_resource_factor, 1, language),
+        min_population=fmt(settings.min_population))
+    quarter_rows = [{"id": q, "name": names[q], "residents": fmt(residents[q]),
+                     "area": format_number(area_km2[q], 2, language),
+                     "density": fmt(residents[q] / area_km2[q]) if area_km2[q] > 0 else "–"}
+                    for q in quarters["quarter_id"]]
+    outside = (int((~study.facilities["in_study_area"]).sum())
+               if "in_study_area" in study.facilities.columns else 0)
+    notes = [text["outside"].format(n=fmt(outside))] if outside else []
+    notes += [f.message for f in [*study.report.warnings, *results.findings]
+              if f.code != "outside_quarters"]
+    basis = {
+        "lead": text["basis_area_lead"].format(quarters=fmt(len(quarters)),
+                                               area=format_number(area_km2.sum(), 1, language),
+                                               residents=fmt(residents.sum()),
+                                               crs=study.config.crs.to_string()),
+        "quarters": quarter_rows, "sources": sources, "attribution": study.config.attribution,
+        "methods": methods, "rules": rules, "standards": standards, "notes": notes,
+        "map": interactive_map,
+    }
+
+    # --- action fields -------------------------------------------------------------------
+    judged = gaps.set_index(["quarter_id", "category"])
+    chapters = []
+    for key in FIELDS:
+        own = [c for c in categories if catalogue.at[c, "field"] == key]
+        columns = [{"key": c, "label": labels.get(c, c),
+                    "indicator": text[judged.xs(c, level="category")["indicator"].iloc[0]],
+                    "basis": (text["median_basis"] if judged.xs(c, level="category")["basis"]
+                              .eq("median").any() else text["target"])} for c in own]
+        rows = []
+        for q in quarters["quarter_id"]:
+            cells = []
+            for c in own:
+                record = judged.loc[(q, c)]
+                cells.append({"value": format_indicator(record["value"], record["indicator"],
+                                                        language),
+                              "status": _status_cell(record["status"], language),
+                              "raw": record["value"], "indicator": record["indicator"]})
+            rows.append({"id": q, "name": names[q], "cells": cells})
+        maps = []
+        if figures is not None:
+            for c in own:
+                status = judged.xs(c, level="category")["status"]
+                maps.append({"label": labels.get(c, c),
+                             "img": figures("status", status=status, title=labels.get(c, c)),
+                             "alt": text["map_of"].format(label=labels.get(c, c))})
+        chapters.append({"key": key, "label": field_label(key, language),
+                         "lead": (text["field_lead"].format(n=fmt(len(own))) if own
+                                  else text["field_none"]),
+                         "columns": columns, "rows": rows if own else [], "maps": maps})
+
+    # --- social status -------------------------------------------------------------------
+    social_context = None
+    if social is not None:
+        year = int(social["year"].iloc[0])
+        social_context = {
+            "lead": text["social_lead"].format(year=year, included=fmt(social["included"].sum())),
+            "rows": [{"id": q, "name": names.get(q, q),
+                      "status_index": format_indicator(row["status_index"], "status_index",
+                                                       language),
+                      "status_class": row["status_class"] or "–",
+                      "dynamics_index": format_indicator(row["dynamics_index"], "dynamics_index",
+                                                         language),
+                      "dynamics_class": row["dynamics_class"] or "–",
+                      "combined": row["combined_class"] or "–"}
+                     for q, row in social.reindex(quarters["quarter_id"]).iterrows()
+                     if not pd.isna(row["year"])],
+            "map": (figures("index", values=social["status_index"],
+                            title=text["social_map"].format(year=year))
+                    if figures is not None else ""),
+            "map_alt": text["social_map"].format(year=year),
+        }
+
+    # --- profiles --------------------------------------------------------------------------
+    profiles = _profiles(study, results, quarters, residents, judged, labels, language,
+                         per_quarter, social)
+
+    # --- appendix --------------------------------------------------------------------------
+    wide = per_category.pivot_table(index=["category", "quarter_id"], columns="indicator",
+                                    values="value", aggfunc="first", dropna=False)
+    appendix = []
+    for c in categories:
+        block = wide.xs(c, level="category").reindex(quarters["quarter_id"])
+        appendix.append({
+            "key": c, "label": labels.get(c, c),
+            "field": field_label(catalogue.at[c, "field"], language),
+            "group": reference_group_label(catalogue.at[c, "reference_group"], language),
+            "rows": [{"id": q, "name": names[q],
+                      "cells": [{"indicator": i, "raw": block.at[q, i],
+                                 "value": format_indicator(block.at[q, i], i, language)}
+                                for i in CATEGORY_INDICATORS]}
+                     for q in quarters["quarter_id"]],
+        })
+    return {
+        "lang": language, "text": text, "study": study.name, "edition": study.edition,
+        "large": large, "summary": summary, "basis": basis, "fields": chapters,
+        "social": social_context, "profiles": profiles, "appendix": appendix,
+        "appendix_indicators": [{"key": i, "label": text[i]} for i in CATEGORY_INDICATORS],
+        "downloads": downloads or {},
+        "generated": text["created"].format(date=format_date(_dt.date.today(), language),
+                                            version=__version__),
+    }
+
+
+def _sources(study: Study, text: dict[str, str]) -> list[dict[str, str]]:
+    config = study.config
+    rows = []
+
+    def add(label: str, cfg, count) -> None:
+        if cfg is None:
+            return
+        files = ", ".join(p.name for p in cfg.paths)
+        rows.append({"label": label, "file": files,
+                     "rows": format_number(count, 0, config.language) if count is not None
+                     else "–"})
+
+    add("Quartiersgrenzen" if config.language == "de" else "Quarter boundaries", config.quarters,
+        len(study.quarters))
+    add("Einwohner (Gitter)" if config.language == "de" else "Population (grid)",
+        config.population_grid,
+        None if study.population_grid is None else len(study.population_grid))
+    add("Einwohner je Quartier" if config.language == "de" else "Population per quarter",
+        config.population_quarters,
+        None if study.population_quarters is None else len(study.population_quarters))
+    counts = study.facilities.groupby("source").size()
+    for cfg in config.facilities:
+        label = str(cfg.get("label", cfg.path.stem))
+        add(label, cfg, int(counts.get(label, 0)))
+    for label_de, label_en, cfg, frame in (
+            ("Wohnen", "Housing", config.housing, study.housing),
+            ("Akteure", "Actors", config.actors, study.actors),
+            ("Maßnahmen", "Measures", config.measures, study.measures)):
+        add(label_de if config.language == "de" else label_en, cfg,
+            None if frame is None else len(frame))
+    for cfg in config.social:
+        add("Sozialindikatoren" if config.language == "de" else "Social indicators", cfg, None)
+    return rows
+
+
+def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents: pd.Series,
+              judged: pd.DataFrame, labels: dict[str, str], language: str,
+              per_quarter: pd.DataFrame, social: pd.DataFrame | None) -> list[dict]:
+    text = texts(language)
+    fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
+    surface = results.surface
+    bands = age_bands(surface.columns)
+    ages = surface.groupby("quarter_id")[bands].sum() if bands else pd.DataFrame()
+    rank = residents.rank(ascending=False, method="min").astype(int)
+    mean_gaps = per_quarter["gap"].sum() / max(len(quarters), 1)
+    indicators = results.indicators
+    counts = indicators[indicators["indicator"].isin(["count", "capacity"])].pivot_table(
+        index=["quarter_id", "category"], columns="indicator", values="value", aggfunc="first")
+    catalogue = study.catalogue
+    profiles = []
+    for q, name in zip(quarters["quarter_id"], quarters["name"], strict=True):
+        total = residents[q]
+        age_rows = []
+        if q in ages.index and total > 0:
+            for band in bands:
+                lower, upper = parse_age_band(band)
+                label = (f"{lower}–{upper} {text['years']}" if upper is not None
+                         else f"{lower} {text['years_plus']}")
+                share = ages.at[q, band] / total * 100
+                age_rows.append({"label": label, "value": fmt(ages.at[q, band]),
+                                 "share": format_percent(share, 1, language),
+                                 "width": f"{min(share * 3, 100):.1f}"})
+        fields = []
+        own = judged.xs(q, level="quarter_id") if q in judged.index.get_level_values(0) else None
+        for key in FIELDS:
+            items = []
+            if own is not None:
+                for c in own.index:
+                    if catalogue.at[c, "field"] != key:
+                        continue
+                    record = own.loc[c]
+                    count = counts.at[(q, c), "count"] if (q, c) in counts.index else 0
+                    capacity = counts.at[(q, c), "capacity"] if (q, c) in counts.index else np.nan
+                    items.append({
+                        "label": labels.get(c, c), "count": fmt(count),
+                        "capacity": fmt(capacity),
+                        "indicator": text[record["indicator"]],
+                        "value": format_indicator(record["value"], record["indicator"], language),
+                        "target": (format_indicator(record["target"], record["indicator"],
+                                                    language)
+                                   if not pd.isna(record["target"]) else "–"),
+                        "status": _status_cell(record["status"], language)})
+            if items:
+                fields.append({"label": field_label(key, language), "items": items})
+        row = per_quarter.loc[q] if q in per_quarter.index else None
+        position = [text["rank_residents"].format(rank=int(rank[q]), n=len(quarters))]
+        if row is not None:
+            position.append(text["gaps_in_quarter"].format(
+                gaps=fmt(row["gap"]), resources=fmt(row["resource"]),
+                assessed=fmt(row.sum()), mean_gaps=format_number(mean_gaps, 1, language)))
+        if social is not None and q in social.index and isinstance(
+                social.at[q, "status_class"], str):
+            position.append(f"{text['status_class']}: {social.at[q, 'status_class']}, "
+                            f"{text['dynamics_class']}: {social.at[q, 'dynamics_class']} "
+                            f"({social.at[q, 'combined_class']})")
+        profiles.append({"id": q, "name": name, "residents": fmt(total), "ages": age_rows,
+                         "fields": fields, "position": position})
+    return profiles
