@@ -145,17 +145,10 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
         from quartier.export import write_exports
 
         written = write_exports(study, results, folder)
-        for path in written.values():
-            path = Path(path)
-            key = {".gpkg": "gpkg", ".xlsx": "xlsx"}.get(path.suffix)
-            if path.name == "indikatoren.csv":
-                key = "csv"
-            elif path.name == "bewertung.csv":
-                key = "gaps"
-            if key:
-                downloads[key] = path.relative_to(folder).as_posix()
-        order = ["csv", "gaps", "xlsx", "gpkg"]
-        downloads = {k: downloads[k] for k in order if k in downloads}
+        for key, name in (("csv", "indicators"), ("gaps", "gaps"), ("xlsx", "excel"),
+                          ("gpkg", "geopackage")):
+            if name in written:
+                downloads[key] = Path(written[name]).relative_to(folder).as_posix()
     step("Karten und Bericht erstellen")
     pages = render_report(study, results, downloads=downloads, maps=maps,
                           interactive=interactive)

@@ -1,0 +1,19 @@
+"""Exports beside the report: GeoPackage (QGIS), CSV tables and an Excel workbook.
+
+:func:`write_exports` writes all of them into one folder; :func:`quarter_table` and
+:func:`facility_table` return the two spatial layers as GeoDataFrames for own use.
+"""
+
+from quartier.export.tables import (
+    FACILITY_COLUMNS,
+    LAYERS,
+    MAX_COLUMN_NAME,
+    column_name,
+    export_slug,
+    facility_table,
+    quarter_table,
+    write_exports,
+)
+
+__all__ = ["FACILITY_COLUMNS", "LAYERS", "MAX_COLUMN_NAME", "column_name", "export_slug",
+           "facility_table", "quarter_table", "write_exports"]
