@@ -54,7 +54,9 @@ def test_report_writes_html(make_study, tmp_path):
     result = run("report", make_study(), "--output", out)
     assert result.exit_code == 0, result.output
     html = (out / "index.html").read_text(encoding="utf-8")
-    assert "<svg" in html and "Altstadt" in html and "Soziale Infrastruktur" in html
+    assert "<img" in html and "Altstadt" in html and "Soziale Infrastruktur" in html
+    assert "2 Grundlagen" in html and "<iframe" in html
+    assert (out / "indikatoren.csv").exists() and any(out.glob("*.xlsx"))
 
 
 def test_console_script_prints_no_traceback_on_unexpected_error(make_study):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import pytest
 
 import quartier
 from quartier.assign import assign_points
 from quartier.fields import FIELDS
-from quartier.report.simple import facility_counts, render_simple_report
 from quartier.summary import population_by_quarter
 from conftest import SAMPLE
 
@@ -50,23 +47,9 @@ def test_editions_read_their_own_facility_file(edition, expected):
     assert study.facilities["capacity"].sum() == capacities
 
 
-def test_facility_counts_conserve_every_facility(study):
-    counts = facility_counts(study)
-    assert counts["count"].sum() == len(study.facilities)
-    assert counts.loc[counts["quarter_id"].isna(), "count"].sum() == 3  # outside the town
-    assert counts["capacity"].sum() == study.facilities["capacity"].sum()
-
-
 def test_other_tables(study):
     assert sorted(study.social["year"].unique()) == [2022, 2023, 2024, 2025]
     assert len(study.actors) == 40 and study.actors["public"].dtype == bool
     assert len(study.measures) == 10
     assert study.measures["start"].notna().all()
     assert study.housing["quarter_id"].tolist() == ["01", "02", "03", "04", "05", "06", "07"]
-
-
-def test_simple_report_renders_in_both_languages(study):
-    html = render_simple_report(study)
-    assert 'lang="de"' in html and "27.267" in html and "Bahnhofsviertel" in html
-    english = render_simple_report(replace(study, config=replace(study.config, language="en")))
-    assert 'lang="en"' in english and "27,267" in english and "Social infrastructure" in english

@@ -160,7 +160,7 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
         _print_report(findings, show_notes=False)
         ctx.exit(1)
     from quartier.compute import compute
-    from quartier.report.simple import report_folder
+    from quartier.report.build import report_folder
 
     step = _progress()
     try:
@@ -189,17 +189,16 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
               help="Zielordner (Standard: reports/<Studie>/<Ausgabe>/ neben dem Arbeitsordner).")
 @click.pass_context
 def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None) -> None:
-    """Den Bericht (HTML) schreiben."""
+    """Den Bericht schreiben: index.html, Karten, CSV, Excel und GeoPackage."""
     study, findings = _load(config, edition, ctx.obj["debug"])
     if study is None:
         _print_report(findings, show_notes=False)
         ctx.exit(1)
-    from quartier.report.simple import write_simple_report
+    from quartier.report.build import build_report
 
     step = _progress()
     try:
-        step("Karte und Tabellen erstellen")
-        path = write_simple_report(study, output)
+        path = build_report(study, output=output, progress=step)
     finally:
         step.stop()
     console.print(f"Bericht geschrieben: {path}", style="bold green", markup=False)

@@ -1,0 +1,157 @@
+"""The report: numbers match the results table, user text is escaped, a real browser renders it."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import quartier
+from quartier.report.build import build_report, render_report
+from quartier.report.texts import texts
+from conftest import SAMPLE
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
+                                    "(.ci/run installs the Debian package 'chromium')")
+CHAPTERS = ("ch_summary", "ch_basis", "ch_fields", "ch_social", "ch_profiles", "ch_appendix")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    study = quartier.load_study(SAMPLE / "quartier.toml")
+    return study, quartier.compute(study)
+
+
+class AppendixCells(HTMLParser):
+    """Collects (category, quarter, indicator) → cell text from the appendix tables."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: dict[tuple[str, str, str], str] = {}
+        self._category = self._quarter = self._indicator = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "data-category" in attrs:
+            self._category = attrs["data-category"]
+        elif tag == "tr" and "data-quarter" in attrs:
+            self._quarter = attrs["data-quarter"]
+        elif tag == "td" and "data-indicator" in attrs and self._quarter:
+            self._indicator, self._text = attrs["data-indicator"], []
+
+    def handle_data(self, data):
+        if self._indicator:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._indicator:
+            key = (self._category, self._quarter, self._indicator)
+            self.cells[key] = "".join(self._text).strip()
+            self._indicator = None
+        elif tag == "table":
+            self._category = self._quarter = None
+
+
+def parse_german(text: str) -> tuple[float, float]:
+    """'1.234,5 %' → (1234.5, 0.05): the value and half a unit of its last printed digit."""
+    number = text.replace("\xa0", " ").replace("%", "").replace("m", "").strip()
+    decimals = len(number.split(",")[1]) if "," in number else 0
+    return float(number.replace(".", "").replace(",", ".")), 0.5 * 10 ** -decimals
+
+
+def test_appendix_numbers_match_the_results_table(sample):
+    study, results = sample
+    pages = render_report(study, results, maps=False, interactive=False)
+    parser = AppendixCells()
+    parser.feed(pages["index.html"])
+    rows = results.indicators[results.indicators["category"].notna()]
+    assert len(parser.cells) == len(rows) > 1000
+    for row in rows.itertuples():
+        text = parser.cells[(row.category, row.quarter_id, row.indicator)]
+        if row.value != row.value:  # NaN
+            assert text == "–"
+            continue
+        value, tolerance = parse_german(text)
+        assert abs(value - row.value) <= tolerance + 1e-9, (row, text)
+
+
+def test_summary_counts_match_the_gap_table(sample):
+    study, results = sample
+    index = render_report(study, results, maps=False, interactive=False)["index.html"]
+    assessed = results.gaps[results.gaps["status"] != "not_assessed"]
+    gaps, resources = (assessed["status"] == "gap").sum(), (assessed["status"] == "resource").sum()
+    assert f"{gaps} Lücken und {resources} Ressourcen" in index
+    assert "27.267 Einwohner*innen in 7 Quartieren" in index
+
+
+def test_every_chapter_in_both_languages(sample):
+    study, results = sample
+    for language in ("de", "en"):
+        localised = replace(study, config=replace(study.config, language=language))
+        index = render_report(localised, results, maps=False, interactive=False)["index.html"]
+        assert f'<html lang="{language}">' in index
+        for chapter in CHAPTERS:
+            assert f">{texts(language)[chapter]}</h2>" in index
+
+
+def test_user_text_is_escaped(make_study, tmp_path):
+    nasty = '<script>alert("x")</script> O\'Brien & "Haus"'
+    csv = ("id;name;kategorie;plaetze;x;y\n"
+           f"F1;{nasty};kita;60;476500,0;5465500,0\n"
+           "F2;Apotheke;pharmacy;;477500,0;5465500,0\n")
+    study = quartier.load_study(make_study(files={"einrichtungen.csv": csv}))
+    index = build_report(study, output=tmp_path / "r", maps=False, exports=False)
+    text = index.read_text(encoding="utf-8")
+    assert '<script>alert("x")' not in text
+    assert "alert(" not in html.unescape(text).split("<iframe", 1)[0]  # not outside the map
+    frame = re.search(r'srcdoc="([^"]*)"', text)
+    if frame:  # inside the map document, the name is data, never markup
+        assert '<script>alert("x")' not in html.unescape(frame.group(1))
+
+
+def _chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    profile = tmp_path / "chrome-profile"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+               "--enable-logging=stderr", "--v=0", "--virtual-time-budget=8000", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180)
+
+
+def _console_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines()
+            if "CONSOLE" in line and ("Uncaught" in line or "Error" in line)]
+
+
+@needs_chromium
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_report_renders_in_headless_chromium(sample, tmp_path, language):
+    study, results = sample
+    localised = replace(study, config=replace(study.config, language=language))
+    index = build_report(localised, results, output=tmp_path / language)
+    dom = _chromium("--dump-dom", index.as_uri(), tmp_path=tmp_path)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert not _console_errors(dom.stderr), _console_errors(dom.stderr)
+    for chapter in CHAPTERS:
+        assert texts(language)[chapter] in dom.stdout
+    screenshot = tmp_path / f"report-{language}.png"
+    shot = _chromium(f"--screenshot={screenshot}", "--window-size=1200,2000", index.as_uri(),
+                     tmp_path=tmp_path)
+    assert shot.returncode == 0 and screenshot.stat().st_size > 10_000
+    # the interactive map: its document is the iframe's srcdoc; render it on its own
+    source = index.read_text(encoding="utf-8")
+    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', source).group(1))
+    map_file = tmp_path / "map.html"
+    map_file.write_text(srcdoc, encoding="utf-8")
+    rendered = _chromium("--dump-dom", map_file.as_uri(), tmp_path=tmp_path)
+    assert not _console_errors(rendered.stderr), _console_errors(rendered.stderr)
+    drawn = rendered.stdout.count("leaflet-interactive")
+    assert drawn >= len(study.quarters) + len(study.facilities)
