@@ -155,3 +155,34 @@ def test_report_renders_in_headless_chromium(sample, tmp_path, language):
     assert not _console_errors(rendered.stderr), _console_errors(rendered.stderr)
     drawn = rendered.stdout.count("leaflet-interactive")
     assert drawn >= len(study.quarters) + len(study.facilities)
+
+
+@pytest.mark.skipif(not (SAMPLE.parents[2] / "shared" / "data" / "berlin").is_dir(),
+                    reason="Berlin real data not found (../shared is absent)")
+def test_berlin_report_builds_from_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from quartier.cli import cli
+
+    config = SAMPLE.parents[1] / "examples" / "berlin" / "quartier.toml"
+    out = tmp_path / "berlin"
+    result = CliRunner().invoke(cli, ["report", str(config), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    index = out / "index.html"
+    assert index.stat().st_size < 15 * 1024 * 1024
+    assert len(list((out / "quartiere").glob("*.html"))) == 542
+    assert (out / "anhang.html").exists() and (out / "berlin_2022.gpkg").exists()
+    text = index.read_text(encoding="utf-8")
+    assert "542 Quartieren" in text and "3.821.881" in text
+    # the appendix page holds every figure of the results table
+    study = quartier.load_study(config)
+    results = quartier.compute(study)
+    parser = AppendixCells()
+    parser.feed((out / "anhang.html").read_text(encoding="utf-8"))
+    rows = results.indicators[results.indicators["category"].notna()]
+    assert len(parser.cells) == len(rows)
+    for row in rows.sample(500, random_state=1).itertuples():
+        text = parser.cells[(row.category, row.quarter_id, row.indicator)]
+        if row.value == row.value:
+            value, tolerance = parse_german(text)
+            assert abs(value - row.value) <= tolerance + 1e-9

@@ -392,6 +392,39 @@ var {{ this.get_name() }} = quartierFacilities(
         self.radius = _js(radius)
 
 
+class _FitOnLayout(MacroElement):
+    """Fit the map to the study area again once the page is laid out and on resizes.
+
+    A map inside an iframe may be created before the frame has its final size, and Leaflet
+    would then keep a world-wide view; until the reader pans or zooms, the view follows the
+    frame's size.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map, bounds) {
+  var touched = false;
+  ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+    map.getContainer().addEventListener(name, function () { touched = true; });
+  });
+  function refit() {
+    map.invalidateSize();
+    if (!touched) { map.fitBounds(bounds); }
+  }
+  window.addEventListener("load", refit);
+  window.addEventListener("resize", refit);
+  setTimeout(refit, 0);
+})({{ this.map_name }}, {{ this.bounds }});
+{% endmacro %}
+""")
+
+    def __init__(self, map_name: str, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "FitOnLayout"
+        self.map_name = map_name
+        self.bounds = json.dumps(bounds)
+
+
 class _Controls(MacroElement):
     """Title, legend (following the shown choropleth), sources, scale and wheel zoom."""
 
@@ -617,6 +650,7 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
     entries = len(specs) + len(facility_layers) + int(tiles)
     add(folium.LayerControl(position="topright", collapsed=entries > 8))
     add(FitBounds([[south, west], [north, east]]))
+    add(_FitOnLayout(m.get_name(), [[south, west], [north, east]]))
     m._quartier_language = language  # for <html lang> in map_document
     return m
 
@@ -692,7 +726,7 @@ def map_iframe(m: folium.Map, *, title: str, height: str = "600px") -> str:
     return (f'<iframe title="{html.escape(str(title), quote=True)}" '
             f'style="width:100%;height:{height.strip()};border:0;display:block" '
             'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
-            f'loading="lazy" srcdoc="{html.escape(document, quote=True)}"></iframe>')
+            f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
 
 
 # --------------------------------------------------------------------------------------------
