@@ -90,6 +90,9 @@ def test_summary_counts_match_the_gap_table(sample):
     gaps, resources = (assessed["status"] == "gap").sum(), (assessed["status"] == "resource").sum()
     assert f"{gaps} Lücken und {resources} Ressourcen" in index
     assert "27.267 Einwohner*innen in 7 Quartieren" in index
+    # sources name their date ("{edition}" filled in) and the licence line
+    assert "<td>Januar 2025</td>" in index and "Zensusstichtag 15.05.2022" in index
+    assert "Fiktive Beispieldaten" in index
 
 
 def test_every_chapter_in_both_languages(sample):

@@ -21,7 +21,7 @@ DEFAULT_CRS = "EPSG:25832"
 _DATASET_KEYS = {
     "path", "layer", "sheet", "crs", "wkt", "x", "y", "columns", "label", "category",
     "category_map", "osm", "id_prefix", "address_columns", "list_separator", "year", "preset",
-    "format",
+    "format", "date",
 }
 _SINGLE_DATASETS = ("quarters", "housing", "actors", "measures", "categories", "standards")
 _LIST_DATASETS = ("facilities", "social")
@@ -276,6 +276,8 @@ def _dataset(label: str, value: Any, config_path: Path, root: Path, edition: str
                    'columns = { quarter_id = "Spaltenname" }', file=str(config_path))
         columns = {}
     options = {k: v for k, v in value.items() if k not in ("path", "columns")}
+    if "date" in options:
+        options["date"] = str(options["date"]).replace("{edition}", edition)
     if "crs" in options:
         try:
             parse_crs(options["crs"])

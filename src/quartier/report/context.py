@@ -281,7 +281,7 @@ def _sources(study: Study, text: dict[str, str]) -> list[dict[str, str]]:
         if cfg is None:
             return
         files = ", ".join(p.name for p in cfg.paths)
-        rows.append({"label": label, "file": files,
+        rows.append({"label": label, "file": files, "date": str(cfg.get("date", "–")),
                      "rows": format_number(count, 0, config.language) if count is not None
                      else "–"})
 

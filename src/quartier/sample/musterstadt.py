@@ -968,6 +968,7 @@ attribution = ["Fiktive Beispieldaten: Musterstadt und alle Angaben sind frei er
 # führender Null), Spalte "name" den Namen des Quartiers.
 [quarters]
 path = "quartiere.geojson"
+date = "01.01.2025"
 columns = { quarter_id = "quartier_nr", name = "name" }
 
 # Einwohner im 100-m-Gitter aus dem Zensus 2022: Einwohnerzahl und Altersgruppen je
@@ -975,12 +976,14 @@ columns = { quarter_id = "quartier_nr", name = "name" }
 # kennt die Spaltennamen und das Koordinatensystem (EPSG:3035) der Zensus-Dateien.
 [population.grid]
 path = ["zensus2022_bevoelkerung_100m.csv", "zensus2022_alter_10er_100m.csv"]
+date = "Zensusstichtag 15.05.2022"
 format = "zensus2022"
 
 # Einwohner je Quartier aus dem Melderegister (Export aus Excel, Windows-1252). Die
 # Quartiersnummern stehen dort ohne führende Null (1, 2, …) und werden beim Einlesen ergänzt.
 [population.quarters]
 path = "einwohner_quartiere.csv"
+date = "31.12.2024"
 
 # Zuordnung der Spalten: links, was die Spalte bedeutet; rechts, wie sie in der Datei heißt.
 # age_0_2 = Kinder von 0 bis einschließlich 2 Jahren, age_80_plus = 80 Jahre und älter.
@@ -1008,6 +1011,7 @@ age_80_plus = "80 und älter"
 [[facilities]]
 label = "Einrichtungsregister Musterstadt"
 path = "einrichtungen_{edition}.csv"
+date = "Januar {edition}"
 x = "rechtswert"
 y = "hochwert"
 crs = "EPSG:25832"
@@ -1025,12 +1029,14 @@ target_group = "zielgruppe"
 # Leerstand, …) werden als Kennzahlen übernommen.
 [housing]
 path = "wohnen.csv"
+date = "31.12.2024"
 columns = { quarter_id = "quartier" }
 
 # Sozialindikatoren je Quartier und Jahr (Anteile in Prozent). Aus der Veränderung über die
 # Jahre berechnet quartier die Dynamik.
 [[social]]
 path = "sozialindikatoren.csv"
+date = "jeweils 31.12., 2022–2025"
 columns = { quarter_id = "quartier", year = "jahr" }
 
 # Mögliche Netzwerkpartner im Quartier. Die Handlungsfelder eines Akteurs sind in der Datei
@@ -1038,6 +1044,7 @@ columns = { quarter_id = "quartier", year = "jahr" }
 # sagt, ob der Eintrag im öffentlichen Bericht erscheinen darf.
 [actors]
 path = "akteure.csv"
+date = "Januar 2025"
 list_separator = "|"
 
 [actors.columns]
@@ -1052,6 +1059,7 @@ public = "oeffentlich"
 # mehrere Quartiere, stehen deren Nummern mit "|" getrennt in der Spalte "quartier".
 [measures]
 path = "massnahmen.csv"
+date = "Januar 2025"
 list_separator = "|"
 
 [measures.columns]
