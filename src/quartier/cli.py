@@ -53,7 +53,7 @@ def _progress():
     return _Step()
 
 
-def _load(config: Path, edition: str | None, debug: bool):
+def _load(config: Path, edition: str | None):
     from quartier.study import validate_study
 
     step = _progress()
@@ -61,6 +61,15 @@ def _load(config: Path, edition: str | None, debug: bool):
         study, report = validate_study(config, edition=edition, progress=step)
     finally:
         step.stop()
+    return study, report
+
+
+def _study_or_exit(ctx: click.Context, config: Path, edition: str | None):
+    """The loaded study; on errors print them and exit with code 1."""
+    study, report = _load(config, edition)
+    if study is None:
+        _print_report(report, show_notes=False)
+        ctx.exit(1)
     return study, report
 
 
@@ -108,7 +117,7 @@ edition_option = click.option("--edition", default=None,
 @click.pass_context
 def validate(ctx: click.Context, config: Path, edition: str | None, quiet: bool) -> None:
     """Alle Eingabedaten prüfen und jedes Problem auflisten."""
-    study, report = _load(config, edition, ctx.obj["debug"])
+    study, report = _load(config, edition)
     _print_report(report, show_notes=not quiet)
     if report.errors:
         ctx.exit(1)
@@ -121,10 +130,7 @@ def validate(ctx: click.Context, config: Path, edition: str | None, quiet: bool)
 @click.pass_context
 def info(ctx: click.Context, config: Path, edition: str | None) -> None:
     """Zeigen, was geladen wurde: Anzahlen, Koordinatensystem, Einwohner je Quartier."""
-    study, report = _load(config, edition, ctx.obj["debug"])
-    if study is None:
-        _print_report(report, show_notes=False)
-        ctx.exit(1)
+    study, report = _study_or_exit(ctx, config, edition)
     from quartier.summary import population_by_quarter, study_overview
 
     console.print(f"[bold]{study.name}[/bold] · Ausgabe {study.edition} · "
@@ -155,10 +161,7 @@ def info(ctx: click.Context, config: Path, edition: str | None) -> None:
 def indicators(ctx: click.Context, config: Path, edition: str | None,
                output: Path | None) -> None:
     """Alle Indikatoren berechnen und als CSV-Tabellen schreiben."""
-    study, findings = _load(config, edition, ctx.obj["debug"])
-    if study is None:
-        _print_report(findings, show_notes=False)
-        ctx.exit(1)
+    study, _ = _study_or_exit(ctx, config, edition)
     from quartier.compute import compute
     from quartier.report.build import report_folder
 
@@ -190,10 +193,7 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
 @click.pass_context
 def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None) -> None:
     """Den Bericht schreiben: index.html, Karten, CSV, Excel und GeoPackage."""
-    study, findings = _load(config, edition, ctx.obj["debug"])
-    if study is None:
-        _print_report(findings, show_notes=False)
-        ctx.exit(1)
+    study, _ = _study_or_exit(ctx, config, edition)
     from quartier.report.build import build_report
 
     step = _progress()

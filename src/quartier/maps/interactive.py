@@ -56,7 +56,7 @@ from folium.template import Template
 
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
-from quartier.maps.static import NO_DATA_COLOUR, class_colours, classify
+from quartier.maps.static import NO_DATA_COLOUR, align_to_quarters, class_colours, classify
 
 __all__ = [
     "FIELD_COLOURS",
@@ -817,20 +817,7 @@ def _quarter_features(quarters: gpd.GeoDataFrame, tolerance: float
 
 
 def _aligned(values: pd.Series, ids: np.ndarray, label: str) -> pd.Series:
-    if not isinstance(values, pd.Series):
-        raise TypeError(f"values of layer {label!r} must be a pandas Series indexed by "
-                        f"quarter_id, not {type(values).__name__}")
-    if values.index.has_duplicates:
-        doubled = values.index[values.index.duplicated()].unique()[:5]
-        raise ValueError(f"values of layer {label!r} have several entries for quarter(s) "
-                         f"{', '.join(map(str, doubled))}; give one value per quarter_id")
-    index = values.index.astype(str)
-    if len(values) and not index.isin(ids).any():
-        example = ", ".join(map(repr, values.index[:3]))
-        raise ValueError(f"none of the index labels of layer {label!r} ({example}, …) is a "
-                         "quarter_id; index the series by quarter_id (text), e.g. "
-                         "table.set_index('quarter_id')['value']")
-    aligned = pd.Series(values.to_numpy(), index=index).reindex(ids)
+    aligned = align_to_quarters(values, ids, f"values of layer {label!r}")
     return pd.to_numeric(aligned, errors="raise").astype(float)
 
 

@@ -797,8 +797,14 @@ def _check_facilities(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame) 
                          "facilities.to_crs(quarters.crs)")
 
 
-def _aligned(values: pd.Series, quarters: gpd.GeoDataFrame, name: str) -> pd.Series:
-    """``values`` in the order of ``quarters``, NaN where a quarter has none."""
+def align_to_quarters(values: pd.Series, ids: np.ndarray | Sequence[str], name: str
+                      ) -> pd.Series:
+    """``values`` reordered to the quarter ids ``ids`` (text), NaN where a quarter has none.
+
+    Shared by the static and the interactive maps. Raises TypeError for a non-Series and
+    ValueError for duplicate labels or an index that matches no quarter id at all (a series
+    indexed 0…n−1 instead of by ``quarter_id`` is the usual mistake).
+    """
     if not isinstance(values, pd.Series):
         raise TypeError(f"{name} must be a pandas Series indexed by quarter_id, "
                         f"not {type(values).__name__}")
@@ -806,13 +812,17 @@ def _aligned(values: pd.Series, quarters: gpd.GeoDataFrame, name: str) -> pd.Ser
         doubled = values.index[values.index.duplicated()].unique()[:5]
         raise ValueError(f"{name} has several entries for quarter(s) "
                          f"{', '.join(map(str, doubled))}; give one value per quarter_id")
-    ids = quarters["quarter_id"].astype(str).to_numpy()
-    if len(values) and not values.index.isin(ids).any():
+    index = values.index.astype(str)
+    if len(values) and not index.isin(ids).any():
         example = ", ".join(map(repr, values.index[:3]))
         raise ValueError(f"none of the index labels of {name} ({example}, …) is a quarter_id; "
                          "index the series by quarter_id (text), e.g. "
                          "table.set_index('quarter_id')['value']")
-    return values.reindex(ids)
+    return pd.Series(values.to_numpy(), index=index).reindex(ids)
+
+
+def _aligned(values: pd.Series, quarters: gpd.GeoDataFrame, name: str) -> pd.Series:
+    return align_to_quarters(values, quarters["quarter_id"].astype(str).to_numpy(), name)
 
 
 # --------------------------------------------------------------------------------------------
