@@ -3,4 +3,4 @@
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh"
 .venv/bin/quartier validate --quiet data/sample/quartier.toml
-.venv/bin/quartier report data/sample/quartier.toml
+.venv/bin/quartier report data/sample/quartier.toml --replace

@@ -87,3 +87,32 @@ def test_indicators_writes_tables(tmp_path):
     assert set(table["quarter_id"].dropna()) == {f"0{i}" for i in range(1, 8)}
     assert f"{(gaps['status'] == 'gap').sum()} Lücken" in result.output
     assert (tmp_path / "sozialindex.csv").exists()
+
+
+def test_report_stores_editions_and_never_overwrites_one(tmp_path):
+    import hashlib
+
+    from conftest import SAMPLE
+
+    store = tmp_path / "musterstadt.sqlite"
+    config = SAMPLE / "quartier.toml"
+    first = run("report", config, "--edition", "2024", "--store", store, "--output",
+                tmp_path / "r2024")
+    assert first.exit_code == 0, first.output
+    second = run("report", config, "--store", store, "--output", tmp_path / "r2025")
+    assert second.exit_code == 0, second.output
+    index = tmp_path / "r2025" / "index.html"
+    before = (hashlib.sha256(store.read_bytes()).hexdigest(), index.stat().st_mtime_ns)
+    again = run("report", config, "--store", store, "--output", tmp_path / "r2025")
+    assert again.exit_code == 1 and "schon gespeichert" in again.output
+    assert "--replace" in again.output and "Traceback" not in again.output
+    assert (hashlib.sha256(store.read_bytes()).hexdigest(), index.stat().st_mtime_ns) == before
+    listed = run("editions", "list", config, "--store", store)
+    assert listed.exit_code == 0 and "2024" in listed.output and "2025" in listed.output
+    shown = run("editions", "show", config, "2025", "--store", store)
+    assert shown.exit_code == 0 and "einrichtungen_2025.csv" in shown.output
+    missing = run("editions", "show", config, "2023", "--store", store)
+    assert missing.exit_code == 1 and "2024, 2025" in missing.output
+    replaced = run("report", config, "--store", store, "--output", tmp_path / "r2025",
+                   "--replace")
+    assert replaced.exit_code == 0, replaced.output

@@ -169,7 +169,8 @@ def test_berlin_report_builds_from_the_cli(tmp_path):
 
     config = SAMPLE.parents[1] / "examples" / "berlin" / "quartier.toml"
     out = tmp_path / "berlin"
-    result = CliRunner().invoke(cli, ["report", str(config), "--output", str(out)])
+    result = CliRunner().invoke(cli, ["report", str(config), "--output", str(out),
+                                      "--store", str(tmp_path / "berlin.sqlite")])
     assert result.exit_code == 0, result.output
     index = out / "index.html"
     assert index.stat().st_size < 15 * 1024 * 1024

@@ -185,23 +185,113 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
     console.print(f"Tabellen geschrieben nach {folder}", style="bold green", markup=False)
 
 
+store_option = click.option("--store", type=click.Path(path_type=Path), default=None,
+                            help="Ausgabenspeicher (Standard: <studie>.editions.sqlite neben "
+                                 "der Konfiguration).")
+
+
 @cli.command()
 @config_argument
 @edition_option
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Zielordner (Standard: reports/<Studie>/<Ausgabe>/ neben dem Arbeitsordner).")
+@click.option("--replace", is_flag=True,
+              help="Eine schon gespeicherte Ausgabe ersetzen (sonst bricht der Lauf ab).")
+@store_option
 @click.pass_context
-def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None) -> None:
-    """Den Bericht schreiben: index.html, Karten, CSV, Excel und GeoPackage."""
-    study, _ = _study_or_exit(ctx, config, edition)
+def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None,
+           replace: bool, store: Path | None) -> None:
+    """Die Ausgabe speichern und den Bericht schreiben (HTML, Karten, CSV, Excel, GeoPackage).
+
+    Jede Ausgabe wird im Ausgabenspeicher abgelegt; eine vorhandene Ausgabe wird nur mit
+    --replace ersetzt.
+    """
+    from quartier.compute import compute
+    from quartier.editions import EditionExistsError, default_store_path, list_editions, \
+        store_edition
     from quartier.report.build import build_report
 
+    study, _ = _study_or_exit(ctx, config, edition)
+    store = store or default_store_path(study)
+    if not replace and study.edition in set(list_editions(store)["label"]):
+        console.print(f"Die Ausgabe {study.edition} ist schon gespeichert ({store}). Nichts "
+                      "wurde geändert. Mit --replace wird sie ersetzt.", style="bold red",
+                      markup=False)
+        ctx.exit(1)
     step = _progress()
     try:
-        path = build_report(study, output=output, progress=step)
+        results = compute(study, progress=step)
+        path = build_report(study, results, output=output, progress=step)
+        step("Ausgabe speichern")
+        try:  # after the report: a failed report run stores nothing
+            store_edition(store, study, results, replace=replace)
+        except EditionExistsError as exc:  # stored by another run in the meantime
+            step.stop()
+            console.print(str(exc), style="bold red", markup=False)
+            ctx.exit(1)
     finally:
         step.stop()
+    console.print(f"Ausgabe {study.edition} gespeichert in {store}", markup=False)
     console.print(f"Bericht geschrieben: {path}", style="bold green", markup=False)
+
+
+@cli.group()
+def editions() -> None:
+    """Gespeicherte Ausgaben (Fortschreibungen) einer Studie."""
+
+
+@editions.command("list")
+@config_argument
+@store_option
+def editions_list(config: Path, store: Path | None) -> None:
+    """Alle gespeicherten Ausgaben auflisten."""
+    from quartier.editions import default_store_path, list_editions
+
+    store = store or default_store_path(config if config.suffix else config / "quartier.toml")
+    table = list_editions(store)
+    if table.empty:
+        console.print(f"Noch keine Ausgabe gespeichert ({store}).", markup=False)
+        return
+    rich_table = Table(title=f"Ausgaben in {store.name}")
+    for column in ("Ausgabe", "erstellt", "Version", "Quartiere", "Einrichtungen"):
+        rich_table.add_column(column)
+    for row in table.itertuples():
+        rich_table.add_row(str(row.label), str(row.created)[:19], str(row.version),
+                           format_number(row.n_quarters), format_number(row.n_facilities))
+    console.print(rich_table)
+
+
+@editions.command("show")
+@config_argument
+@click.argument("label")
+@store_option
+@click.pass_context
+def editions_show(ctx: click.Context, config: Path, label: str, store: Path | None) -> None:
+    """Eine gespeicherte Ausgabe zeigen: Zahlen, Bewertungen und Eingabedateien."""
+    from quartier.editions import EditionNotFoundError, default_store_path, load_edition
+
+    store = store or default_store_path(config if config.suffix else config / "quartier.toml")
+    try:
+        stored = load_edition(store, label)
+    except EditionNotFoundError as exc:
+        console.print(str(exc), style="bold red", markup=False)
+        ctx.exit(1)
+    info = stored.info
+    console.print(f"[bold]{info.study_name}[/bold] · Ausgabe {info.label} · erstellt "
+                  f"{info.created:%d.%m.%Y %H:%M} UTC mit quartier {info.version}")
+    console.print(f"  Quartiere: {format_number(info.n_quarters)}, Einrichtungen: "
+                  f"{format_number(info.n_facilities)}, Indikatorwerte: "
+                  f"{format_number(info.n_indicator_rows)}", markup=False)
+    counts = stored.gaps["status"].value_counts()
+    console.print(f"  {counts.get('gap', 0)} Lücken, {counts.get('resource', 0)} Ressourcen, "
+                  f"{counts.get('ok', 0)} ausreichend", markup=False)
+    table = Table(title="Eingabedateien (sha256)")
+    for column in ("Datensatz", "Datei", "Bytes", "sha256"):
+        table.add_column(column)
+    for row in stored.fingerprints.itertuples():
+        table.add_row(str(row.dataset), str(row.path), format_number(row.size),
+                      str(row.sha256)[:16] + "…")
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> None:
