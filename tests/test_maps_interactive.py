@@ -102,7 +102,7 @@ def chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-               "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", *args]
+               "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
 
 
