@@ -20,7 +20,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = PROJECT / "notebooks"
 SAMPLE = PROJECT / "data" / "sample"
 SAMPLE_CONFIG = SAMPLE / "quartier.toml"
-NAMES = ("01_daten_pruefen.ipynb", "02_indikatoren.ipynb")
+NAMES = ("01_daten_pruefen.ipynb", "02_indikatoren.ipynb", "03_bericht_fortschreiben.ipynb")
 
 
 def _read(path: Path) -> dict:
@@ -113,8 +113,8 @@ def run_notebook(tmp_path_factory):
     workdir = root / "notebooks"
     workdir.mkdir()
 
-    def run(name: str, output: str, **parameters) -> Path:
-        target = root / output
+    def run(name: str, executed_name: str, /, **parameters) -> Path:
+        target = root / executed_name
         with pytest.MonkeyPatch.context() as patch:
             # JUPYTER_PATH comes first when Jupyter looks for kernel specs
             patch.setenv("JUPYTER_PATH", str(root / "jupyter"))
@@ -132,7 +132,12 @@ def run_notebook(tmp_path_factory):
 def executed(run_notebook):
     """Both notebooks executed on the sample study; the sample folder is left untouched."""
     before = sorted((p.name, p.stat().st_mtime_ns) for p in SAMPLE.iterdir())
-    results = {name: _read(run_notebook(name, name, config=str(SAMPLE_CONFIG)))
+    # notebook 03 stores editions and writes a report: into the test's folder, not data/sample
+    extra = {"03_bericht_fortschreiben.ipynb": {
+        "store": str(run_notebook.root / "ausgaben.sqlite"),
+        "output": str(run_notebook.root / "bericht")}}
+    results = {name: _read(run_notebook(name, name, config=str(SAMPLE_CONFIG),
+                                        **extra.get(name, {})))
                for name in NAMES}
     after = sorted((p.name, p.stat().st_mtime_ns) for p in SAMPLE.iterdir())
     assert after == before, "the notebooks must not write into data/sample"
@@ -193,3 +198,22 @@ def test_data_errors_stop_the_check_notebook(run_notebook, tmp_path):
     shown = _output_text(_read(run_notebook.root / "kaputt.ipynb"))
     assert "1 Fehler, 0 Warnungen, 2 Hinweise" in shown
     assert "missing_column" in shown and "kategorie" in shown
+
+
+def test_update_notebook_stores_the_edition_and_refuses_to_repeat_it(executed, run_notebook):
+    notebook = executed["03_bericht_fortschreiben.ipynb"]
+    assert _errors(notebook) == []
+    text = _output_text(notebook)
+    assert "Ausgabe 2025 gespeichert" in text and "Bericht geschrieben" in text
+    assert (run_notebook.root / "bericht" / "index.html").is_file()
+    from quartier.editions import list_editions
+
+    store = run_notebook.root / "ausgaben.sqlite"
+    assert list(list_editions(store)["label"]) == ["2025"]
+    before = store.read_bytes()
+    with pytest.raises(run_notebook.papermill.PapermillExecutionError) as caught:
+        run_notebook("03_bericht_fortschreiben.ipynb", "again.ipynb", config=str(SAMPLE_CONFIG),
+                     store=str(store), output=str(run_notebook.root / "bericht"))
+    assert caught.value.ename == "SystemExit"
+    assert "schon gespeichert" in caught.value.evalue
+    assert store.read_bytes() == before  # nothing changed
