@@ -102,6 +102,15 @@ def test_report_stores_editions_and_never_overwrites_one(tmp_path):
     second = run("report", config, "--store", store, "--output", tmp_path / "r2025")
     assert second.exit_code == 0, second.output
     index = tmp_path / "r2025" / "index.html"
+    report_2025 = index.read_text(encoding="utf-8")
+    # the 2025 report names the facilities opened and closed since 2024
+    assert "Veränderungen seit der letzten Fortschreibung" in report_2025
+    assert "Verglichen wird mit der Ausgabe 2024: 7 Einrichtungen sind neu, 6 geschlossen" \
+        in report_2025
+    assert "Dorfladen St. Ilgenau" in report_2025 and "E0161" in report_2025
+    assert "Veränderungen seit 2024" in report_2025  # in the quarter profiles
+    assert "Veränderungen seit" not in (tmp_path / "r2024" / "index.html").read_text(
+        encoding="utf-8")
     before = (hashlib.sha256(store.read_bytes()).hexdigest(), index.stat().st_mtime_ns)
     again = run("report", config, "--store", store, "--output", tmp_path / "r2025")
     assert again.exit_code == 1 and "schon gespeichert" in again.output

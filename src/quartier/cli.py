@@ -209,6 +209,7 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     from quartier.compute import compute
     from quartier.editions import EditionExistsError, default_store_path, list_editions, \
         store_edition
+    from quartier.editions.compare import compare_with_stored
     from quartier.report.build import build_report
 
     study, _ = _study_or_exit(ctx, config, edition)
@@ -221,7 +222,9 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     step = _progress()
     try:
         results = compute(study, progress=step)
-        path = build_report(study, results, output=output, progress=step)
+        comparison = compare_with_stored(store, study, results)
+        path = build_report(study, results, output=output, comparison=comparison,
+                            progress=step)
         step("Ausgabe speichern")
         try:  # after the report: a failed report run stores nothing
             store_edition(store, study, results, replace=replace)

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from quartier.catalogue import category_labels
 from quartier.compute import Results, compute
+from quartier.editions.compare import Comparison
 from quartier.fields import FIELDS, field_label
 from quartier.report.context import report_context
 from quartier.study import Study
@@ -97,14 +98,15 @@ def _interactive(study: Study, results: Results) -> str:
 
 
 def render_report(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
-                  maps: bool = True, interactive: bool = True) -> dict[str, str]:
+                  maps: bool = True, interactive: bool = True,
+                  comparison: Comparison | None = None) -> dict[str, str]:
     """The report's pages as HTML text: ``{"index.html": …}`` plus, for large studies,
     ``anhang.html`` and ``quartiere/<id>.html``."""
     language = study.config.language
     context = report_context(
         study, results, downloads=downloads,
         interactive_map=_interactive(study, results) if interactive else "",
-        figures=_figures(study, language) if maps else None)
+        figures=_figures(study, language) if maps else None, comparison=comparison)
     css = files("quartier").joinpath("report/templates/style.css").read_text(encoding="utf-8")
     common = {"css": css, "attribution": study.config.attribution, "lang": language,
               "text": context["text"], "study": study.name, "edition": study.edition,
@@ -124,6 +126,7 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
 
 def build_report(study: Study, results: Results | None = None, *, output: Path | None = None,
                  maps: bool = True, interactive: bool = True, exports: bool = True,
+                 comparison: Comparison | None = None,
                  progress: Progress | None = None) -> Path:
     """Compute (if needed) and write the whole report; returns the path of ``index.html``.
 
@@ -154,7 +157,7 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
                 downloads[key] = Path(written[name]).relative_to(folder).as_posix()
     step("Karten und Bericht erstellen")
     pages = render_report(study, results, downloads=downloads, maps=maps,
-                          interactive=interactive)
+                          interactive=interactive, comparison=comparison)
     for name, html in pages.items():
         write_text_atomic(folder / name, html)
     return folder / "index.html"

@@ -16,6 +16,7 @@ import pandas as pd
 from quartier import __version__
 from quartier.catalogue import category_labels, reference_group_label
 from quartier.compute import Results
+from quartier.editions.compare import Comparison
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_date, format_number, format_percent
 from quartier.indicators.registry import INDICATORS, status_label
@@ -64,8 +65,8 @@ def _status_cell(status: str | None, language: str) -> dict[str, str]:
 
 
 def report_context(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
-                   interactive_map: str = "", figures: Callable[..., str] | None = None
-                   ) -> dict:
+                   interactive_map: str = "", figures: Callable[..., str] | None = None,
+                   comparison: Comparison | None = None) -> dict:
     """Everything the templates need, as plain data.
 
     Parameters
@@ -79,6 +80,9 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     figures : callable, optional
         ``figures(kind, **kw) -> str`` returning an ``<img>`` data URI for a map; None skips
         static maps (used by fast tests).
+    comparison : Comparison, optional
+        Changes since the previous stored edition (chapter and profile lines); None for the
+        first edition.
     """
     language = study.config.language
     text = texts(language)
@@ -242,9 +246,18 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
             "map_alt": text["social_map"].format(year=year),
         }
 
+    # --- changes since the previous edition ----------------------------------------------
+    changes = _changes(comparison, names, labels, language) if comparison is not None else None
+
     # --- profiles --------------------------------------------------------------------------
     profiles = _profiles(study, results, quarters, residents, judged, labels, language,
                          per_quarter, social)
+    for p in profiles:
+        p["changes"] = changes["per_quarter"].get(p["id"], []) if changes else None
+        p["changes_title"] = (text["profile_changes"].format(previous=comparison.previous)
+                              if comparison is not None else "")
+        p["changes_none"] = (text["profile_no_changes"].format(previous=comparison.previous)
+                             if comparison is not None else "")
 
     # --- appendix --------------------------------------------------------------------------
     wide = per_category.pivot_table(index=["category", "quarter_id"], columns="indicator",
@@ -265,6 +278,7 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     return {
         "lang": language, "text": text, "study": study.name, "edition": study.edition,
         "large": large, "summary": summary, "basis": basis, "fields": chapters,
+        "changes": changes,
         "social": social_context, "profiles": profiles, "appendix": appendix,
         "appendix_indicators": [{"key": i, "label": text[i]} for i in CATEGORY_INDICATORS],
         "downloads": downloads or {},
@@ -371,3 +385,54 @@ def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents:
         profiles.append({"id": q, "name": name, "residents": fmt(total), "ages": age_rows,
                          "fields": fields, "position": position})
     return profiles
+
+
+def _changes(comparison: Comparison, names: pd.Series, labels: dict[str, str],
+             language: str) -> dict:
+    """The changes chapter: facilities opened/closed, changed assessments, largest moves."""
+    text = texts(language)
+
+    def facility_rows(frame: pd.DataFrame) -> list[dict]:
+        return [{"id": r.facility_id, "name": r.name or "–",
+                 "category": labels.get(r.category, r.category),
+                 "quarter": (f"{r.quarter_id} {names.get(r.quarter_id, '')}"
+                             if isinstance(r.quarter_id, str) else text["outside_short"])}
+                for r in frame.itertuples()]
+
+    transitions = [{"quarter": f"{r.quarter_id} {names.get(r.quarter_id, '')}",
+                    "category": labels.get(r.category, r.category),
+                    "before": _status_cell(r.previous_status, language),
+                    "after": _status_cell(r.current_status, language)}
+                   for r in comparison.transitions.itertuples()
+                   if isinstance(r.previous_status, str) and isinstance(r.current_status, str)]
+    moves = comparison.indicators.dropna(subset=["change"])
+    moves = moves[moves["indicator"].isin(["coverage", "fca_access"]) & (moves["change"] != 0)]
+    moves = moves.reindex(moves["change_percent"].abs().fillna(moves["change"].abs())
+                          .sort_values(ascending=False).index).head(15)
+    largest = [{"quarter": f"{r.quarter_id} {names.get(r.quarter_id, '')}",
+                "category": labels.get(r.category, r.category), "indicator": text[r.indicator],
+                "before": format_indicator(r.previous, r.indicator, language),
+                "after": format_indicator(r.current, r.indicator, language),
+                "change": (format_number(r.change, 1, language) + " Pp." if r.unit == "pp"
+                           else format_indicator(r.change, r.indicator, language))}
+               for r in moves.itertuples()]
+    per_quarter: dict[str, list[str]] = {}
+    for label, frame in ((text["opened"], comparison.opened), (text["closed"], comparison.closed)):
+        for r in frame.itertuples():
+            if isinstance(r.quarter_id, str):
+                per_quarter.setdefault(r.quarter_id, []).append(
+                    f"{label}: {r.name or r.facility_id} ({labels.get(r.category, r.category)})")
+    for t in comparison.transitions.itertuples():
+        if isinstance(t.previous_status, str) and isinstance(t.current_status, str):
+            per_quarter.setdefault(t.quarter_id, []).append(
+                f"{labels.get(t.category, t.category)}: {status_label(t.previous_status, language)}"
+                f" → {status_label(t.current_status, language)}")
+    return {
+        "previous": comparison.previous,
+        "lead": text["changes_lead"].format(previous=comparison.previous,
+                                            opened=len(comparison.opened),
+                                            closed=len(comparison.closed),
+                                            transitions=len(transitions)),
+        "opened": facility_rows(comparison.opened), "closed": facility_rows(comparison.closed),
+        "transitions": transitions, "largest": largest, "per_quarter": per_quarter,
+    }
