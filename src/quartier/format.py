@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+import unicodedata
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 
-__all__ = ["format_number", "format_percent", "format_date", "LOCALES"]
+__all__ = ["format_number", "format_percent", "format_date", "ascii_text", "slug", "LOCALES"]
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -43,3 +45,30 @@ def format_date(value: _dt.date, language: str = "de") -> str:
     """Format a date: ``21.11.2026`` in German, ``21 Nov 2026`` in English."""
     return _babel_date(value, format="dd.MM.yyyy" if language == "de" else "d MMM yyyy",
                        locale=LOCALES[language])
+
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
+                                  "Ü": "Ue", "ß": "ss"})
+
+
+def ascii_text(text: str) -> str:
+    """Text with German umlauts transliterated (``ä`` → ``ae``) and other accents dropped."""
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(_TRANSLITERATION))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def slug(name: str) -> str:
+    """A file-name-safe, lower-case ASCII slug (report folder, export files, edition store).
+
+    Everything but letters, digits, ``-`` and ``_`` becomes ``-``; ``"studie"`` if nothing is
+    left.
+
+    Examples
+    --------
+    >>> slug("Musterstadt")
+    'musterstadt'
+    >>> slug("Bad Dürkheim / Süd")
+    'bad-duerkheim-sued'
+    """
+    text = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text(name).strip()).strip("-_").lower()
+    return re.sub(r"-{2,}", "-", text) or "studie"

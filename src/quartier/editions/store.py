@@ -73,7 +73,6 @@ import json
 import os
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -88,6 +87,7 @@ from geopandas.array import GeometryDtype
 from pyproj import CRS
 
 from quartier import __version__
+from quartier.format import slug
 
 if TYPE_CHECKING:
     from quartier.compute import Results
@@ -354,7 +354,7 @@ def default_store_path(study_or_config: Study | StudyConfig | str | Path) -> Pat
     'musterstadt.editions.sqlite'
     """
     config = _config_of(study_or_config)
-    return config.path.parent / f"{_slug(config.name)}{STORE_SUFFIX}"
+    return config.path.parent / f"{slug(config.name)}{STORE_SUFFIX}"
 
 
 def store_edition(store: str | Path, study: Study, results: Results, *,
@@ -1038,16 +1038,6 @@ def _config_of(value: Any) -> StudyConfig:
                     f"{type(value).__name__}")
 
 
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
-                                  "Ü": "Ue", "ß": "ss"})
-
-
-def _slug(name: str) -> str:
-    """File-name-safe ASCII slug of a study name (``"Bad Dürkheim"`` → ``"bad-duerkheim"``)."""
-    text = unicodedata.normalize("NFKD", str(name).translate(_TRANSLITERATION))
-    text = text.encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", text.strip()).strip("-_").lower()
-    return re.sub(r"-{2,}", "-", slug) or "studie"
 
 
 def _label_key(label: str) -> list[tuple[int, Any]]:

@@ -33,7 +33,6 @@ import hashlib
 import io
 import os
 import re
-import unicodedata
 import uuid
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -56,7 +55,7 @@ from quartier.assign import assign_points
 from quartier.catalogue import category_labels
 from quartier.compute import Results
 from quartier.fields import FIELDS, LANGUAGES, field_label
-from quartier.format import format_date
+from quartier.format import ascii_text, format_date, slug
 from quartier.indicators.registry import INDICATORS, STATUSES, indicator_table, status_label
 from quartier.study import Study
 
@@ -87,8 +86,6 @@ MAX_COLUMN_NAME = 63
 _STATUS_COLUMNS = ("status_index", "status_class", "dynamics_index", "dynamics_class",
                    "combined_class")
 
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae",
-                                  "Ö": "Oe", "Ü": "Ue"})
 _FORBIDDEN_SHEET = re.compile(r"[\[\]:*?/\\]")
 _EXCEL_EPOCH = _dt.datetime(1980, 1, 1)
 
@@ -220,38 +217,19 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 def export_slug(name: str) -> str:
-    """A file-name-safe, ASCII-only slug of a study name.
-
-    German umlauts are transliterated (``ä`` → ``ae``, ``ß`` → ``ss``), other accents dropped,
-    everything but letters, digits, ``-`` and ``_`` becomes ``-``.
-
-    Parameters
-    ----------
-    name : str
-        The study name.
-
-    Returns
-    -------
-    str
-        Lower-case slug; ``"studie"`` if nothing is left.
+    """A file-name-safe, ASCII-only slug of a study name (see :func:`quartier.format.slug`).
 
     Examples
     --------
-    >>> export_slug("Musterstadt")
-    'musterstadt'
     >>> export_slug("Bad Dürkheim / Süd")
     'bad-duerkheim-sued'
     """
-    ascii_text = unicodedata.normalize("NFKD", str(name).translate(_TRANSLITERATION))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text.strip()).strip("-_").lower()
-    return re.sub(r"-{2,}", "-", slug) or "studie"
+    return slug(name)
 
 
 def _identifier(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", str(text).translate(_TRANSLITERATION))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
-    ident = re.sub(r"_{2,}", "_", re.sub(r"[^a-z0-9_]+", "_", ascii_text)).strip("_")
+    plain = ascii_text(text).lower()
+    ident = re.sub(r"_{2,}", "_", re.sub(r"[^a-z0-9_]+", "_", plain)).strip("_")
     if not ident or not ident[0].isalpha():
         ident = f"c_{ident}".rstrip("_")
     return ident

@@ -18,6 +18,7 @@ from quartier.catalogue import category_labels
 from quartier.compute import Results, compute
 from quartier.editions.compare import Comparison
 from quartier.fields import FIELDS, field_label
+from quartier.format import slug
 from quartier.report.context import report_context
 from quartier.study import Study
 
@@ -28,8 +29,7 @@ Progress = Callable[[str], None]
 
 def report_folder(study: Study, root: Path | None = None) -> Path:
     """``reports/<study>/<edition>/`` below ``root`` (default: the working directory)."""
-    slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in study.name.strip())
-    return (root or Path(".")) / "reports" / (slug.strip("-").lower() or "studie") / study.edition
+    return (root or Path(".")) / "reports" / slug(study.name) / study.edition
 
 
 def write_text_atomic(path: Path, text: str) -> None:
