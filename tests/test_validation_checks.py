@@ -278,3 +278,35 @@ def test_load_study_raises_one_error_listing_every_problem(make_study):
     text = str(raised.value)
     assert "unknown_category" in text and "negative_value" in text
     assert len(raised.value.report.errors) == 2
+
+
+def test_id_corrections_fix_a_duplicate_quarter_id_by_object_number(make_study):
+    features = [
+        {"nr": "01", "name": "Altstadt", "coords": [square(X0, Y0)]},
+        {"nr": "01", "name": "Neustadt", "coords": [square(X0 + 1000, Y0)]},
+    ]
+    path = make_study(files={"quartiere.geojson": quarters_geojson(features)})
+    _, report = quartier.validate_study(path)
+    [duplicate] = findings(report, "duplicate_id")
+    assert duplicate.rows == "1, 2"
+    text = path.read_text().replace('columns = { quarter_id = "nr", name = "name" }',
+                                    'columns = { quarter_id = "nr", name = "name" }\n'
+                                    'id_corrections = { "2" = "02" }')
+    path.write_text(text)
+    study, report = quartier.validate_study(path)
+    assert not report.codes("error")
+    assert study.quarters.set_index("name").loc["Neustadt", "quarter_id"] == "02"
+    [note] = findings(report, "ids_corrected")
+    assert "Objekt 2: 01 → 02" in note.message
+    path.write_text(text.replace('"2" = "02"', '"9" = "02"'))
+    _, report = quartier.validate_study(path)
+    assert any("Objekt 9" in f.message for f in findings(report, "bad_value"))
+
+
+def test_compute_without_facilities_keeps_the_social_index_only(make_study):
+    path = make_study()
+    path.write_text(path.read_text().split("[[facilities]]")[0])
+    study = quartier.load_study(path)
+    results = quartier.compute(study)
+    assert results.gaps.empty
+    assert results.indicators.empty or results.indicators["category"].isna().all()

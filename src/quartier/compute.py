@@ -148,8 +148,38 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> R
     residents = surface.groupby("quarter_id")["total"].sum().reindex(
         study.quarters["quarter_id"], fill_value=0.0)
     categories = _categories(study, report)
-    by_capacity = capacity_based(study.facilities, catalogue)
 
+    if categories:
+        table, gaps = _category_indicators(study, surface, residents, categories, report,
+                                           step)
+    else:  # e.g. an edition with social data only: no supply indicators
+        table = pd.DataFrame(columns=["quarter_id", "category", "measure",
+                                      *_CATEGORY_INDICATORS, "residents"])
+        gaps = pd.DataFrame({"quarter_id": pd.Series(dtype=str), "category": pd.Series(dtype=str),
+                             "indicator": pd.Series(dtype=str),
+                             "value": pd.Series(dtype=float), "target": pd.Series(dtype=float),
+                             "basis": pd.Series(dtype=str), "status": pd.Series(dtype=str)})
+
+    step("Sozialindex berechnen")
+    status = None
+    if settings.status_index is not None and study.social is not None:
+        try:
+            status = social_status(study.social, settings.status_index)
+        except ValueError as exc:
+            report.add("error", "status_index", "social", f"Der Sozialindex lässt sich nicht "
+                       f"berechnen: {exc}", "[indicators.status_index] prüfen.")
+    indicators = _tidy(table, gaps, status, catalogue)
+    return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
+                   findings=report)
+
+
+def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,
+                         categories: list[str], report: ValidationReport,
+                         step: Callable[[str], None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Supply and accessibility per quarter and category, and their assessment."""
+    settings = study.config.indicators
+    catalogue = study.catalogue
+    by_capacity = capacity_based(study.facilities, catalogue)
     step("Bezugsgruppen bestimmen")
     demand: dict[str, np.ndarray] = {}
     estimated: list[str] = []
@@ -194,18 +224,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> R
     table = supply.merge(access, on=["quarter_id", "category"], how="left")
     table["residents"] = table["quarter_id"].map(residents)
     gaps = assess_gaps(table, catalogue, settings)
-
-    step("Sozialindex berechnen")
-    status = None
-    if settings.status_index is not None and study.social is not None:
-        try:
-            status = social_status(study.social, settings.status_index)
-        except ValueError as exc:
-            report.add("error", "status_index", "social", f"Der Sozialindex lässt sich nicht "
-                       f"berechnen: {exc}", "[indicators.status_index] prüfen.")
-    indicators = _tidy(table, gaps, status, catalogue)
-    return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
-                   findings=report)
+    return table, gaps
 
 
 def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,

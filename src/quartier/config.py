@@ -21,9 +21,10 @@ DEFAULT_CRS = "EPSG:25832"
 _DATASET_KEYS = {
     "path", "layer", "sheet", "crs", "wkt", "x", "y", "columns", "label", "category",
     "category_map", "osm", "id_prefix", "address_columns", "list_separator", "year", "preset",
-    "format", "date",
+    "format", "date", "id_corrections", "min_count", "period",
 }
-_SINGLE_DATASETS = ("quarters", "housing", "actors", "measures", "categories", "standards")
+_SINGLE_DATASETS = ("quarters", "housing", "actors", "measures", "categories", "standards",
+                    "concerns")
 _LIST_DATASETS = ("facilities", "social")
 _TOP_KEYS = {"study", "population", "indicators", *_SINGLE_DATASETS, *_LIST_DATASETS}
 _STUDY_KEYS = {"name", "crs", "edition", "language", "id_width", "attribution", "root"}
@@ -72,6 +73,7 @@ class StudyConfig:
     standards: DatasetConfig | None
     raw: dict[str, Any]
     indicators: IndicatorSettings = field(default_factory=IndicatorSettings)
+    concerns: DatasetConfig | None = None
 
     @property
     def root(self) -> Path:
@@ -220,6 +222,8 @@ def read_config(path: str | Path, *, edition: str | None = None,
                    if "standards" in raw else None),
         raw=raw,
         indicators=read_indicator_settings(raw.get("indicators"), report, str(path)),
+        concerns=(block("concerns", raw["concerns"], "concerns")
+                  if "concerns" in raw else None),
     )
     return config, report
 

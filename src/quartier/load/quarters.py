@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 from pyproj import CRS
 
 from quartier.config import DatasetConfig
@@ -36,6 +37,7 @@ def load_quarters(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
     if frame is None:
         return None, id_width
     frame["quarter_id"] = clean_ids(frame["quarter_id"])
+    frame = _correct_ids(frame, cfg, report)
     width = id_width if id_width is not None else infer_id_width(frame["quarter_id"])
     frame["quarter_id"], padded = pad_ids(frame["quarter_id"], id_width)
     if padded:
@@ -71,6 +73,42 @@ def load_quarters(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
     order = sorted(range(len(ids)), key=lambda i: _natural_key(ids[i]))
     quarters = quarters.iloc[order].reset_index(drop=True)
     return quarters, width
+
+
+def _correct_ids(frame: gpd.GeoDataFrame, cfg: DatasetConfig,
+                 report: ValidationReport) -> gpd.GeoDataFrame:
+    """Apply ``id_corrections = { "<object number>" = "<id>" }`` from the config.
+
+    Source files sometimes carry a wrong id on one object (two quarters with the same id); the
+    object number is the one the duplicate-id error names (1-based, as in the file). The source
+    file stays untouched and every correction is listed as a note.
+    """
+    corrections = cfg.get("id_corrections") or {}
+    if not corrections:
+        return frame
+    path = str(cfg.path)
+    if not isinstance(corrections, dict):
+        report.add("error", "bad_value", cfg.name, "id_corrections muss eine Tabelle "
+                   "{ \"Objektnummer\" = \"ID\" } sein.", "Beispiel: id_corrections = "
+                   "{ \"124\" = \"04030417\" }", file=path)
+        return frame
+    rows = frame["_row"].astype(int).to_numpy()
+    applied = []
+    for key, new_id in corrections.items():
+        number = int(key) if str(key).strip().isdigit() else None
+        if number is None or number not in rows:
+            report.add("error", "bad_value", cfg.name, f"id_corrections: Objekt {key} gibt es in "
+                       f"der Datei nicht (1 bis {len(frame)}).", "Die Objektnummer aus der "
+                       "Fehlermeldung zu doppelten IDs übernehmen.", file=path)
+            continue
+        position = int(np.flatnonzero(rows == number)[0])
+        old = frame["quarter_id"].iat[position]
+        frame.iloc[position, frame.columns.get_loc("quarter_id")] = str(new_id).strip()
+        applied.append(f"Objekt {number}: {old} → {str(new_id).strip()}")
+    if applied:
+        report.add("note", "ids_corrected", cfg.name, "Quartiers-IDs laut id_corrections "
+                   "berichtigt: " + "; ".join(applied) + ".", file=path, column="quarter_id")
+    return frame
 
 
 def _natural_key(text: str) -> tuple:
