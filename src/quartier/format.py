@@ -6,13 +6,28 @@ import datetime as _dt
 import math
 import re
 import unicodedata
+from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal
+from babel.numbers import (
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+)
 
 __all__ = ["format_number", "format_percent", "format_date", "ascii_text", "slug", "LOCALES"]
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+@lru_cache(maxsize=8)
+def _separators(language: str) -> dict[int, str]:
+    """Translation table from Python's ``1,234.5`` to the language's separators (CLDR)."""
+    locale = LOCALES[language]
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale),
+                          "-": get_minus_sign_symbol(locale)})
 
 
 def format_number(value: float | int | None, decimals: int = 0, language: str = "de") -> str:
@@ -29,8 +44,13 @@ def format_number(value: float | int | None, decimals: int = 0, language: str = 
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALES[language])
+    if isinstance(value, float) and math.isinf(value):
+        return format_decimal(value, locale=LOCALES[language])
+    # Same result as babel's format_decimal with the pattern "#,##0.00…" (decimal rounding
+    # half to even of the shortest repr), about 20 times faster: a report prints 100,000+
+    # numbers. tests/test_format.py compares both on random values.
+    number = Decimal(value) if isinstance(value, int) else Decimal(str(float(value)))
+    return f"{number:,.{max(decimals, 0)}f}".translate(_separators(language))
 
 
 def format_percent(value: float | None, decimals: int = 1, language: str = "de") -> str:
