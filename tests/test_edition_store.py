@@ -153,7 +153,8 @@ def test_fingerprints_cover_every_input_file(filled_store, runs, label):
     expected = {p.name for d in (study.config.quarters, study.config.population_grid,
                                  study.config.population_quarters, *study.config.facilities,
                                  study.config.housing, *study.config.social,
-                                 study.config.actors, study.config.measures)
+                                 study.config.actors, study.config.measures,
+                                 study.config.concerns)
                 for p in d.paths} | {"quartier.toml"}
     assert set(prints.index) == expected
     for path, item in prints.iterrows():

@@ -333,10 +333,13 @@ def test_actors_and_measures() -> None:
     assert set(actors["oeffentlich"]) == {"ja", "nein"} and 0.25 <= private <= 0.45
 
     measures = read_csv("massnahmen.csv")
-    assert len(measures) == 10
-    assert set(measures["status"]) == {"geplant", "laufend", "abgeschlossen"}
+    assert len(measures) == 13
+    assert set(measures["status"]) == {"geplant", "laufend", "abgeschlossen", "abgebrochen"}
     assert set(measures["handlungsfeld"]) <= set(FIELDS)
-    assert set(measures["ziel_kategorie"]) <= set(FIELD_OF)
+    targets = measures["ziel_kategorie"].str.split(":")
+    assert set(targets.str[0]) <= set(FIELD_OF)
+    assert set(targets[targets.str.len() == 2].str[1]) <= {"supply_rate", "median_distance",
+                                                           "coverage", "fca_access"}
     for value in measures["quartier"]:
         assert set(value.split("|")) <= {*MAIN_TOWN, VILLAGE}
     for column in ("beginn", "ende"):
@@ -345,13 +348,41 @@ def test_actors_and_measures() -> None:
     assert (spent <= planned).all()
 
 
+def test_concerns() -> None:
+    concerns = read_csv("anliegen.csv")
+    assert list(concerns.columns) == ["id", "datum", "handlungsfeld", "quartier", "rechtswert",
+                                      "hochwert", "status", "thema", "notiz"]
+    assert 300 <= len(concerns) <= 600 and concerns["id"].is_unique
+    assert set(concerns["handlungsfeld"]) == set(FIELDS)
+    assert set(concerns["datum"].str[:4]) == {"2023", "2024", "2025"}
+    assert set(concerns["status"]) == {"offen", "in Bearbeitung", "weitergeleitet", "erledigt"}
+    by_point = concerns["quartier"] == ""
+    assert 0.2 <= by_point.mean() <= 0.5                       # place only, no quarter
+    assert (concerns.loc[by_point, "rechtswert"] != "").all()
+    assert (concerns.loc[~by_point, "rechtswert"] == "").all()
+    assert (concerns["notiz"] != "").all()                     # internal free text
+
+
+def test_no_personal_names_in_childminder_names(editions: dict[str, pd.DataFrame]) -> None:
+    first_names = {"Anna", "Thomas", "Sabine", "Michael", "Julia", "Stefan", "Katrin",
+                   "Andreas", "Miriam", "Jonas", "Claudia", "Markus", "Lena", "Tobias", "Heike",
+                   "Daniel", "Ayşe", "Mehmet", "Elena", "Jan", "Petra", "Frank", "Nadine",
+                   "Oliver", "Sophie", "Bernd", "Ulrike", "Kemal", "Ines", "Ralf", "Birgit",
+                   "Lukas"}
+    for frame in editions.values():
+        names = frame.loc[frame["kategorie"] == "childminder", "name"]
+        assert len(names) >= 5
+        assert not {word for name in names for word in name.split()} & first_names
+
+
 def test_config_names_every_file() -> None:
     config = tomllib.loads((SAMPLE / "quartier.toml").read_text(encoding="utf-8"))
     assert config["study"]["name"] == "Musterstadt"
     assert config["study"]["crs"] == "EPSG:25832" and config["study"]["edition"] == "2025"
     paths = [config["quarters"]["path"], *config["population"]["grid"]["path"],
              config["population"]["quarters"]["path"], config["housing"]["path"],
-             config["social"][0]["path"], config["actors"]["path"], config["measures"]["path"]]
+             config["social"][0]["path"], config["actors"]["path"], config["measures"]["path"],
+             config["concerns"]["path"]]
     paths += [config["facilities"][0]["path"].replace("{edition}", e) for e in ("2024", "2025")]
     assert sorted(paths) == sorted(n for n in FILES if n != "quartier.toml")
     register_columns = set(config["population"]["quarters"]["columns"].values())

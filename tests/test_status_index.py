@@ -379,3 +379,15 @@ def test_zero_standard_deviation():
     table["mirror"] = -table["s1"]
     with pytest.raises(ValueError, match="the status sum has zero standard deviation"):
         status_index(table, ["s1", "mirror"], exclude=["named"])
+
+
+def test_status_index_year_follows_the_edition(tmp_path):
+    from quartier.config import read_config
+
+    config = tmp_path / "quartier.toml"
+    config.write_text('[study]\nname = "X"\nedition = "2024"\n[quarters]\npath = "q.geojson"\n'
+                      '[indicators.status_index]\nstatus = ["a"]\nyear = "{edition}"\n',
+                      encoding="utf-8")
+    for edition, year in ((None, 2024), ("2025", 2025)):
+        settings, _ = read_config(config, edition=edition)
+        assert settings.indicators.status_index.year == year

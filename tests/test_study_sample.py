@@ -50,6 +50,7 @@ def test_editions_read_their_own_facility_file(edition, expected):
 def test_other_tables(study):
     assert sorted(study.social["year"].unique()) == [2022, 2023, 2024, 2025]
     assert len(study.actors) == 40 and study.actors["public"].dtype == bool
-    assert len(study.measures) == 10
+    assert len(study.measures) == 13
+    assert len(study.concerns) == 493 and study.concerns["quarter_id"].notna().all()
     assert study.measures["start"].notna().all()
     assert study.housing["quarter_id"].tolist() == ["01", "02", "03", "04", "05", "06", "07"]

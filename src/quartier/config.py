@@ -221,7 +221,8 @@ def read_config(path: str | Path, *, edition: str | None = None,
         standards=(block("standards", raw["standards"], "standards")
                    if "standards" in raw else None),
         raw=raw,
-        indicators=read_indicator_settings(raw.get("indicators"), report, str(path)),
+        indicators=read_indicator_settings(raw.get("indicators"), report, str(path),
+                                           edition_label),
         concerns=(block("concerns", raw["concerns"], "concerns")
                   if "concerns" in raw else None),
     )

@@ -93,8 +93,13 @@ def _coerce(cls, raw: dict[str, Any], section: str, report: ValidationReport, fi
     return cls(**values)
 
 
-def read_indicator_settings(raw: Any, report: ValidationReport, file: str) -> IndicatorSettings:
-    """Parse ``[indicators]``; problems go to ``report``, defaults fill the rest."""
+def read_indicator_settings(raw: Any, report: ValidationReport, file: str,
+                            edition: str | None = None) -> IndicatorSettings:
+    """Parse ``[indicators]``; problems go to ``report``, defaults fill the rest.
+
+    ``year = "{edition}"`` in ``[indicators.status_index]`` takes the edition label as the
+    year of the status indicators, so each yearly edition uses its own year's data.
+    """
     if not isinstance(raw, dict):
         return IndicatorSettings()
     settings = _coerce(IndicatorSettings, raw, "indicators", report, file)
@@ -103,6 +108,8 @@ def read_indicator_settings(raw: Any, report: ValidationReport, file: str) -> In
             report.add("error", "bad_value", "config", f"[indicators] {name} muss ein Anteil "
                        "zwischen 0 und 1 sein.", "z. B. 0.75 für 75 %.", file=file)
     status = raw.get("status_index")
+    if isinstance(status, dict) and edition is not None and isinstance(status.get("year"), str):
+        status = {**status, "year": status["year"].replace("{edition}", edition)}
     if isinstance(status, dict):
         index = _coerce(StatusIndexSettings, status, "indicators.status_index", report, file)
         if not index.status:

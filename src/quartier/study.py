@@ -16,6 +16,7 @@ import pandas as pd
 from quartier.catalogue import apply_standards, default_catalogue, merge_catalogue
 from quartier.config import DatasetConfig, StudyConfig, read_config
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
+from quartier.load.concerns import load_concerns
 from quartier.load.facilities import load_facilities
 from quartier.load.geometry import outside_quarters
 from quartier.load.population import load_population_grid, load_population_quarters
@@ -43,6 +44,7 @@ class Study:
     social: pd.DataFrame | None = None
     actors: pd.DataFrame | None = None
     measures: pd.DataFrame | None = None
+    concerns: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -99,6 +101,8 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     actors = load_actors(config.actors, report, id_width=id_width) if config.actors else None
     measures = (load_measures(config.measures, report, id_width=id_width)
                 if config.measures else None)
+    concerns = (load_concerns(config.concerns, report, id_width=id_width, quarters=quarters,
+                              working_crs=config.crs) if config.concerns else None)
 
     if quarters is not None:
         known = set(quarters["quarter_id"])
@@ -115,7 +119,8 @@ def validate_study(path: str | Path, *, edition: str | None = None,
         return None, report
     study = Study(config=config, quarters=quarters, facilities=facilities, catalogue=catalogue,
                   report=report, population_grid=grid, population_quarters=per_quarter,
-                  housing=housing, social=social, actors=actors, measures=measures)
+                  housing=housing, social=social, actors=actors, measures=measures,
+                  concerns=concerns)
     return study, report
 
 

@@ -55,6 +55,7 @@ FILES = (
     "sozialindikatoren.csv",
     "akteure.csv",
     "massnahmen.csv",
+    "anliegen.csv",
     "quartier.toml",
 )
 """Names of the files written by :func:`generate`, in the order they are returned."""
@@ -362,6 +363,10 @@ class _Facility:
     facility_id: str = ""
 
 
+_CHILDMINDER_GROUPS = ("Kleine Strolche", "Schatzkiste", "Wichtelstube", "Zwergennest",
+                       "Sonnenkäfer", "Rasselbande", "Spatzennest", "Purzelbaum")
+"""Group names of the childminders (Kindertagespflege), one per childminder in list order."""
+
 _TARGET = {
     "kita": "Kinder 1–6 Jahre", "childminder": "Kinder unter 3 Jahren",
     "primary_school": "Kinder 6–10 Jahre", "secondary_school": "Jugendliche 10–18 Jahre",
@@ -515,10 +520,15 @@ def _facility_list(names: _Names) -> list[_Facility]:
         F("kita", "06", "Betriebskita Zwergenland", _PRIVAT, 40, place="area"),
         F("kita", "07", "Kita Dorfspatzen", _STADT, 50),
     ]
-    for qid, status in (("01", "both"), ("02", "opened"), ("03", "both"), ("03", "both"),
-                        ("04", "both"), ("04", "closed"), ("05", "both"), ("07", "both")):
-        out.append(F("childminder", qid,
-                     f"Kindertagespflege {names.first()} {names.surname()}", _PRIVAT, 5,
+    # Childminders work in their own homes: the register names them by the name of their
+    # group, never by the person (a name and a location would point to a private home). The
+    # two name draws per childminder stay so that every later random draw is unchanged.
+    for (qid, status), group in zip(
+            (("01", "both"), ("02", "opened"), ("03", "both"), ("03", "both"),
+             ("04", "both"), ("04", "closed"), ("05", "both"), ("07", "both")),
+            _CHILDMINDER_GROUPS, strict=True):
+        names.first(), names.surname()
+        out.append(F("childminder", qid, f"Kindertagespflege {group}", _PRIVAT, 5,
                      target_group="Kinder unter 3 Jahren", status=status))
     out += [
         F("primary_school", "01", "Grundschule Altstadt", _STADT, 240),
@@ -912,10 +922,11 @@ def _actors_table(rng: np.random.Generator, names: _Names) -> str:
 
 
 _MEASURES = (
-    ("Erweiterung der Kita Regenbogen um eine Gruppe", "social_infrastructure", "02", "kita",
-     480000, 455300, "abgeschlossen", "2024-03-01", "2025-02-28"),
-    ("Anschubfinanzierung Dorfladen St. Ilgenau", "environment", "07", "convenience_store",
-     60000, 60000, "abgeschlossen", "2024-06-01", "2025-03-31"),
+    ("Erweiterung der Kita Regenbogen um eine Gruppe", "social_infrastructure", "02",
+     "kita:supply_rate", 480000, 455300, "abgeschlossen", "2024-03-01", "2025-02-28"),
+    ("Anschubfinanzierung Dorfladen St. Ilgenau", "environment", "07",
+     "convenience_store:median_distance", 60000, 60000, "abgeschlossen", "2024-06-01",
+     "2025-03-31"),
     ("Seniorentreff Südhang einrichten", "social_infrastructure", "04", "senior_centre",
      35000, 21450.5, "laufend", "2024-09-01", "2026-06-30"),
     ("Hausärztliche Sprechstunde in St. Ilgenau (Telemedizin)", "health_care", "07", "gp",
@@ -932,17 +943,120 @@ _MEASURES = (
      950000, 0, "geplant", "2026-01-01", "2027-12-31"),
     ("Mehrsprachige Familienberatung im Bahnhofsviertel", "counselling", "02",
      "family_counselling", 30000, 0, "geplant", "2025-10-01", "2026-09-30"),
+    ("Praxisräume für ein Hausarztzentrum in der Nordstadt", "health_care", "03",
+     "gp:fca_access", 75000, 75000, "abgeschlossen", "2024-01-15", "2024-12-31"),
+    ("Bürgerbus Südhang (Probebetrieb)", "environment", "04", "transit_stop", 40000, 6500,
+     "abgebrochen", "2024-04-01", "2024-09-30"),
+    ("Mobile Pflegeberatung in St. Ilgenau", "counselling", "07", "care_counselling",
+     22000, 0, "geplant", "2026-01-01", "2026-12-31"),
 )
 
 
 def _measures_table() -> str:
-    """The ten measures of quarter development."""
+    """The thirteen measures of quarter development (``ziel_kategorie``: a category, or
+    ``category:indicator`` where a measure aims at one indicator)."""
     header = ["id", "titel", "handlungsfeld", "quartier", "ziel_kategorie", "budget_geplant",
               "budget_ausgegeben", "status", "beginn", "ende"]
     rows = [[f"M{i + 1:02d}", title, field, quarter, target, _decimal(planned, 2),
              _decimal(spent, 2), status, start, end]
             for i, (title, field, quarter, target, planned, spent, status, start, end)
             in enumerate(_MEASURES)]
+    return _csv_text(header, rows)
+
+
+# Residents' concerns (Anliegen) from the consultation hours of the quarter office.
+_CONCERN_YEARS = (2023, 2024, 2025)
+# concerns per year and quarter (about), and the weight of each field in that quarter
+_CONCERN_RATE = {"01": 26, "02": 46, "03": 36, "04": 24, "05": 11, "06": 2, "07": 15}
+_CONCERN_FIELDS = {   # housing, environment, social_infrastructure, counselling, everyday_help,
+    #                   health_care
+    "01": (2, 2, 1, 1, 3, 4),
+    "02": (5, 3, 2, 4, 3, 1),
+    "03": (3, 2, 2, 2, 2, 2),
+    "04": (1, 4, 5, 1, 1, 1),
+    "05": (1, 2, 1, 1, 2, 3),
+    "06": (2, 3, 1, 1, 1, 1),
+    "07": (1, 4, 2, 1, 2, 5),
+}
+_CONCERN_ITEMS = {   # field -> (topic, internal note)
+    "housing": (
+        ("Mängel in der Wohnung",
+         "Heizung fällt seit Wochen immer wieder aus, Hausverwaltung antwortet nicht"),
+        ("Mängel in der Wohnung", "Schimmel im Kinderzimmer, Fotos mitgebracht"),
+        ("Mietkosten", "Mieterhöhung erhalten, möchte wissen, ob sie zulässig ist"),
+        ("Wohnungssuche", "sucht kleinere Wohnung im Erdgeschoss nach Hüftoperation"),
+        ("Nebenkosten", "Nachzahlung der Nebenkosten kann nicht auf einmal bezahlt werden")),
+    "environment": (
+        ("Spielplatz", "Schaukel auf dem Spielplatz seit dem Frühjahr defekt"),
+        ("Beleuchtung", "Straßenlaterne vor dem Haus bleibt nachts dunkel"),
+        ("Busverbindung",
+         "Bus fährt abends nur noch stündlich, Rückweg von der Spätschicht fehlt"),
+        ("Sauberkeit im Quartier", "Sperrmüll liegt seit zwei Wochen an der Ecke"),
+        ("Einkaufen", "nächster Supermarkt zu Fuß nicht erreichbar, Lieferdienst zu teuer")),
+    "social_infrastructure": (
+        ("Kita-Platz", "findet für die Tochter keinen Kita-Platz ab Herbst"),
+        ("Treffpunkt im Quartier", "wünscht einen Raum für den Nachbarschaftstreff am Abend"),
+        ("Angebote für Jugendliche",
+         "Jugendliche treffen sich mangels Angebot an der Haltestelle"),
+        ("Seniorentreff", "vermisst einen Seniorentreff in Laufweite")),
+    "counselling": (
+        ("Schulden", "Mahnbescheid erhalten, braucht Termin bei der Schuldnerberatung"),
+        ("Anträge und Behördenpost", "Hilfe beim Ausfüllen des Wohngeldantrags"),
+        ("Aufenthalt und Sprache",
+         "versteht Brief der Ausländerbehörde nicht, Termin mit Dolmetscherin"),
+        ("Erziehungsfragen", "Sohn verweigert den Schulbesuch, Eltern suchen Beratung")),
+    "everyday_help": (
+        ("Einkaufshilfe", "braucht nach Krankenhausaufenthalt Hilfe beim Einkaufen"),
+        ("Begleitung zu Terminen", "sucht Begleitung zum Facharzttermin in der Kreisstadt"),
+        ("Nachbarschaftsstreit", "Streit mit Nachbarn über Lärm im Treppenhaus"),
+        ("Lebensmittelhilfe", "fragt nach Ausgabezeiten der Tafel und einem Berechtigungsschein")),
+    "health_care": (
+        ("Hausarzt", "Hausarztpraxis nimmt keine neuen Patienten mehr auf"),
+        ("Pflege von Angehörigen", "pflegt den Vater allein und braucht Entlastung"),
+        ("Apotheke", "kommt ohne Auto nicht zur Apotheke im Hauptort"),
+        ("Fahrdienst zum Arzt", "sucht Fahrdienst zur Dialyse dreimal die Woche")),
+}
+_CONCERN_FOLLOW_UP = ("Rückruf zugesagt", "an das Amt weitergegeben", "Termin vereinbart",
+                      "Infoblatt mitgegeben", "bei der nächsten Sprechstunde nachfragen")
+
+
+def _concerns_table(rng: np.random.Generator, grid: _Grid) -> str:
+    """Concerns from the consultation hours 2023–2025, with internal free-text notes.
+
+    About two thirds name the quarter, the others only the place the concern is about
+    (coordinates at the centre of a populated cell of that quarter). Older concerns are mostly
+    done, recent ones open. The note (``notiz``) is internal and never published.
+    """
+    header = ["id", "datum", "handlungsfeld", "quartier", "rechtswert", "hochwert", "status",
+              "thema", "notiz"]
+    fields = ("housing", "environment", "social_infrastructure", "counselling",
+              "everyday_help", "health_care")
+    records = []
+    for year in _CONCERN_YEARS:
+        for q in QUARTERS:
+            n = int(rng.poisson(_CONCERN_RATE[q.quarter_id]))
+            weights = np.array(_CONCERN_FIELDS[q.quarter_id], dtype=float)
+            chosen = rng.choice(len(fields), size=n, p=weights / weights.sum())
+            days = np.sort(rng.integers(0, 365, size=n))
+            cells = np.flatnonzero(grid.quarter == q.quarter_id)
+            for k in range(n):
+                field = fields[int(chosen[k])]
+                date = np.datetime64(f"{year}-01-01") + np.timedelta64(int(days[k]), "D")
+                by_point = rng.random() < 0.35
+                cell = cells[rng.integers(cells.size)]
+                topic, note = _CONCERN_ITEMS[field][rng.integers(len(_CONCERN_ITEMS[field]))]
+                follow = _CONCERN_FOLLOW_UP[rng.integers(len(_CONCERN_FOLLOW_UP))]
+                age = (np.datetime64("2025-12-31") - date).astype(int)
+                done = rng.random() < min(0.95, age / 400.0)
+                status = "erledigt" if done else ("offen", "in Bearbeitung",
+                                                  "weitergeleitet")[rng.integers(3)]
+                records.append((str(date), field, q.quarter_id if not by_point else "",
+                                _decimal(grid.x[cell]) if by_point else "",
+                                _decimal(grid.y[cell]) if by_point else "", status, topic,
+                                f"{note} – {follow}"))
+    records.sort(key=lambda r: (r[0], r[1]))
+    rows = [[f"AN{year_index + 1:04d}", *record]
+            for year_index, record in enumerate(records)]
     return _csv_text(header, rows)
 
 
@@ -1040,8 +1154,8 @@ date = "jeweils 31.12., 2022–2025"
 columns = { quarter_id = "quartier", year = "jahr" }
 
 # Mögliche Netzwerkpartner im Quartier. Die Handlungsfelder eines Akteurs sind in der Datei
-# mit "|" getrennt. Ein leeres Quartier bedeutet: stadtweit tätig. "oeffentlich" (ja/nein)
-# sagt, ob der Eintrag im öffentlichen Bericht erscheinen darf.
+# mit "|" getrennt. Ein leeres Quartier bedeutet: stadtweit tätig. Der öffentliche Bericht
+# nennt jede Organisation; Ansprechperson, E-Mail und Telefon aber nur, wo "oeffentlich" = ja.
 [actors]
 path = "akteure.csv"
 date = "Januar 2025"
@@ -1056,7 +1170,8 @@ quarter_id = "quartier"
 public = "oeffentlich"
 
 # Maßnahmen der Quartiersentwicklung mit Budget, Stand und Laufzeit. Betrifft eine Maßnahme
-# mehrere Quartiere, stehen deren Nummern mit "|" getrennt in der Spalte "quartier".
+# mehrere Quartiere, stehen deren Nummern mit "|" getrennt in der Spalte "quartier". Das Ziel
+# ist die Kategorie einer Lücke (z. B. kita) oder Kategorie:Indikator (kita:supply_rate).
 [measures]
 path = "massnahmen.csv"
 date = "Januar 2025"
@@ -1070,9 +1185,30 @@ quarter_id = "quartier"
 target = "ziel_kategorie"
 budget_planned = "budget_geplant"
 budget_spent = "budget_ausgegeben"
-status = "status"  # geplant, laufend oder abgeschlossen
+status = "status"  # geplant, laufend, abgeschlossen oder abgebrochen
 start = "beginn"
 end = "ende"
+
+# Anliegen aus den Sprechstunden des Quartiersbüros: Datum, Handlungsfeld, Quartier oder
+# (wenn nur der Ort bekannt ist) Koordinaten, Bearbeitungsstand und Thema. Die Spalte "notiz"
+# ist ein interner Freitext und erscheint nie im Bericht. Der Bericht zeigt nur Anzahlen je
+# Quartier, Handlungsfeld und Jahr; Anzahlen unter min_count erscheinen als "< 3".
+[concerns]
+path = "anliegen.csv"
+date = "Sprechstunden 2023–2025"
+x = "rechtswert"
+y = "hochwert"
+crs = "EPSG:25832"
+min_count = 3
+period = "year"             # oder "half_year" für Halbjahre
+
+[concerns.columns]
+concern_id = "id"
+date = "datum"
+field = "handlungsfeld"
+quarter_id = "quartier"
+status = "status"
+topic = "thema"
 
 # Wie die Indikatoren berechnet und bewertet werden. Ohne Richtwert wird ein Quartier mit dem
 # Median der Stadt verglichen. Quartiere unter 300 Einwohner*innen werden nicht bewertet.
@@ -1081,12 +1217,14 @@ catchment_m = 1500          # Einzugsbereich (Luftlinie) für Angebote ohne Entf
 min_population = 300
 
 # Sozialindex nach dem Verfahren des Berliner Monitorings Soziale Stadtentwicklung:
-# Statusindikatoren des neuesten Jahres, Dynamik = Veränderung gegenüber zwei Jahren zuvor.
+# Statusindikatoren des Jahres der Ausgabe ({edition}: 2025 für die Ausgabe 2025), Dynamik =
+# Veränderung gegenüber zwei Jahren zuvor.
 [indicators.status_index]
 status = ["arbeitslose_anteil", "sgb2_anteil", "sgb2_unter15_anteil"]
 population = "einwohner"
 min_population = 300
 dynamics_years = 2
+year = "{edition}"
 '''
 
 
@@ -1145,7 +1283,8 @@ def generate(out_dir: str | Path) -> list[Path]:
               _write(out / FILES[7], _social_table(rng, grid)),
               _write(out / FILES[8], _actors_table(rng, names)),
               _write(out / FILES[9], _measures_table()),
-              _write(out / FILES[10], _CONFIG)]
+              _write(out / FILES[10], _concerns_table(rng, grid)),
+              _write(out / FILES[11], _CONFIG)]
     return paths
 
 

@@ -1,0 +1,163 @@
+"""Files on partners, measures and concerns: publishable tables and the internal register.
+
+Publishable (beside the report, in ``reports/<study>/<edition>/``):
+
+========================  ========================================================================
+``netzwerk_partner.csv``  the public view of the partner register (organisations; contact data
+                          only of rows marked public)
+``massnahmen.csv``        the measures with field, quarters, target, budget, status and dates
+``anliegen.csv``          concerns counted per quarter, field, period and status as *display
+                          strings*: small counts ``"< 3"``, secondary suppressions ``"x"``
+========================  ========================================================================
+
+Internal (for the quarter manager only, never in the report folder):
+``reports/<study>/intern/<edition>/netzwerk_partner.csv`` and ``netzwerk_partner.xlsx`` with
+contact people, e-mail addresses, phone numbers and every further column of the actors table.
+
+CSV files follow the other exports: UTF-8 with byte-order mark, ``;`` and decimal comma for
+German, ``,`` and ``.`` for English, English contract names as column headers.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from quartier.format import slug
+from quartier.load.concerns import concern_settings
+from quartier.network.concerns import PUBLISHED_TABLES, Protection, published_concerns
+from quartier.network.partners import missing_partners, partner_register, public_view
+from quartier.study import Study
+
+__all__ = ["study_register", "study_concerns", "public_tables", "write_network_exports",
+           "write_internal_register", "internal_folder", "MEASURE_COLUMNS"]
+
+#: Columns of the published measures table.
+MEASURE_COLUMNS = ["measure_id", "title", "field", "quarter_id", "target", "budget_planned",
+                   "budget_spent", "status", "start", "end"]
+
+
+def study_register(study: Study) -> pd.DataFrame | None:
+    """The partner register of a study (None without actors and facilities)."""
+    if study.actors is None and (study.facilities is None or not len(study.facilities)):
+        return None
+    return partner_register(study.actors, study.facilities, study.quarters)
+
+
+def study_concerns(study: Study) -> Protection | None:
+    """The protected concern counts of a study with its ``min_count`` and ``period``."""
+    if study.concerns is None:
+        return None
+    threshold, period = concern_settings(study.config.concerns)
+    return published_concerns(study.concerns, list(study.quarters["quarter_id"]),
+                              threshold=threshold, period=period)
+
+
+def _concern_table(protection: Protection, language: str) -> pd.DataFrame:
+    """Every published concern figure once, as a long table of display strings."""
+    rows = []
+    seen: set[tuple] = set()
+    for row_dim, column_dim in PUBLISHED_TABLES:
+        for key in protection.values:
+            named = {d for d, v in zip(protection.dims, key, strict=True) if v is not None}
+            if key in seen or not named <= {row_dim, column_dim}:
+                continue
+            seen.add(key)
+            rows.append({**{d: (v if v is not None else "") for d, v in
+                            zip(protection.dims, key, strict=True)},
+                         "count": protection.display(key, language)})
+    return pd.DataFrame(rows, columns=[*protection.dims, "count"])
+
+
+def public_tables(study: Study, language: str | None = None) -> dict[str, pd.DataFrame]:
+    """The publishable tables (file name → table); only those the study has data for."""
+    language = language or study.config.language
+    tables: dict[str, pd.DataFrame] = {}
+    register = study_register(study)
+    if register is not None:
+        tables["netzwerk_partner.csv"] = public_view(register)
+    if study.measures is not None:
+        measures = study.measures.reindex(columns=MEASURE_COLUMNS).copy()
+        for column in ("start", "end"):
+            measures[column] = pd.to_datetime(measures[column]).dt.strftime("%Y-%m-%d")
+        tables["massnahmen.csv"] = measures
+    protection = study_concerns(study)
+    if protection is not None:
+        tables["anliegen.csv"] = _concern_table(protection, language)
+    return tables
+
+
+def _write_csv(path: Path, table: pd.DataFrame, language: str) -> None:
+    separator, decimal = (";", ",") if language == "de" else (",", ".")
+    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.tmp{path.suffix}")
+    try:
+        with open(temporary, "w", encoding="utf-8-sig", newline="") as stream:
+            table.to_csv(stream, sep=separator, decimal=decimal, index=False,
+                         lineterminator="\r\n")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_network_exports(study: Study, folder: Path, *, language: str | None = None
+                          ) -> dict[str, Path]:
+    """Write the publishable tables into ``folder`` (the report folder).
+
+    Returns
+    -------
+    dict of str to Path
+        ``partners``, ``measures``, ``concerns`` → written file (those the study has).
+    """
+    language = language or study.config.language
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = {"netzwerk_partner.csv": "partners", "massnahmen.csv": "measures",
+            "anliegen.csv": "concerns"}
+    written = {}
+    for name, table in public_tables(study, language).items():
+        _write_csv(folder / name, table, language)
+        written[keys[name]] = folder / name
+    return written
+
+
+def internal_folder(study: Study, root: Path | None = None) -> Path:
+    """``reports/<study>/intern/<edition>/`` below ``root``: outside the public report folder."""
+    return (root or Path(".")) / "reports" / slug(study.name) / "intern" / study.edition
+
+
+def write_internal_register(study: Study, folder: Path, *, language: str | None = None
+                            ) -> dict[str, Path]:
+    """Write the full partner register with contact data (CSV and Excel) for internal use.
+
+    The workbook has the sheets ``Partner`` (every column, contacts included) and
+    ``Fehlende Partner`` (fields of each quarter without a local partner, with the town-wide
+    partners of that field). Never write this into the report folder.
+
+    Returns
+    -------
+    dict of str to Path
+        ``csv`` and ``excel``; empty when the study has no actors and no facilities.
+    """
+    language = language or study.config.language
+    register = study_register(study)
+    if register is None:
+        return {}
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, excel_path = folder / "netzwerk_partner.csv", folder / "netzwerk_partner.xlsx"
+    _write_csv(csv_path, register, language)
+    missing = missing_partners(register, list(study.quarters["quarter_id"]))
+    temporary = excel_path.with_name(f".{excel_path.stem}.{uuid.uuid4().hex[:12]}.tmp.xlsx")
+    try:
+        with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+            register.to_excel(writer, sheet_name="Partner" if language == "de" else "Partners",
+                              index=False)
+            missing.to_excel(writer, sheet_name="Fehlende Partner" if language == "de"
+                             else "Missing partners", index=False)
+        os.replace(temporary, excel_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return {"csv": csv_path, "excel": excel_path}
