@@ -72,3 +72,43 @@ def test_cli_validate_and_info_run_clean():
     info = runner.invoke(cli, ["info", str(CONFIG)])
     assert info.exit_code == 0, info.output
     assert "Quartiere: 542" in info.output and "3.821.881" in info.output
+
+
+def test_places_assigned_to_planning_areas_add_up_to_the_source_totals(berlin):
+    """Issue 6: places of all nursing homes and Kitas in planning areas = source totals."""
+    from quartier.report.reconcile import facility_reconciliation
+
+    results = quartier.compute(berlin)
+    capacity = results.indicators[results.indicators["indicator"] == "capacity"]
+    table = facility_reconciliation(berlin.facilities)
+    plr = gpd.read_file(BERLIN / "plr_2021" / "lor_planungsraeume_2021.shp")
+    for file, category, column, label in (
+            ("kindertagesstaetten", "kita", "e_platz", "Kitas (Senatsverwaltung)"),
+            ("pflegeeinrichtungen", "nursing_home", "platzzahl",
+             "Pflegeeinrichtungen (Senatsverwaltung)")):
+        source = gpd.read_file(BERLIN / "facilities" / f"{file}.geojson")
+        total = pd.to_numeric(source[column]).sum()
+        # second method: a spatial join of the source points with the planning areas
+        joined = gpd.sjoin(source.to_crs(plr.crs), plr[["PLR_ID", "geometry"]],
+                           predicate="within", how="left")
+        assert joined["PLR_ID"].notna().all()  # no Kita, no nursing home outside Berlin
+        per_area = pd.to_numeric(joined[column]).groupby(joined["PLR_ID"]).sum()
+        ours = capacity[capacity["category"] == category].set_index("quarter_id")["value"]
+        assert ours.sum() == total
+        pd.testing.assert_series_equal(ours[ours > 0].sort_index(),
+                                       per_area[per_area > 0].astype(float).sort_index(),
+                                       check_names=False, check_index_type=False)
+        assert table.at[label, "capacity_inside"] == total
+        assert table.at[label, "outside"] == 0
+    assert table.iloc[-1]["facilities"] == len(berlin.facilities) == 18079
+    assert table.iloc[-1]["outside"] == 0
+
+
+def test_2019_edition_on_the_old_planning_areas_validates():
+    study, report = quartier.validate_study(PROJECT / "examples" / "berlin" / "quartier_2019.toml")
+    assert report.ok, report.format()
+    assert len(study.quarters) == 448 and study.quarters["quarter_id"].is_unique
+    # the corrected object is Charlottenburg's Schloßstraße, which MSS 2019 lists as 04030417
+    mss = pd.read_csv(BERLIN / "mss" / "mss_2019_2-1.csv", dtype={"id": str})
+    assert "04030417" in set(study.quarters["quarter_id"]) and "04030417" in set(mss["id"])
+    assert population_by_quarter(study)["total"].sum() == mss["inhabitants"].sum()

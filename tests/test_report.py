@@ -10,6 +10,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import quartier
@@ -169,8 +170,14 @@ def test_berlin_report_builds_from_the_cli(tmp_path):
 
     config = SAMPLE.parents[1] / "examples" / "berlin" / "quartier.toml"
     out = tmp_path / "berlin"
+    store = str(tmp_path / "berlin.sqlite")
+    # the previous edition: MSS 2019 on the 448 planning areas valid until 2020
+    result = CliRunner().invoke(cli, ["report", str(config.with_name("quartier_2019.toml")),
+                                      "--output", str(tmp_path / "berlin2019"),
+                                      "--store", store])
+    assert result.exit_code == 0, result.output
     result = CliRunner().invoke(cli, ["report", str(config), "--output", str(out),
-                                      "--store", str(tmp_path / "berlin.sqlite")])
+                                      "--store", store])
     assert result.exit_code == 0, result.output
     index = out / "index.html"
     assert index.stat().st_size < 15 * 1024 * 1024
@@ -178,6 +185,16 @@ def test_berlin_report_builds_from_the_cli(tmp_path):
     assert (out / "anhang.html").exists() and (out / "berlin_2022.gpkg").exists()
     text = index.read_text(encoding="utf-8")
     assert "542 Quartieren" in text and "3.821.881" in text
+    # boundary change: the report says so and carries 2019 onto today's planning areas
+    assert "Die Quartiersgrenzen haben sich seit der Ausgabe 2019 geändert (448 Quartiere " \
+           "damals, 542 heute)" in text
+    assert "Alle 18.079 Einrichtungen liegen in einem Quartier" in text
+    assert "Abgleich der Einrichtungsdaten" in text and "194.979" in text  # Kita places
+    series = pd.read_csv(out / "alle_ausgaben.csv", sep=";", decimal=",", encoding="utf-8-sig",
+                         dtype={"Quartier": str})
+    carried = series[series["Indikator"] == "Einwohner*innen"]["2019"].sum()
+    assert carried == pytest.approx(3_748_148, rel=2e-5)  # MSS 2019 inhabitants, by area
+    assert series[series["Indikator"] == "Statusindex"]["2019"].notna().sum() > 500
     # the appendix page holds every figure of the results table
     study = quartier.load_study(config)
     results = quartier.compute(study)

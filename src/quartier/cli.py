@@ -1,4 +1,4 @@
-"""The ``quartier`` command line: validate, info, report.
+"""The ``quartier`` command line: validate, info, report, partners.
 
 Every error ends in one message and a non-zero exit code, never a traceback (``--debug`` shows
 it). Exit codes: 0 ok, 1 the study has errors, 2 usage error, 3 unexpected failure.
@@ -206,36 +206,58 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     Jede Ausgabe wird im Ausgabenspeicher abgelegt; eine vorhandene Ausgabe wird nur mit
     --replace ersetzt.
     """
-    from quartier.compute import compute
-    from quartier.editions import EditionExistsError, default_store_path, list_editions, \
-        store_edition
-    from quartier.editions.compare import compare_with_stored
-    from quartier.report.build import build_report
+    from quartier.editions import EditionExistsError
+    from quartier.report.publish import publish_edition
 
     study, _ = _study_or_exit(ctx, config, edition)
-    store = store or default_store_path(study)
-    if not replace and study.edition in set(list_editions(store)["label"]):
-        console.print(f"Die Ausgabe {study.edition} ist schon gespeichert ({store}). Nichts "
-                      "wurde geändert. Mit --replace wird sie ersetzt.", style="bold red",
-                      markup=False)
-        ctx.exit(1)
     step = _progress()
     try:
-        results = compute(study, progress=step)
-        comparison = compare_with_stored(store, study, results)
-        path = build_report(study, results, output=output, comparison=comparison,
-                            progress=step)
-        step("Ausgabe speichern")
-        try:  # after the report: a failed report run stores nothing
-            store_edition(store, study, results, replace=replace)
-        except EditionExistsError as exc:  # stored by another run in the meantime
-            step.stop()
-            console.print(str(exc), style="bold red", markup=False)
-            ctx.exit(1)
+        published = publish_edition(study, store=store, output=output, replace=replace,
+                                    progress=step)
+    except EditionExistsError as exc:  # stored before, or by another run in the meantime
+        step.stop()
+        console.print(str(exc), style="bold red", markup=False)
+        ctx.exit(1)
     finally:
         step.stop()
+    store, path = published.store, published.report
     console.print(f"Ausgabe {study.edition} gespeichert in {store}", markup=False)
     console.print(f"Bericht geschrieben: {path}", style="bold green", markup=False)
+    _write_internal(study, None if output is None else Path(output).resolve().parent / "intern"
+                    / study.edition)
+
+
+def _write_internal(study, folder: Path | None) -> None:
+    """Write the internal partner register (contacts!) outside the public report folder."""
+    from quartier.network.export import internal_folder, write_internal_register
+
+    written = write_internal_register(study, folder or internal_folder(study))
+    if written:
+        console.print(f"INTERN – nicht veröffentlichen: Partnerliste mit Kontaktdaten in "
+                      f"{written['excel'].parent}", style="bold yellow", markup=False)
+
+
+@cli.command()
+@config_argument
+@edition_option
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Zielordner (Standard: reports/<Studie>/intern/<Ausgabe>/, außerhalb des "
+                   "öffentlichen Berichts).")
+@click.pass_context
+def partners(ctx: click.Context, config: Path, edition: str | None,
+             output: Path | None) -> None:
+    """Die interne Partnerliste mit Kontaktdaten schreiben (CSV und Excel).
+
+    Die Liste ist nur für das Quartiersmanagement bestimmt: sie enthält Ansprechpersonen,
+    E-Mail-Adressen und Telefonnummern auch von Partnern, die nicht veröffentlicht werden
+    wollen. Der öffentliche Bericht enthält nur netzwerk_partner.csv ohne diese Angaben.
+    """
+    study, _ = _study_or_exit(ctx, config, edition)
+    if study.actors is None and not len(study.facilities):
+        console.print("Die Studie hat weder Akteure ([actors]) noch Einrichtungen.",
+                      style="bold red", markup=False)
+        ctx.exit(1)
+    _write_internal(study, output)
 
 
 @cli.group()

@@ -168,7 +168,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> R
         except ValueError as exc:
             report.add("error", "status_index", "social", f"Der Sozialindex lässt sich nicht "
                        f"berechnen: {exc}", "[indicators.status_index] prüfen.")
-    indicators = _tidy(table, gaps, status, catalogue)
+    indicators = _tidy(table, gaps, status, catalogue, residents)
     return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
                    findings=report)
 
@@ -228,7 +228,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
 
 
 def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,
-          catalogue: pd.DataFrame) -> pd.DataFrame:
+          catalogue: pd.DataFrame, residents: pd.Series) -> pd.DataFrame:
     long = table.melt(id_vars=["quarter_id", "category", "measure"],
                       value_vars=list(_CATEGORY_INDICATORS), var_name="indicator",
                       value_name="value")
@@ -244,7 +244,10 @@ def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,
     judged = gaps.rename(columns={"value": "_judged"})
     long = long.merge(judged[["quarter_id", "category", "indicator", "target", "status",
                               "basis"]], on=["quarter_id", "category", "indicator"], how="left")
-    frames = [long[RESULT_COLUMNS]]
+    frames = [long[RESULT_COLUMNS], pd.DataFrame({
+        "quarter_id": residents.index, "field": None, "category": None,
+        "indicator": "residents", "value": residents.to_numpy(dtype=float), "unit": "persons",
+        "reference_group": None, "target": np.nan, "status": np.nan, "basis": np.nan})]
     if status is not None:
         for indicator, klass in (("status_index", "status_class"),
                                  ("dynamics_index", "dynamics_class")):
@@ -254,7 +257,9 @@ def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,
                 "unit": "z", "reference_group": None, "target": np.nan,
                 "status": status[klass].to_numpy(), "basis": "mss"}))
     result = pd.concat(frames, ignore_index=True)
-    return result.astype({"value": float, "target": float})
+    dtypes = long[RESULT_COLUMNS].dtypes
+    return result.astype({"value": float, "target": float, "status": dtypes["status"],
+                          "basis": dtypes["basis"], "unit": dtypes["unit"]})
 
 
 def wide(indicators: pd.DataFrame, indicator: str) -> pd.DataFrame:

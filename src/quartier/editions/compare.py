@@ -11,7 +11,8 @@ import pandas as pd
 
 from quartier.assign import assign_points
 
-__all__ = ["Comparison", "compare_editions", "compare_with_stored", "previous_edition"]
+__all__ = ["Comparison", "compare_editions", "compare_with_stored", "edition_sort_key",
+           "previous_edition"]
 
 #: Indicators in percent: their change is given in percentage points.
 PERCENT_INDICATORS = ("coverage",)
@@ -33,6 +34,13 @@ class Comparison:
     opened, closed : DataFrame
         Facilities (by ``facility_id``) only in the current / only in the previous edition,
         with ``name``, ``category``, ``field`` and the ``quarter_id`` they lie in (None outside).
+    boundaries_changed : bool
+        The previous edition had other quarter boundaries; its values were carried onto the
+        current quarters by area-weighted interpolation and no assessment transitions exist.
+    previous_quarter_count : int or None
+        Number of quarters of the previous edition.
+    facilities_compared : bool
+        False when the previous edition has no facility register (opened/closed are empty).
     """
 
     previous: str
@@ -41,6 +49,9 @@ class Comparison:
     transitions: pd.DataFrame
     opened: pd.DataFrame
     closed: pd.DataFrame
+    boundaries_changed: bool = False
+    previous_quarter_count: int | None = None
+    facilities_compared: bool = True
 
 
 def previous_edition(labels: Iterable[str], current: str) -> str | None:
@@ -53,11 +64,14 @@ def previous_edition(labels: Iterable[str], current: str) -> str | None:
     >>> previous_edition(["2025"], "2025") is None
     True
     """
-    def key(label: str) -> tuple:
-        return (0, float(label), label) if label.replace(".", "", 1).isdigit() else (1, 0, label)
+    earlier = [label for label in labels if edition_sort_key(label) < edition_sort_key(current)]
+    return max(earlier, key=edition_sort_key) if earlier else None
 
-    earlier = [label for label in labels if key(label) < key(current)]
-    return max(earlier, key=key) if earlier else None
+
+def edition_sort_key(label: str) -> tuple:
+    """Order of edition labels: numbers by value (``"2024"`` < ``"2024.5"`` < ``"2025"``), then
+    other labels alphabetically."""
+    return (0, float(label), label) if label.replace(".", "", 1).isdigit() else (1, 0, label)
 
 
 def _located(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -74,11 +88,16 @@ def compare_editions(previous: str, current: str, *,
                      previous_gaps: pd.DataFrame, current_gaps: pd.DataFrame,
                      previous_facilities: gpd.GeoDataFrame,
                      current_facilities: gpd.GeoDataFrame,
-                     quarters: gpd.GeoDataFrame) -> Comparison:
-    """Compare two editions on the same quarters.
+                     quarters: gpd.GeoDataFrame, boundaries_changed: bool = False,
+                     previous_quarter_count: int | None = None) -> Comparison:
+    """Compare two editions on the current quarters.
 
     Facilities are matched by ``facility_id``; both snapshots are located in ``quarters`` (the
-    current boundaries), so a facility counts in the quarter where it stands now.
+    current boundaries), so a facility counts in the quarter where it stands now. With
+    ``boundaries_changed`` the previous indicators must already be carried onto the current
+    quarters (:func:`quartier.editions.history.carry_edition_indicators`); assessments are then
+    not compared. Transitions include the social index's status classes (category
+    ``"status_index"``).
 
     Notes
     -----
@@ -86,33 +105,53 @@ def compare_editions(previous: str, current: str, *,
     change_percent = (x_current − x_previous) / x_previous · 100.
     """
     keys = ["quarter_id", "category", "indicator"]
-    left = previous_indicators[previous_indicators["category"].notna()][keys + ["value"]]
-    right = current_indicators[current_indicators["category"].notna()][keys + ["value"]]
-    merged = left.rename(columns={"value": "previous"}).merge(
-        right.rename(columns={"value": "current"}), on=keys, how="outer")
+    left = previous_indicators[keys + ["value", "status"]].fillna({"category": ""})
+    right = current_indicators[keys + ["value", "status"]].fillna({"category": ""})
+    merged = left.rename(columns={"value": "previous", "status": "_previous_status"}).merge(
+        right.rename(columns={"value": "current", "status": "_current_status"}), on=keys,
+        how="outer")
     merged["change"] = merged["current"] - merged["previous"]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = merged["change"] / merged["previous"].abs() * 100
     merged["change_percent"] = relative.where(merged["previous"].fillna(0) != 0)
     merged["unit"] = np.where(merged["indicator"].isin(PERCENT_INDICATORS), "pp", "")
 
-    status = previous_gaps[["quarter_id", "category", "status"]].merge(
-        current_gaps[["quarter_id", "category", "status"]], on=["quarter_id", "category"],
-        how="outer", suffixes=("_previous", "_current"))
-    changed = status["status_previous"].fillna("") != status["status_current"].fillna("")
-    transitions = status[changed].rename(columns={"status_previous": "previous_status",
-                                                  "status_current": "current_status"})
+    columns = ["quarter_id", "category", "previous_status", "current_status"]
+    if boundaries_changed:  # assessments of other quarters: nothing to compare
+        transitions = pd.DataFrame(columns=columns)
+    else:
+        status = previous_gaps[["quarter_id", "category", "status"]].merge(
+            current_gaps[["quarter_id", "category", "status"]], on=["quarter_id", "category"],
+            how="outer", suffixes=("_previous", "_current"))
+        changed = status["status_previous"].fillna("") != status["status_current"].fillna("")
+        transitions = status[changed].rename(columns={"status_previous": "previous_status",
+                                                      "status_current": "current_status"})
+        # classes of the social index (status rows of the tidy table, category "")
+        social = merged[(merged["indicator"] == "status_index")
+                        & (merged["_previous_status"].fillna("")
+                           != merged["_current_status"].fillna(""))]
+        transitions = pd.concat([transitions, pd.DataFrame({
+            "quarter_id": social["quarter_id"], "category": "status_index",
+            "previous_status": social["_previous_status"],
+            "current_status": social["_current_status"]})], ignore_index=True)[columns]
+    merged = merged.drop(columns=["_previous_status", "_current_status"])
+    merged["category"] = merged["category"].replace("", None)
 
+    compared = len(previous_facilities) > 0
     before = _located(previous_facilities, quarters)
     after = _located(current_facilities, quarters)
-    opened = after[~after["facility_id"].isin(before["facility_id"])]
+    opened = after[~after["facility_id"].isin(before["facility_id"])] if compared else after[:0]
     closed = before[~before["facility_id"].isin(after["facility_id"])]
     return Comparison(previous=previous, current=current,
-                      indicators=merged.sort_values(keys).reset_index(drop=True),
+                      indicators=merged.sort_values(keys, na_position="first")
+                      .reset_index(drop=True),
                       transitions=transitions.sort_values(["quarter_id", "category"])
                       .reset_index(drop=True),
                       opened=opened.sort_values("facility_id").reset_index(drop=True),
-                      closed=closed.sort_values("facility_id").reset_index(drop=True))
+                      closed=closed.sort_values("facility_id").reset_index(drop=True),
+                      boundaries_changed=boundaries_changed,
+                      previous_quarter_count=previous_quarter_count,
+                      facilities_compared=compared)
 
 
 def compare_with_stored(store, study, results) -> Comparison | None:
@@ -132,9 +171,18 @@ def compare_with_stored(store, study, results) -> Comparison | None:
     if label is None:
         return None
     stored = load_edition(store, label)
+    from quartier.editions.boundaries import boundaries_changed
+    from quartier.editions.history import carry_edition_indicators
+
+    changed = boundaries_changed(stored.quarters, study.quarters)
+    previous_indicators = (carry_edition_indicators(stored.indicators, stored.quarters,
+                                                    study.quarters)
+                           if changed else stored.indicators)
     return compare_editions(label, study.edition,
-                            previous_indicators=stored.indicators,
+                            previous_indicators=previous_indicators,
                             current_indicators=results.indicators,
                             previous_gaps=stored.gaps, current_gaps=results.gaps,
                             previous_facilities=stored.facilities,
-                            current_facilities=study.facilities, quarters=study.quarters)
+                            current_facilities=study.facilities, quarters=study.quarters,
+                            boundaries_changed=changed,
+                            previous_quarter_count=len(stored.quarters))

@@ -76,6 +76,13 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "Σ_i P_i·A_i / Σ_i P_i · 1,000. S_j = capacity (else 1), d0 = standard distance or "
               "the study's catchment. Cells reaching no facility count as 0.",
               "je 1.000", "per 1,000"),
+    Indicator("residents", "Einwohner*innen", "Residents",
+              "E_q = Σ Einwohner*innen der Zellen des Quartiers (Bevölkerungsoberfläche); "
+              "je Quartier, ohne Angebotskategorie. Wird bei geänderten Quartiersgrenzen "
+              "flächenanteilig übertragen.",
+              "E_q = Σ residents of the quarter's cells (population surface); per quarter, "
+              "without a category. Carried by area share when quarter boundaries change.",
+              "Personen", "persons"),
     Indicator("status_index", "Statusindex", "Status index",
               "Verfahren des Monitorings Soziale Stadtentwicklung Berlin: je Statusindikator "
               "z = (x − Mittelwert) / Standardabweichung (ungewichtet, Grundgesamtheit, ddof = 0) "

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from quartier.catalogue import category_labels
 from quartier.compute import Results, compute
 from quartier.editions.compare import Comparison
+from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import slug
 from quartier.report.context import report_context
@@ -99,14 +100,16 @@ def _interactive(study: Study, results: Results) -> str:
 
 def render_report(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
                   maps: bool = True, interactive: bool = True,
-                  comparison: Comparison | None = None) -> dict[str, str]:
+                  comparison: Comparison | None = None,
+                  history: EditionHistory | None = None) -> dict[str, str]:
     """The report's pages as HTML text: ``{"index.html": …}`` plus, for large studies,
     ``anhang.html`` and ``quartiere/<id>.html``."""
     language = study.config.language
     context = report_context(
         study, results, downloads=downloads,
         interactive_map=_interactive(study, results) if interactive else "",
-        figures=_figures(study, language) if maps else None, comparison=comparison)
+        figures=_figures(study, language) if maps else None, comparison=comparison,
+        history=history)
     css = files("quartier").joinpath("report/templates/style.css").read_text(encoding="utf-8")
     common = {"css": css, "attribution": study.config.attribution, "lang": language,
               "text": context["text"], "study": study.name, "edition": study.edition,
@@ -127,6 +130,7 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
 def build_report(study: Study, results: Results | None = None, *, output: Path | None = None,
                  maps: bool = True, interactive: bool = True, exports: bool = True,
                  comparison: Comparison | None = None,
+                 history: EditionHistory | None = None,
                  progress: Progress | None = None) -> Path:
     """Compute (if needed) and write the whole report; returns the path of ``index.html``.
 
@@ -139,6 +143,11 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
         Folder; default :func:`report_folder`.
     maps, interactive, exports : bool
         Switch off static maps, the interactive map or the export files (faster tests).
+    comparison : Comparison, optional
+        Changes since the previous stored edition (:func:`compare_with_stored`).
+    history : EditionHistory, optional
+        All stored editions (:func:`quartier.editions.history.load_history`): trend table,
+        chart, profile trend lines and the CSV of every indicator in every edition.
     """
     step = progress or (lambda _message: None)
     if results is None:
@@ -155,9 +164,18 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
                           ("gpkg", "geopackage")):
             if name in written:
                 downloads[key] = Path(written[name]).relative_to(folder).as_posix()
+        from quartier.network.export import write_network_exports
+
+        for key, path in write_network_exports(study, folder).items():  # publishable only
+            downloads[key] = path.relative_to(folder).as_posix()
+        if history is not None and len(history.labels) > 1:
+            from quartier.export.series import write_series_csv
+
+            path = write_series_csv(history, folder, study.catalogue, study.config.language)
+            downloads["series"] = path.relative_to(folder).as_posix()
     step("Karten und Bericht erstellen")
     pages = render_report(study, results, downloads=downloads, maps=maps,
-                          interactive=interactive, comparison=comparison)
+                          interactive=interactive, comparison=comparison, history=history)
     for name, html in pages.items():
         write_text_atomic(folder / name, html)
     return folder / "index.html"

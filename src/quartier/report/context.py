@@ -17,10 +17,14 @@ from quartier import __version__
 from quartier.catalogue import category_labels, reference_group_label
 from quartier.compute import Results
 from quartier.editions.compare import Comparison
+from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_date, format_number, format_percent
 from quartier.indicators.registry import INDICATORS, status_label
 from quartier.load.population import age_bands, parse_age_band
+from quartier.report.changes import changes_context, quarter_trends
+from quartier.report.reconcile import facility_reconciliation
+from quartier.report.network_context import network_context
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -66,7 +70,8 @@ def _status_cell(status: str | None, language: str) -> dict[str, str]:
 
 def report_context(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
                    interactive_map: str = "", figures: Callable[..., str] | None = None,
-                   comparison: Comparison | None = None) -> dict:
+                   comparison: Comparison | None = None,
+                   history: EditionHistory | None = None) -> dict:
     """Everything the templates need, as plain data.
 
     Parameters
@@ -83,6 +88,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     comparison : Comparison, optional
         Changes since the previous stored edition (chapter and profile lines); None for the
         first edition.
+    history : EditionHistory, optional
+        All stored editions up to this one (trend table, chart and profile trend lines).
     """
     language = study.config.language
     text = texts(language)
@@ -165,7 +172,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                                                          language),
                           "source": catalogue.at[key, "standard_source"],
                           "binding": text["yes"] if catalogue.at[key, "binding"] else text["no"]})
-    methods = [{"label": getattr(i, f"label_{language}"), "formula": getattr(i, f"formula_{language}"),
+    methods = [{"label": getattr(i, f"label_{language}"),
+                "formula": getattr(i, f"formula_{language}"),
                 "unit": getattr(i, f"unit_{language}")} for i in INDICATORS.values()]
     rules = text["assessment_rules"].format(
         resource_factor=format_number(settings.resource_factor, 1, language),
@@ -180,7 +188,15 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                     for q in quarters["quarter_id"]]
     outside = (int((~study.facilities["in_study_area"]).sum())
                if "in_study_area" in study.facilities.columns else 0)
-    notes = [text["outside"].format(n=fmt(outside))] if outside else []
+    notes = [text["outside"].format(n=fmt(outside)) if outside else
+             text["outside_none"].format(n=fmt(len(study.facilities)))] if len(
+                 study.facilities) else []
+    reconciliation = [
+        {"source": source if isinstance(source, str) else text["reconcile_total"],
+         "total": not isinstance(source, str),
+         **{key: fmt(row[key]) for key in ("facilities", "inside", "outside", "capacity",
+                                           "capacity_inside")}}
+        for source, row in facility_reconciliation(study.facilities).iterrows()]
     notes += [f.message for f in [*study.report.warnings, *results.findings]
               if f.code != "outside_quarters"]
     basis = {
@@ -190,11 +206,13 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                                                crs=study.config.crs.to_string()),
         "quarters": quarter_rows, "sources": sources, "attribution": study.config.attribution,
         "methods": methods, "rules": rules, "standards": standards, "notes": notes,
+        "reconciliation": reconciliation if len(study.facilities) else [],
         "map": interactive_map,
     }
 
     # --- action fields -------------------------------------------------------------------
     judged = gaps.set_index(["quarter_id", "category"])
+    records = judged.to_dict("index")
     chapters = []
     for key in FIELDS:
         own = [c for c in categories if catalogue.at[c, "field"] == key]
@@ -206,7 +224,7 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         for q in quarters["quarter_id"]:
             cells = []
             for c in own:
-                record = judged.loc[(q, c)]
+                record = records[(q, c)]
                 cells.append({"value": format_indicator(record["value"], record["indicator"],
                                                         language),
                               "status": _status_cell(record["status"], language),
@@ -247,7 +265,10 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         }
 
     # --- changes since the previous edition ----------------------------------------------
-    changes = _changes(comparison, names, labels, language) if comparison is not None else None
+    changes = (changes_context(comparison, names, labels, language, history=history,
+                               chart=figures is not None)
+               if comparison is not None else None)
+    trends = quarter_trends(history, language) if history is not None else {}
 
     # --- profiles --------------------------------------------------------------------------
     profiles = _profiles(study, results, quarters, residents, judged, labels, language,
@@ -258,27 +279,37 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                               if comparison is not None else "")
         p["changes_none"] = (text["profile_no_changes"].format(previous=comparison.previous)
                              if comparison is not None else "")
+        p["trends"] = trends.get(p["id"], [])
+
+    # --- network partners, measures, residents' concerns ----------------------------------
+    network = network_context(study, results, history, language, maps=figures is not None)
+    for p in profiles:
+        p["network"] = network["per_quarter"].get(p["id"], [])
 
     # --- appendix --------------------------------------------------------------------------
     wide = per_category.pivot_table(index=["category", "quarter_id"], columns="indicator",
                                     values="value", aggfunc="first", dropna=False)
     appendix = []
     for c in categories:
-        block = wide.xs(c, level="category").reindex(quarters["quarter_id"])
+        block = wide.xs(c, level="category").reindex(index=quarters["quarter_id"],
+                                                      columns=list(CATEGORY_INDICATORS))
+        values = block.to_numpy(dtype=float)
         appendix.append({
             "key": c, "label": labels.get(c, c),
             "field": field_label(catalogue.at[c, "field"], language),
             "group": reference_group_label(catalogue.at[c, "reference_group"], language),
-            "rows": [{"id": q, "name": names[q],
-                      "cells": [{"indicator": i, "raw": block.at[q, i],
-                                 "value": format_indicator(block.at[q, i], i, language)}
-                                for i in CATEGORY_INDICATORS]}
-                     for q in quarters["quarter_id"]],
+            "rows": [{"id": q, "name": name,
+                      "cells": [{"indicator": i, "raw": v,
+                                 "value": format_indicator(v, i, language)}
+                                for i, v in zip(CATEGORY_INDICATORS, row.tolist(),
+                                                strict=True)]}
+                     for q, name, row in zip(quarters["quarter_id"], quarters["name"], values,
+                                             strict=True)],
         })
     return {
         "lang": language, "text": text, "study": study.name, "edition": study.edition,
         "large": large, "summary": summary, "basis": basis, "fields": chapters,
-        "changes": changes,
+        "changes": changes, "network": network,
         "social": social_context, "profiles": profiles, "appendix": appendix,
         "appendix_indicators": [{"key": i, "label": text[i]} for i in CATEGORY_INDICATORS],
         "downloads": downloads or {},
@@ -335,104 +366,62 @@ def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents:
     indicators = results.indicators
     counts = indicators[indicators["indicator"].isin(["count", "capacity"])].pivot_table(
         index=["quarter_id", "category"], columns="indicator", values="value", aggfunc="first")
+    counts = counts.reindex(columns=["count", "capacity"]).to_dict("index")
     catalogue = study.catalogue
+    field_of = catalogue["field"].to_dict()
+    by_quarter: dict[str, list[tuple[str, dict]]] = {}
+    for (q, c), record in judged.to_dict("index").items():
+        by_quarter.setdefault(q, []).append((c, record))
+    ages_of = ages.to_dict("index") if len(ages) else {}
+    social_of = social.to_dict("index") if social is not None else {}
+    per_quarter_of = per_quarter.to_dict("index")
     profiles = []
     for q, name in zip(quarters["quarter_id"], quarters["name"], strict=True):
         total = residents[q]
         age_rows = []
-        if q in ages.index and total > 0:
+        if q in ages_of and total > 0:
             for band in bands:
                 lower, upper = parse_age_band(band)
                 label = (f"{lower}–{upper} {text['years']}" if upper is not None
                          else f"{lower} {text['years_plus']}")
-                share = ages.at[q, band] / total * 100
-                age_rows.append({"label": label, "value": fmt(ages.at[q, band]),
+                share = ages_of[q][band] / total * 100
+                age_rows.append({"label": label, "value": fmt(ages_of[q][band]),
                                  "share": format_percent(share, 1, language),
                                  "width": f"{min(share * 3, 100):.1f}"})
         fields = []
-        own = judged.xs(q, level="quarter_id") if q in judged.index.get_level_values(0) else None
+        own = by_quarter.get(q, [])
         for key in FIELDS:
             items = []
-            if own is not None:
-                for c in own.index:
-                    if catalogue.at[c, "field"] != key:
-                        continue
-                    record = own.loc[c]
-                    count = counts.at[(q, c), "count"] if (q, c) in counts.index else 0
-                    capacity = counts.at[(q, c), "capacity"] if (q, c) in counts.index else np.nan
-                    items.append({
-                        "label": labels.get(c, c), "count": fmt(count),
-                        "capacity": fmt(capacity),
-                        "indicator": text[record["indicator"]],
-                        "value": format_indicator(record["value"], record["indicator"], language),
-                        "target": (format_indicator(record["target"], record["indicator"],
-                                                    language)
-                                   if not pd.isna(record["target"]) else "–"),
-                        "status": _status_cell(record["status"], language)})
+            for c, record in own:
+                if field_of[c] != key:
+                    continue
+                known = counts.get((q, c))
+                count = known["count"] if known else 0
+                capacity = known["capacity"] if known else np.nan
+                items.append({
+                    "label": labels.get(c, c), "count": fmt(count),
+                    "capacity": fmt(capacity),
+                    "indicator": text[record["indicator"]],
+                    "value": format_indicator(record["value"], record["indicator"], language),
+                    "target": (format_indicator(record["target"], record["indicator"],
+                                                language)
+                               if not pd.isna(record["target"]) else "–"),
+                    "status": _status_cell(record["status"], language)})
             if items:
                 fields.append({"label": field_label(key, language), "items": items})
-        row = per_quarter.loc[q] if q in per_quarter.index else None
+        row = per_quarter_of.get(q)
         position = [text["rank_residents"].format(rank=int(rank[q]), n=len(quarters))]
         if row is not None:
             position.append(text["gaps_in_quarter"].format(
                 gaps=fmt(row["gap"]), resources=fmt(row["resource"]),
-                assessed=fmt(row.sum()), mean_gaps=format_number(mean_gaps, 1, language)))
-        if social is not None and q in social.index and isinstance(
-                social.at[q, "status_class"], str):
-            position.append(f"{text['status_class']}: {social.at[q, 'status_class']}, "
-                            f"{text['dynamics_class']}: {social.at[q, 'dynamics_class']} "
-                            f"({social.at[q, 'combined_class']})")
+                assessed=fmt(sum(row.values())), mean_gaps=format_number(mean_gaps, 1,
+                                                                         language)))
+        classes = social_of.get(q)
+        if classes is not None and isinstance(classes["status_class"], str):
+            position.append(f"{text['status_class']}: {classes['status_class']}, "
+                            f"{text['dynamics_class']}: {classes['dynamics_class']} "
+                            f"({classes['combined_class']})")
         profiles.append({"id": q, "name": name, "residents": fmt(total), "ages": age_rows,
                          "fields": fields, "position": position})
     return profiles
 
-
-def _changes(comparison: Comparison, names: pd.Series, labels: dict[str, str],
-             language: str) -> dict:
-    """The changes chapter: facilities opened/closed, changed assessments, largest moves."""
-    text = texts(language)
-
-    def facility_rows(frame: pd.DataFrame) -> list[dict]:
-        return [{"id": r.facility_id, "name": r.name or "–",
-                 "category": labels.get(r.category, r.category),
-                 "quarter": (f"{r.quarter_id} {names.get(r.quarter_id, '')}"
-                             if isinstance(r.quarter_id, str) else text["outside_short"])}
-                for r in frame.itertuples()]
-
-    transitions = [{"quarter": f"{r.quarter_id} {names.get(r.quarter_id, '')}",
-                    "category": labels.get(r.category, r.category),
-                    "before": _status_cell(r.previous_status, language),
-                    "after": _status_cell(r.current_status, language)}
-                   for r in comparison.transitions.itertuples()
-                   if isinstance(r.previous_status, str) and isinstance(r.current_status, str)]
-    moves = comparison.indicators.dropna(subset=["change"])
-    moves = moves[moves["indicator"].isin(["coverage", "fca_access"]) & (moves["change"] != 0)]
-    moves = moves.reindex(moves["change_percent"].abs().fillna(moves["change"].abs())
-                          .sort_values(ascending=False).index).head(15)
-    largest = [{"quarter": f"{r.quarter_id} {names.get(r.quarter_id, '')}",
-                "category": labels.get(r.category, r.category), "indicator": text[r.indicator],
-                "before": format_indicator(r.previous, r.indicator, language),
-                "after": format_indicator(r.current, r.indicator, language),
-                "change": (format_number(r.change, 1, language) + " Pp." if r.unit == "pp"
-                           else format_indicator(r.change, r.indicator, language))}
-               for r in moves.itertuples()]
-    per_quarter: dict[str, list[str]] = {}
-    for label, frame in ((text["opened"], comparison.opened), (text["closed"], comparison.closed)):
-        for r in frame.itertuples():
-            if isinstance(r.quarter_id, str):
-                per_quarter.setdefault(r.quarter_id, []).append(
-                    f"{label}: {r.name or r.facility_id} ({labels.get(r.category, r.category)})")
-    for t in comparison.transitions.itertuples():
-        if isinstance(t.previous_status, str) and isinstance(t.current_status, str):
-            per_quarter.setdefault(t.quarter_id, []).append(
-                f"{labels.get(t.category, t.category)}: {status_label(t.previous_status, language)}"
-                f" → {status_label(t.current_status, language)}")
-    return {
-        "previous": comparison.previous,
-        "lead": text["changes_lead"].format(previous=comparison.previous,
-                                            opened=len(comparison.opened),
-                                            closed=len(comparison.closed),
-                                            transitions=len(transitions)),
-        "opened": facility_rows(comparison.opened), "closed": facility_rows(comparison.closed),
-        "transitions": transitions, "largest": largest, "per_quarter": per_quarter,
-    }

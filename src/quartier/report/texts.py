@@ -30,10 +30,128 @@ TEXTS: dict[str, dict[str, str]] = {
         "profile_changes": "Veränderungen seit {previous}",
         "profile_no_changes": "Keine neuen oder geschlossenen Einrichtungen und keine geänderte "
                               "Bewertung seit {previous}.",
+        "changes_boundaries": "Die Quartiersgrenzen haben sich seit der Ausgabe {previous} "
+                              "geändert ({before} Quartiere damals, {after} heute). Die Werte "
+                              "von {previous} wurden flächengewichtet auf die heutigen Quartiere "
+                              "übertragen: Anzahlen (Einwohner*innen, Einrichtungen, Plätze) "
+                              "nach Flächenanteil, Quoten und Indizes als nach Einwohner*innen "
+                              "gewichtetes Mittel. Bewertungen und Klassen lassen sich so nicht "
+                              "übertragen; Übergänge zwischen Bewertungen entfallen deshalb. "
+                              "Wo ein altes Quartier geteilt wurde, ist der übertragene Wert der "
+                              "Durchschnitt des ganzen alten Gebiets: Eine Veränderung zeigt dort "
+                              "auch die feinere Einteilung, nicht nur eine Entwicklung.",
+        "changes_lead_carried": "Verglichen wird mit der Ausgabe {previous} (auf anderen "
+                                "Quartiersgrenzen).",
+        "changes_no_facilities": "Die Ausgabe {previous} enthält kein Einrichtungsregister; "
+                                 "neu eröffnete und geschlossene Einrichtungen lassen sich nicht "
+                                 "bestimmen.",
+        "social_moves": "Größte Veränderungen des Statusindex",
+        "ch_trends": "Entwicklung über alle Ausgaben",
+        "trend_lead": "Kennzahlen der ganzen Stadt in jeder gespeicherten Ausgabe, jeweils auf "
+                      "den Quartieren der Ausgabe gezählt.",
+        "trend_quarters": "Quartiere",
+        "trend_facilities": "Einrichtungen im Gebiet",
+        "trend_gaps": "Lücken",
+        "trend_gaps_by_field": "Lücken je Handlungsfeld",
+        "trend_resources": "Ressourcen",
+        "trend_low_status": "Quartiere mit niedrigem oder sehr niedrigem Status",
+        "trend_carried": "Auf andere Quartiersgrenzen bezogen: Ausgabe {editions}; in den "
+                         "Entwicklungslinien der Quartiersprofile sind diese Werte "
+                         "flächengewichtet übertragen.",
+        "trend_chart_alt": "Liniendiagramme: Kennzahlen der Stadt über alle Ausgaben",
+        "trend_download": "Alle Indikatoren aller Ausgaben (CSV)",
+        "download_series": "Alle Indikatoren aller Ausgaben (CSV)",
+        "profile_trends": "Entwicklung über alle Ausgaben",
         "ch_fields": "3 Handlungsfelder",
         "ch_social": "4 Sozialer Status und Dynamik",
         "ch_profiles": "5 Quartiersprofile",
-        "ch_appendix": "6 Anhang: alle Indikatoren",
+        "ch_partners": "6 Netzwerk und Partner",
+        "ch_measures": "7 Maßnahmen der Quartiersentwicklung",
+        "ch_concerns": "8 Anliegen der Bewohnerinnen und Bewohner",
+        "ch_appendix": "9 Anhang: alle Indikatoren",
+        "download_partners": "Netzwerkpartner (CSV, nur öffentliche Angaben)",
+        "download_measures": "Maßnahmen (CSV)",
+        "download_concerns": "Anliegen je Quartier, Handlungsfeld und Jahr (CSV, kleine Zahlen "
+                             "geheim gehalten)",
+        "nw_partners_lead": "{n} mögliche Netzwerkpartner: {actors} aus der Akteursliste des "
+                            "Quartiersmanagements und {operators} Träger von Einrichtungen "
+                            "(manche sind beides). "
+                            "Kontaktdaten stehen nur bei Partnern, die der Veröffentlichung "
+                            "zugestimmt haben.",
+        "nw_organisation": "Organisation",
+        "nw_type": "Art",
+        "nw_source": "Quelle",
+        "nw_fields": "Handlungsfelder",
+        "nw_quarters": "Quartiere",
+        "nw_facilities": "Einrichtungen",
+        "nw_contact": "Kontakt",
+        "nw_town_wide": "stadtweit",
+        "nw_several": "mehrere Quartiere",
+        "nw_coverage": "Partner vor Ort je Quartier und Handlungsfeld",
+        "nw_coverage_lead": "Anzahl der Partner, die im Quartier selbst tätig sind (stadtweit "
+                            "tätige Partner zählen hier nicht). Leere Felder sind markiert.",
+        "nw_missing": "Handlungsfelder ohne Partner vor Ort",
+        "nw_missing_lead": "In diesen Quartieren fehlt für ein Handlungsfeld ein Partner vor Ort; "
+                           "stadtweit tätige Partner dieses Feldes könnten einspringen.",
+        "nw_missing_none": "Jedes Quartier hat in jedem Handlungsfeld mindestens einen Partner "
+                           "vor Ort.",
+        "nw_town_wide_partners": "Stadtweit tätig",
+        "nw_profile_partners": "Netzwerk: Partner vor Ort in {n} von {fields} Handlungsfeldern "
+                               "({local} Partner im Quartier)",
+        "nw_measures_lead": "{n} Maßnahmen mit zusammen {planned} geplantem Budget, davon "
+                            "{spent} ausgegeben.",
+        "nw_measure": "Maßnahme",
+        "nw_target": "Ziel (Lücke)",
+        "nw_planned": "Budget geplant",
+        "nw_spent": "ausgegeben",
+        "nw_spent_share": "Anteil",
+        "nw_status": "Stand",
+        "nw_period": "Laufzeit",
+        "nw_count": "Anzahl",
+        "nw_total": "Summe",
+        "nw_budget_field": "Budget je Handlungsfeld",
+        "nw_budget_quarter": "Budget je Quartier",
+        "nw_budget_split": "Eine Maßnahme in mehreren Quartieren ist zu gleichen Teilen auf diese "
+                           "verteilt (Rechenregel, nicht die tatsächliche Verwendung); so ergibt "
+                           "die Summe der Quartiere das Gesamtbudget. Maßnahmen ohne Quartier "
+                           "stehen unter „stadtweit“.",
+        "nw_addressed": "Offene Lücken mit Maßnahmen",
+        "nw_addressed_lead": "{open} offene Lücken; {without} davon ohne eine Maßnahme, die sie "
+                             "angeht (abgebrochene Maßnahmen zählen nicht).",
+        "nw_without": "Offene Lücken ohne Maßnahme",
+        "nw_movement": "Entwicklung der Zielindikatoren",
+        "nw_movement_lead": "Für jede Maßnahme der Wert ihres Zielindikators im Quartier in der "
+                            "Ausgabe, in der sie begann, und heute. Gespeicherte Ausgaben: "
+                            "{history}.",
+        "nw_edition": "Vergleichsausgabe",
+        "nw_better": "besser",
+        "nw_worse": "schlechter",
+        "nw_same": "unverändert",
+        "nw_no_edition": "keine Vergleichsedition",
+        "nw_current": "beginnt in dieser Ausgabe",
+        "nw_no_start": "ohne Beginn",
+        "nw_no_target": "ohne Ziel",
+        "nw_no_value": "kein Wert",
+        "nw_profile_measures": "Maßnahmen: {n} im Quartier, davon {open} geplant oder laufend",
+        "nw_concerns_lead": "{n} Anliegen aus den Sprechstunden ({periods}), gezählt nach "
+                            "Quartier, Handlungsfeld, Jahr und Bearbeitungsstand.",
+        "nw_concerns_rule": "Damit niemand erkennbar wird, erscheinen Anzahlen von 1 bis {k_1} "
+                            "als „< {k}“. Wo sich eine solche Zahl aus Summen zurückrechnen "
+                            "ließe, ist eine weitere Zahl derselben Zeile oder Spalte durch "
+                            "„x“ ersetzt. Die Texte der Anliegen werden nicht veröffentlicht.",
+        "nw_concerns_by_period": "Anliegen je Quartier und Jahr",
+        "nw_concerns_by_field": "Anliegen je Quartier und Handlungsfeld (alle Jahre)",
+        "nw_concerns_field_period": "Anliegen je Handlungsfeld und Jahr (ganze Stadt)",
+        "nw_concerns_status": "Bearbeitungsstand je Jahr (ganze Stadt)",
+        "nw_dim_quarter_id": "Quartier",
+        "nw_dim_field": "Handlungsfeld",
+        "nw_dim_period": "Zeitraum",
+        "nw_dim_status": "Stand",
+        "nw_concerns_map": "Anliegen je Quartier (Anzahlen unter {k} nicht gezeigt)",
+        "nw_concerns_legend": "Anliegen",
+        "nw_concerns_hidden": "weniger als {k} oder geheim gehalten",
+        "nw_profile_concerns": "Anliegen aus den Sprechstunden: {n}",
+        "nw_none": "Für diese Studie liegen keine Daten vor ([{section}] in quartier.toml).",
         "summary_lead": "{study} hat {residents} Einwohner*innen in {quarters} Quartieren. "
                         "Bewertet wurden {categories} Angebotskategorien in {fields} "
                         "Handlungsfeldern: {gaps} Lücken und {resources} Ressourcen.",
@@ -139,6 +257,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "findings": "Hinweise zu den Daten",
         "outside": "{n} Einrichtungen liegen außerhalb aller Quartiere; sie zählen in keinem "
                    "Quartier, gehen aber in Entfernungen und Einzugsbereiche ein.",
+        "outside_none": "Alle {n} Einrichtungen liegen in einem Quartier; keine liegt "
+                        "außerhalb.",
+        "reconcile_title": "Abgleich der Einrichtungsdaten",
+        "reconcile_lead": "Jede gelesene Einrichtung wird genau einmal gezählt: in einem "
+                          "Quartier oder außerhalb aller Quartiere. Plätze sind die Summe der "
+                          "angegebenen Kapazitäten.",
+        "reconcile_facilities": "Einrichtungen",
+        "reconcile_inside": "in Quartieren",
+        "reconcile_outside": "außerhalb",
+        "reconcile_capacity": "Plätze gesamt",
+        "reconcile_capacity_inside": "Plätze in Quartieren",
+        "reconcile_total": "Summe",
         "no_data": "–",
     },
     "en": {
@@ -164,10 +294,122 @@ TEXTS: dict[str, dict[str, str]] = {
         "profile_changes": "Changes since {previous}",
         "profile_no_changes": "No facility opened or closed and no assessment changed since "
                               "{previous}.",
+        "changes_boundaries": "The quarter boundaries have changed since edition {previous} "
+                              "({before} quarters then, {after} now). The values of {previous} "
+                              "were carried onto today's quarters by area weighting: counts "
+                              "(residents, facilities, places) by share of area, rates and "
+                              "indices as means weighted by residents. Assessments and classes "
+                              "cannot be carried this way, so no transitions are shown. Where an "
+                              "old quarter was split, the carried value is the average of the "
+                              "whole old area: a change there also reflects the finer division, "
+                              "not only a development.",
+        "changes_lead_carried": "Compared with edition {previous} (on other quarter "
+                                "boundaries).",
+        "changes_no_facilities": "Edition {previous} has no facility register; facilities "
+                                 "opened and closed cannot be determined.",
+        "social_moves": "Largest changes of the status index",
+        "ch_trends": "Development over all editions",
+        "trend_lead": "Town-wide figures of every stored edition, each counted on that "
+                      "edition's quarters.",
+        "trend_quarters": "Quarters",
+        "trend_facilities": "Facilities in the area",
+        "trend_gaps": "Gaps",
+        "trend_gaps_by_field": "Gaps per action field",
+        "trend_resources": "Resources",
+        "trend_low_status": "Quarters with low or very low status",
+        "trend_carried": "Based on other quarter boundaries: edition {editions}; the trend "
+                         "lines of the quarter profiles carry these values by area weighting.",
+        "trend_chart_alt": "Line charts: town-wide figures over all editions",
+        "trend_download": "All indicators of all editions (CSV)",
+        "download_series": "All indicators of all editions (CSV)",
+        "profile_trends": "Development over all editions",
         "ch_fields": "3 Action fields",
         "ch_social": "4 Social status and dynamics",
         "ch_profiles": "5 Quarter profiles",
-        "ch_appendix": "6 Appendix: all indicators",
+        "ch_partners": "6 Network partners",
+        "ch_measures": "7 Measures of quarter development",
+        "ch_concerns": "8 Residents' concerns",
+        "ch_appendix": "9 Appendix: all indicators",
+        "download_partners": "Network partners (CSV, public entries only)",
+        "download_measures": "Measures (CSV)",
+        "download_concerns": "Concerns per quarter, action field and year (CSV, small counts "
+                             "withheld)",
+        "nw_partners_lead": "{n} possible network partners: {actors} from the quarter "
+                            "management's list of actors and {operators} operators of "
+                            "facilities (some are both). Contact data are shown only for "
+                            "partners who agreed to publication.",
+        "nw_organisation": "Organisation",
+        "nw_type": "Type",
+        "nw_source": "Source",
+        "nw_fields": "Action fields",
+        "nw_quarters": "Quarters",
+        "nw_facilities": "Facilities",
+        "nw_contact": "Contact",
+        "nw_town_wide": "town-wide",
+        "nw_several": "several quarters",
+        "nw_coverage": "Local partners per quarter and action field",
+        "nw_coverage_lead": "Number of partners active in the quarter itself (town-wide partners "
+                            "do not count here). Empty fields are marked.",
+        "nw_missing": "Action fields without a local partner",
+        "nw_missing_lead": "These quarters lack a local partner in an action field; town-wide "
+                           "partners of that field could step in.",
+        "nw_missing_none": "Every quarter has at least one local partner in every action field.",
+        "nw_town_wide_partners": "Town-wide",
+        "nw_profile_partners": "Network: local partners in {n} of {fields} action fields "
+                               "({local} partners in the quarter)",
+        "nw_measures_lead": "{n} measures with a planned budget of {planned}, of which {spent} "
+                            "has been spent.",
+        "nw_measure": "Measure",
+        "nw_target": "Target (gap)",
+        "nw_planned": "Budget planned",
+        "nw_spent": "spent",
+        "nw_spent_share": "Share",
+        "nw_status": "Status",
+        "nw_period": "Period",
+        "nw_count": "Number",
+        "nw_total": "Total",
+        "nw_budget_field": "Budget per action field",
+        "nw_budget_quarter": "Budget per quarter",
+        "nw_budget_split": "A measure in several quarters is split evenly between them (an "
+                           "accounting rule, not the actual use), so the quarters add up to the "
+                           "total budget. Measures without a quarter are listed as "
+                           "\u201ctown-wide\u201d.",
+        "nw_addressed": "Open gaps with measures",
+        "nw_addressed_lead": "{open} open gaps; {without} of them without a measure addressing "
+                             "them (cancelled measures do not count).",
+        "nw_without": "Open gaps without a measure",
+        "nw_movement": "Movement of the target indicators",
+        "nw_movement_lead": "For each measure the value of its target indicator in the quarter "
+                            "in the edition it started in, and now. Stored editions: {history}.",
+        "nw_edition": "Compared edition",
+        "nw_better": "better",
+        "nw_worse": "worse",
+        "nw_same": "unchanged",
+        "nw_no_edition": "no edition to compare",
+        "nw_current": "starts in this edition",
+        "nw_no_start": "no start date",
+        "nw_no_target": "no target",
+        "nw_no_value": "no value",
+        "nw_profile_measures": "Measures: {n} in the quarter, {open} of them planned or running",
+        "nw_concerns_lead": "{n} concerns from the consultation hours ({periods}), counted by "
+                            "quarter, action field, year and status.",
+        "nw_concerns_rule": "So that nobody can be recognised, counts from 1 to {k_1} are shown "
+                            "as \u201c< {k}\u201d. Where such a count could be worked out from "
+                            "totals, another count of the same row or column is replaced by "
+                            "\u201cx\u201d. The texts of the concerns are not published.",
+        "nw_concerns_by_period": "Concerns per quarter and year",
+        "nw_concerns_by_field": "Concerns per quarter and action field (all years)",
+        "nw_concerns_field_period": "Concerns per action field and year (whole town)",
+        "nw_concerns_status": "Status per year (whole town)",
+        "nw_dim_quarter_id": "Quarter",
+        "nw_dim_field": "Action field",
+        "nw_dim_period": "Period",
+        "nw_dim_status": "Status",
+        "nw_concerns_map": "Concerns per quarter (counts below {k} not shown)",
+        "nw_concerns_legend": "Concerns",
+        "nw_concerns_hidden": "fewer than {k} or withheld",
+        "nw_profile_concerns": "Concerns from the consultation hours: {n}",
+        "nw_none": "There are no data for this study ([{section}] in quartier.toml).",
         "summary_lead": "{study} has {residents} residents in {quarters} quarters. "
                         "{categories} categories of services in {fields} action fields were "
                         "assessed: {gaps} gaps and {resources} resources.",
@@ -272,6 +514,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "findings": "Notes on the data",
         "outside": "{n} facilities lie outside every quarter; they count in no quarter but "
                    "enter distances and catchments.",
+        "outside_none": "All {n} facilities lie in a quarter; none lies outside.",
+        "reconcile_title": "Reconciliation of the facility data",
+        "reconcile_lead": "Every facility read is counted exactly once: in a quarter or "
+                          "outside every quarter. Places are the sum of the capacities given.",
+        "reconcile_facilities": "Facilities",
+        "reconcile_inside": "in quarters",
+        "reconcile_outside": "outside",
+        "reconcile_capacity": "Places in total",
+        "reconcile_capacity_inside": "Places in quarters",
+        "reconcile_total": "Total",
         "no_data": "–",
     },
 }

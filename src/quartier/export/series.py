@@ -1,0 +1,63 @@
+"""Export of every indicator in every stored edition: ``alle_ausgaben.csv`` (``all_editions.csv``).
+
+One row per quarter, category and indicator, one column per edition (oldest first), then the
+change since the previous edition and since the first one. Editions with other quarter
+boundaries appear with their values carried onto today's quarters (see
+:mod:`quartier.editions.boundaries`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from quartier.editions.history import EditionHistory, indicator_series
+
+__all__ = ["series_table", "write_series_csv"]
+
+_HEADERS = {
+    "de": {"quarter_id": "Quartier", "category": "Kategorie", "indicator": "Indikator",
+           "change": "Veränderung zur Vorausgabe", "change_first": "Veränderung zur ersten Ausgabe",
+           "file": "alle_ausgaben.csv"},
+    "en": {"quarter_id": "quarter", "category": "category", "indicator": "indicator",
+           "change": "change since previous edition", "change_first": "change since first edition",
+           "file": "all_editions.csv"},
+}
+
+
+def series_table(history: EditionHistory, catalogue: pd.DataFrame,
+                 language: str = "de") -> pd.DataFrame:
+    """:func:`indicator_series` with category and indicator labels in ``language``."""
+    from quartier.indicators.registry import INDICATORS
+
+    table = indicator_series(history)
+    column = "label_de" if language == "de" else "label_en"
+    labels = catalogue[column] if column in catalogue.columns else pd.Series(dtype=str)
+    table["category"] = table["category"].map(lambda c: labels.get(c, c) if isinstance(c, str)
+                                              else "")
+    table["indicator"] = table["indicator"].map(
+        lambda i: getattr(INDICATORS[i], column) if i in INDICATORS else i)
+    headers = _HEADERS["de" if language == "de" else "en"]
+    return table.rename(columns={k: v for k, v in headers.items() if k != "file"})
+
+
+def write_series_csv(history: EditionHistory, folder: Path, catalogue: pd.DataFrame,
+                     language: str = "de") -> Path:
+    """Write the table atomically into ``folder``; German: ``;``, decimal comma, BOM."""
+    table = series_table(history, catalogue, language)
+    path = Path(folder) / _HEADERS["de" if language == "de" else "en"]["file"]
+    separator, decimal = (";", ",") if language == "de" else (",", ".")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
+            table.to_csv(stream, sep=separator, decimal=decimal, index=False,
+                         lineterminator="\r\n")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
