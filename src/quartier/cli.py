@@ -198,9 +198,13 @@ store_option = click.option("--store", type=click.Path(path_type=Path), default=
 @click.option("--replace", is_flag=True,
               help="Eine schon gespeicherte Ausgabe ersetzen (sonst bricht der Lauf ab).")
 @store_option
+@click.option("--dask", "dask_address", default=None, metavar="ADRESSE",
+              help="Erreichbarkeit auf einem dask-Cluster rechnen (quartier[dask]): 'local' "
+                   "für einen Cluster auf diesem Rechner oder die Adresse eines Schedulers, "
+                   "z. B. tcp://scheduler:8786.")
 @click.pass_context
 def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None,
-           replace: bool, store: Path | None) -> None:
+           replace: bool, store: Path | None, dask_address: str | None) -> None:
     """Die Ausgabe speichern und den Bericht schreiben (HTML, Karten, CSV, Excel, GeoPackage).
 
     Jede Ausgabe wird im Ausgabenspeicher abgelegt; eine vorhandene Ausgabe wird nur mit
@@ -210,10 +214,11 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     from quartier.report.publish import publish_edition
 
     study, _ = _study_or_exit(ctx, config, edition)
+    client = _dask_client(ctx, dask_address) if dask_address else None
     step = _progress()
     try:
         published = publish_edition(study, store=store, output=output, replace=replace,
-                                    progress=step)
+                                    progress=step, client=client)
     except EditionExistsError as exc:  # stored before, or by another run in the meantime
         step.stop()
         console.print(str(exc), style="bold red", markup=False)
@@ -225,6 +230,24 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     console.print(f"Bericht geschrieben: {path}", style="bold green", markup=False)
     _write_internal(study, None if output is None else Path(output).resolve().parent / "intern"
                     / study.edition)
+
+
+def _dask_client(ctx: click.Context, address: str):
+    """A dask client for ``--dask``: a local cluster for 'local', else the scheduler's address."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        console.print("Für --dask fehlt dask: pip install \"quartier[dask]\"", style="bold red",
+                      markup=False)
+        ctx.exit(3)
+    try:
+        if address == "local":
+            return Client(LocalCluster(processes=True, dashboard_address=None))
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        console.print(f"Der dask-Scheduler {address} ist nicht erreichbar: {exc}",
+                      style="bold red", markup=False)
+        ctx.exit(3)
 
 
 def _write_internal(study, folder: Path | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -126,8 +127,19 @@ def _categories(study: Study, report: ValidationReport) -> list[str]:
     return [key for key in catalogue.index if key in present]
 
 
-def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> Results:
+def compute(study: Study, *, progress: Callable[[str], None] | None = None,
+            client: Any = None) -> Results:
     """Compute every indicator of a study.
+
+    Parameters
+    ----------
+    study : Study
+        From :func:`quartier.load_study`.
+    progress : callable, optional
+        Called with a short German message at the start of each step.
+    client : distributed.Client, optional
+        With the extra ``quartier[dask]``: compute distances, coverage and 2SFCA on this dask
+        cluster, on spatial partitions of the cells (:mod:`quartier.scale`); same results.
 
     Returns
     -------
@@ -151,7 +163,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> R
 
     if categories:
         table, gaps = _category_indicators(study, surface, residents, categories, report,
-                                           step)
+                                           step, client)
     else:  # e.g. an edition with social data only: no supply indicators
         table = pd.DataFrame(columns=["quarter_id", "category", "measure",
                                       *_CATEGORY_INDICATORS, "residents"])
@@ -175,7 +187,8 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None) -> R
 
 def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,
                          categories: list[str], report: ValidationReport,
-                         step: Callable[[str], None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                         step: Callable[[str], None], client: Any = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Supply and accessibility per quarter and category, and their assessment."""
     settings = study.config.indicators
     catalogue = study.catalogue
@@ -208,14 +221,26 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     step("Versorgung je Quartier")
     supply = supply_by_quarter(study.facilities, study.quarters, reference, catalogue)
     step("Erreichbarkeit berechnen")
+    cells, demand_of = surface, demand
+    accessibility = accessibility_by_quarter
+    if client is not None:  # quartier[dask]: the cells once in spatial partitions by quarter
+        from functools import partial
+
+        from quartier.scale import accessibility_by_quarter_dask, partition_cells
+
+        columns = {f"_demand_{n}": values for n, values in enumerate(demand.values())}
+        cells = partition_cells(surface[["quarter_id", "geometry"]].assign(**columns),
+                                by="quarter_id", client=client)
+        demand_of = {group: f"_demand_{n}" for n, group in enumerate(demand)}
+        accessibility = partial(accessibility_by_quarter_dask, client=client)
     access_parts = []
     for key in categories:
         own = study.facilities[study.facilities["category"] == key]
         distance = catalogue.at[key, "max_distance_m"]
         capacity = own["capacity"].to_numpy(dtype=float) if by_capacity.get(key, False) \
             else np.ones(len(own))
-        part = accessibility_by_quarter(
-            surface, demand[catalogue.at[key, "reference_group"]], own,
+        part = accessibility(
+            cells, demand_of[catalogue.at[key, "reference_group"]], own,
             max_distance=None if pd.isna(distance) else float(distance),
             catchment=float(distance) if not pd.isna(distance) else settings.catchment_m,
             supply=capacity)

@@ -41,7 +41,8 @@ class PublishedEdition:
 def publish_edition(study: Study, results: Results | None = None, *,
                     store: str | Path | None = None, output: Path | None = None,
                     replace: bool = False,
-                    progress: Callable[[str], None] | None = None) -> PublishedEdition:
+                    progress: Callable[[str], None] | None = None,
+                    client: object = None) -> PublishedEdition:
     """Compute (if needed), compare with the stored editions, write the report, store.
 
     The report is written first and the edition stored afterwards, so a run that fails while
@@ -60,6 +61,8 @@ def publish_edition(study: Study, results: Results | None = None, *,
         Report folder; default ``reports/<study>/<edition>/``.
     replace : bool
         Replace a stored edition of the same label.
+    client : distributed.Client, optional
+        Compute the accessibility indicators on this dask cluster (``quartier[dask]``).
 
     Raises
     ------
@@ -74,7 +77,7 @@ def publish_edition(study: Study, results: Results | None = None, *,
             "geändert. Mit --replace (im Notebook: replace = True) wird sie ersetzt.",
             study.edition, store)
     if results is None:
-        results = compute(study, progress=step)
+        results = compute(study, progress=step, client=client)
     step("Mit gespeicherten Ausgaben vergleichen")
     comparison = compare_with_stored(store, study, results)
     history = load_history(store, study, results)
