@@ -68,11 +68,16 @@ class Stages:
 
     def print(self) -> float:
         total = sum(r[1] for r in self.rows)
-        peak = max(r[2] for r in self.rows)
+        import resource
+
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2
+        peak = max(r[2] for r in self.rows) + child
         print(f"\n{'Stufe':<22}{'Zeit (s)':>10}{'Spitze (GB)':>14}")
         for name, seconds, gb, exact in self.rows:
             print(f"{name:<22}{seconds:>10.1f}{gb:>13.2f}{'' if exact else '*'}")
-        print(f"{'gesamt':<22}{total:>10.1f}{peak:>13.2f}")
+        if child:
+            print(f"{'zweiter Prozess':<22}{'':>10}{child:>13.2f}")
+        print(f"{'gesamt':<22}{total:>10.1f}{peak:>13.2f}   (Speicher: Summe beider Prozesse)")
         print(f"Ziel: < {TARGET_SECONDS:.0f} s und < {TARGET_GB:.0f} GB -> "
               f"{'erreicht' if total < TARGET_SECONDS and peak < TARGET_GB else 'VERFEHLT'}")
         return total
@@ -83,6 +88,8 @@ def main() -> int:
     parser.add_argument("--with-2019", action="store_true",
                         help="store the 2019 edition on the old planning areas first")
     parser.add_argument("--output", type=Path, default=None, help="report folder")
+    parser.add_argument("--sequential", action="store_true",
+                        help="write the exports in this process, after the maps (no 2nd process)")
     args = parser.parse_args()
     if not CONFIG.parent.joinpath("..", "..", "..", "shared", "data", "berlin").resolve().is_dir():
         print("Berlin data not found: ../shared/data/berlin beside the project.", file=sys.stderr)
@@ -93,7 +100,6 @@ def main() -> int:
     from quartier.editions import store_edition
     from quartier.editions.compare import compare_with_stored
     from quartier.editions.history import load_history
-    from quartier.export import write_exports
     from quartier.report import build
     from quartier.validation import ValidationReport
 
@@ -125,12 +131,9 @@ def main() -> int:
         comparison = compare_with_stored(store, study, results)
         history = load_history(store, study, results)
     output.mkdir(parents=True, exist_ok=True)
-    with stages.stage("Exporte"):
-        written = write_exports(study, results, output)
-    downloads = {key: Path(written[name]).relative_to(output).as_posix()
-                 for key, name in (("csv", "indicators"), ("xlsx", "excel"),
-                                   ("gpkg", "geopackage")) if name in written}
 
+    # The report as `quartier report` writes it: the exports (Excel, GeoPackage, CSV) in a
+    # second process while this one draws the maps and the pages (build_report).
     timers = {"maps": 0.0, "interactive": 0.0}
     figures, interactive = build._figures, build._interactive
 
@@ -153,19 +156,19 @@ def main() -> int:
             timers["interactive"] += time.perf_counter() - start
 
     build._figures, build._interactive = timed_figures, timed_interactive
-    _reset_peak()
+    exact = _reset_peak()
     start = time.perf_counter()
-    pages = build.render_report(study, results, downloads=downloads, comparison=comparison,
-                                history=history)
-    for name, html in pages.items():
-        build.write_text_atomic(output / name, html)
-    render = time.perf_counter() - start
+    build.build_report(study, results, output=output, comparison=comparison, history=history,
+                       parallel=not args.sequential)
+    report_seconds = time.perf_counter() - start
     peak = _status_kb("VmHWM") / 1024 ** 2
     build._figures, build._interactive = figures, interactive
-    stages.rows.append(("Karten (statisch)", timers["maps"], peak, True))
-    stages.rows.append(("Karte (interaktiv)", timers["interactive"], peak, True))
-    stages.rows.append(("Berichtsseiten", render - timers["maps"] - timers["interactive"],
-                        peak, True))
+    stages.rows.append(("Bericht gesamt", report_seconds, peak, exact))
+    print(f"  darin im Hauptprozess: statische Karten {timers['maps']:.1f} s, interaktive Karte "
+          f"{timers['interactive']:.1f} s, Seiten und Übriges "
+          f"{report_seconds - timers['maps'] - timers['interactive']:.1f} s"
+          + ("" if args.sequential else "; Exporte parallel im zweiten Prozess"))
+    pages = list(output.rglob("*.html"))
     with stages.stage("Editionen: Speichern"):
         store_edition(store, study, results)
     size = (output / "index.html").stat().st_size / 1024 ** 2

@@ -10,10 +10,11 @@ from quartier.export.tables import (
     MAX_COLUMN_NAME,
     column_name,
     export_slug,
+    export_targets,
     facility_table,
     quarter_table,
     write_exports,
 )
 
 __all__ = ["FACILITY_COLUMNS", "LAYERS", "MAX_COLUMN_NAME", "column_name", "export_slug",
-           "facility_table", "quarter_table", "write_exports"]
+           "export_targets", "facility_table", "quarter_table", "write_exports"]

@@ -904,6 +904,22 @@ def _remove(path: Path) -> None:
             pass
 
 
+def export_targets(study: Study, results: Results, folder: Path) -> dict[str, Path]:
+    """The files :func:`write_exports` writes, by key, without writing anything."""
+    base = f"{export_slug(study.name)}_{export_slug(str(study.edition))}"
+    folder = Path(folder)
+    targets = {
+        "geopackage": folder / f"{base}.gpkg",
+        "indicators": folder / "indikatoren.csv",
+        "gaps": folder / "bewertung.csv",
+        "facilities": folder / "einrichtungen.csv",
+        "excel": folder / f"{base}.xlsx",
+    }
+    if results.status is not None:
+        targets["status"] = folder / "sozialindex.csv"
+    return targets
+
+
 def write_exports(study: Study, results: Results, folder: Path, *, language: str | None = None,
                   created: _dt.datetime | None = None) -> dict[str, Path]:
     """Write the GeoPackage, the CSV tables and the Excel workbook of a study into ``folder``.
@@ -975,7 +991,6 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
     stamp = _timestamp(created)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    base = f"{export_slug(study.name)}_{export_slug(str(study.edition))}"
 
     quarters = quarter_table(study, results)
     plan = _column_plan(results)
@@ -990,15 +1005,7 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
                if i in INDICATORS else f"{labels.get(c, c)} – {_TEXT[language]['status']}"
                for c, i in zip(plan["category"], plan["indicator"])])
 
-    targets = {
-        "geopackage": folder / f"{base}.gpkg",
-        "indicators": folder / "indikatoren.csv",
-        "gaps": folder / "bewertung.csv",
-        "facilities": folder / "einrichtungen.csv",
-        "excel": folder / f"{base}.xlsx",
-    }
-    if status is not None:
-        targets["status"] = folder / "sozialindex.csv"
+    targets = export_targets(study, results, folder)
     staged = {key: _temporary(path) for key, path in targets.items()}
     try:
         _write_geopackage(staged["geopackage"], quarters, facilities,

@@ -175,10 +175,14 @@ def spread_quarter_totals(table: pd.DataFrame, quarters: gpd.GeoDataFrame, *,
     gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
     squares = shapely.box(gx, gy, gx + cell_size, gy + cell_size)
     geometry = quarters.geometry.to_numpy()
-    tree = shapely.STRtree(geometry)
-    cell_index, quarter_index = tree.query(squares, predicate="intersects")
+    # The tree holds the squares and the quarters are the queries: shapely then prepares each
+    # quarter polygon once and tests many squares against it (much faster than the reverse).
+    tree = shapely.STRtree(squares)
+    quarter_index, cell_index = tree.query(geometry, predicate="intersects")
+    order = np.lexsort((quarter_index, cell_index))
+    cell_index, quarter_index = cell_index[order], quarter_index[order]
     # cells wholly inside a quarter need no intersection (the expensive step)
-    inner_cell, inner_quarter = tree.query(squares, predicate="within")
+    inner_quarter, inner_cell = tree.query(geometry, predicate="contains")
     whole = np.isin(cell_index * len(geometry) + quarter_index,
                     inner_cell * len(geometry) + inner_quarter)
     pieces = squares[cell_index].copy()

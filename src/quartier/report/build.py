@@ -49,6 +49,35 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+class _Done:
+    """The result of a task run in this process (same interface as a Future)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+
+def _start(function: Callable, *args, parallel: bool = True):
+    """Run ``function(*args)`` in a second process when there is more than one core.
+
+    Returns an object with ``result()`` (a Future, or the finished value), which re-raises
+    the function's exception. The process is started with ``spawn``: safe beside the
+    threads of a progress display or a dask client.
+    """
+    if not parallel or (os.cpu_count() or 1) < 2:
+        return _Done(function(*args))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(max_workers=1,
+                                   mp_context=multiprocessing.get_context("spawn"))
+    future = executor.submit(function, *args)
+    executor.shutdown(wait=False)
+    return future
+
+
 def _environment() -> Environment:
     return Environment(loader=PackageLoader("quartier", "report/templates"),
                        autoescape=select_autoescape(["html"]), trim_blocks=True,
@@ -130,7 +159,7 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
 def build_report(study: Study, results: Results | None = None, *, output: Path | None = None,
                  maps: bool = True, interactive: bool = True, exports: bool = True,
                  comparison: Comparison | None = None,
-                 history: EditionHistory | None = None,
+                 history: EditionHistory | None = None, parallel: bool = True,
                  progress: Progress | None = None) -> Path:
     """Compute (if needed) and write the whole report; returns the path of ``index.html``.
 
@@ -143,6 +172,9 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
         Folder; default :func:`report_folder`.
     maps, interactive, exports : bool
         Switch off static maps, the interactive map or the export files (faster tests).
+    parallel : bool, default True
+        Write the export files (Excel, GeoPackage, CSV) in a second process while the maps and
+        pages are drawn, when the machine has more than one core.
     comparison : Comparison, optional
         Changes since the previous stored edition (:func:`compare_with_stored`).
     history : EditionHistory, optional
@@ -155,11 +187,13 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
     folder = Path(output) if output else report_folder(study)
     folder.mkdir(parents=True, exist_ok=True)
     downloads: dict[str, str] = {}
+    pending = None
     if exports:
         step("Tabellen und Geodaten exportieren")
-        from quartier.export import write_exports
+        from quartier.export import export_targets, write_exports
 
-        written = write_exports(study, results, folder)
+        written = export_targets(study, results, folder)
+        pending = _start(write_exports, study, results, folder, parallel=parallel)
         for key, name in (("csv", "indicators"), ("gaps", "gaps"), ("xlsx", "excel"),
                           ("gpkg", "geopackage")):
             if name in written:
@@ -174,8 +208,12 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
             path = write_series_csv(history, folder, study.catalogue, study.config.language)
             downloads["series"] = path.relative_to(folder).as_posix()
     step("Karten und Bericht erstellen")
-    pages = render_report(study, results, downloads=downloads, maps=maps,
-                          interactive=interactive, comparison=comparison, history=history)
+    try:
+        pages = render_report(study, results, downloads=downloads, maps=maps,
+                              interactive=interactive, comparison=comparison, history=history)
+    finally:
+        if pending is not None:  # wait for the exports, also when rendering failed
+            pending.result()
     for name, html in pages.items():
         write_text_atomic(folder / name, html)
     return folder / "index.html"
