@@ -182,7 +182,7 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
             "share": (format_percent(spent / planned * 100, 0, language)
                       if not pd.isna(planned) and planned > 0 and not pd.isna(spent) else "–"),
             "status": status_text(r.status), "status_key": r.status or "none",
-            "period": f"{date_text(r.start)} – {date_text(r.end)}"})
+            "period": f"{date_text(r.start)}–{date_text(r.end)}"})
 
     by_field = budget_by_field(measures)
     field_rows = [{"label": field_label(f, language) if f in FIELDS else str(f),
@@ -335,8 +335,8 @@ def _concern_map(study: Study, protection: Protection, text: dict, language: str
         values[q] = protection.values[key] if protection.status[key] == "shown" else np.nan
     series = pd.Series(values, dtype=float)
     shown = series.dropna()
-    breaks = sorted({float(b) for b in np.quantile(shown, [0.25, 0.5, 0.75])}) \
-        if len(shown) >= 4 else None
+    breaks = sorted({float(np.floor(b)) for b in np.quantile(shown, [0.25, 0.5, 0.75])}) \
+        if len(shown) >= 4 else None  # counts: whole-number class limits
     figure = choropleth(study.quarters, series, title=text["nw_concerns_map"].format(
                             k=protection.threshold),
                         legend_title=text["nw_concerns_legend"], language=language,
