@@ -84,13 +84,19 @@ def _operators(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame | None) 
     operator = table["operator"].astype(object).where(table["operator"].notna(), "")
     table["operator"] = operator.map(lambda v: str(v).strip())
     table = table[~table["operator"].str.casefold().isin(NOT_AN_ORGANISATION)]
-    rows = []
-    for name, group in table.groupby("operator", sort=True):
-        rows.append({"organisation": name, "type": "Träger", "fields": list(group["field"]),
-                     "quarters": list(group["quarter_id"].dropna()),
-                     "facilities": len(group)})
-    return pd.DataFrame(rows, columns=["organisation", "type", "fields", "quarters",
-                                       "facilities"])
+    table = table.sort_values("operator", kind="stable")
+    names, starts, sizes = np.unique(table["operator"].to_numpy(dtype=object),
+                                     return_index=True, return_counts=True)
+    fields = table["field"].tolist()
+    quarters = table["quarter_id"].tolist()
+    result = pd.DataFrame({
+        "organisation": names.tolist(),
+        "type": "Träger",
+        "fields": [fields[a:a + n] for a, n in zip(starts, sizes, strict=True)],
+        "quarters": [[q for q in quarters[a:a + n] if isinstance(q, str)]
+                     for a, n in zip(starts, sizes, strict=True)],
+        "facilities": sizes.tolist()})
+    return result[["organisation", "type", "fields", "quarters", "facilities"]]
 
 
 def partner_register(actors: pd.DataFrame | None, facilities: gpd.GeoDataFrame | None = None,

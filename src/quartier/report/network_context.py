@@ -121,12 +121,15 @@ def _partners(study: Study, names: pd.Series, quarter_ids: list[str], text: dict
             for r in view.itertuples()]
     coverage = partner_coverage(register, quarter_ids)
     missing = missing_partners(register, quarter_ids)
+    listed = register["quarters"].astype(str).str.split(";").explode()
+    local_counts = listed[~listed.index.duplicated() | ~listed.duplicated()].reset_index() \
+        .drop_duplicates().iloc[:, 1].value_counts()  # partners naming the quarter, once each
+    active = coverage.gt(0).sum(axis=1)
     for q in quarter_ids:
         per_quarter[q].append(text["nw_profile_partners"].format(
-            n=format_number(int(coverage.loc[q].gt(0).sum()), 0, language),
+            n=format_number(int(active.get(q, 0)), 0, language),
             fields=format_number(len(FIELDS), 0, language),
-            local=format_number(int(register["quarters"].map(
-                lambda v, q=q: q in str(v).split(";")).sum()), 0, language)))
+            local=format_number(int(local_counts.get(q, 0)), 0, language)))
     return {
         "lead": text["nw_partners_lead"].format(
             n=format_number(len(view), 0, language),
