@@ -196,6 +196,24 @@ def gravity_decay(scale: float, alpha: float, min_distance: float = 0.0) -> Deca
 # --------------------------------------------------------------------------------------------
 
 
+def decay_weights(distance: np.ndarray, decay: Decay | None) -> np.ndarray:
+    """w(d) for pairs in reach (1 without a decay), checked to be finite and non-negative."""
+    if decay is None:
+        return np.ones(len(distance), dtype=np.float64)
+    weight = np.asarray(decay(distance), dtype=np.float64)
+    if weight.shape != distance.shape:
+        raise ValueError(
+            f"decay returned shape {weight.shape} for distances of shape {distance.shape}; it "
+            "must work element-wise on an array."
+        )
+    if not np.isfinite(weight).all() or (weight < 0).any():
+        raise ValueError(
+            "decay returned weights that are negative, NaN or infinite (a gravity decay "
+            "with alpha < 0 at distance 0? give it a min_distance > 0)."
+        )
+    return weight
+
+
 def _pairs_within(
     demand_xy: np.ndarray, supply_xy: np.ndarray, max_distance: float, workers: int = -1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -393,20 +411,7 @@ def _two_step_fca_arrays(
     """2SFCA on coordinate arrays; see :func:`two_step_fca`."""
     n_demand, n_supply = len(demand_xy), len(supply_xy)
     i, j, d = _pairs_within(demand_xy, supply_xy, max_distance, workers)
-    if decay is None:
-        weight = np.ones(len(d), dtype=np.float64)
-    else:
-        weight = np.asarray(decay(d), dtype=np.float64)
-        if weight.shape != d.shape:
-            raise ValueError(
-                f"decay returned shape {weight.shape} for distances of shape {d.shape}; it must "
-                "work element-wise on an array."
-            )
-        if not np.isfinite(weight).all() or (weight < 0).any():
-            raise ValueError(
-                "decay returned weights that are negative, NaN or infinite (a gravity decay "
-                "with alpha < 0 at distance 0? give it a min_distance > 0)."
-            )
+    weight = decay_weights(d, decay)
     del d
     # W[i, j] = w(d_ij) for every pair in reach, in COO form; explicit zeros are kept (a pair
     # of weight 0 is still 'reached'), and the products below never sum duplicates or sort.

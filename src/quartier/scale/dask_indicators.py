@@ -43,7 +43,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from quartier.indicators.catchment import Decay, _pairs_within, _values
+from quartier.indicators.catchment import Decay, _pairs_within, _values, decay_weights
 from quartier.indicators.distance import (
     _as_weights,
     _check_same_crs,
@@ -144,7 +144,10 @@ def _check_dask_cells(cells: Any, columns: list[str], what: str) -> None:
 
 
 def _default_halo(facility_xy: np.ndarray) -> float:
-    """A halo of about twice the mean facility spacing, at least 1,000 m (only speed depends on it)."""
+    """A halo of about twice the mean facility spacing, at least 1,000 m.
+
+    Only the speed depends on it: cells that find nothing within the halo are searched again.
+    """
     if len(facility_xy) < 2:
         return 1_000.0
     width, height = np.ptp(facility_xy, axis=0)
@@ -152,22 +155,6 @@ def _default_halo(facility_xy: np.ndarray) -> float:
     return max(1_000.0, 2.0 * spacing)
 
 
-def _decay_weights(distance: np.ndarray, decay: Decay | None) -> np.ndarray:
-    """w(d) for the pairs in reach, checked as in :func:`~quartier.indicators.catchment.two_step_fca`."""
-    if decay is None:
-        return np.ones(len(distance), dtype=np.float64)
-    weight = np.asarray(decay(distance), dtype=np.float64)
-    if weight.shape != distance.shape:
-        raise ValueError(
-            f"decay returned shape {weight.shape} for distances of shape {distance.shape}; it "
-            "must work element-wise on an array."
-        )
-    if not np.isfinite(weight).all() or (weight < 0).any():
-        raise ValueError(
-            "decay returned weights that are negative, NaN or infinite (a gravity decay "
-            "with alpha < 0 at distance 0? give it a min_distance > 0)."
-        )
-    return weight
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,7 +203,7 @@ def _demand_in_reach(xy: np.ndarray, population: np.ndarray, facility_xy: np.nda
         if len(near) == 0:
             continue
         i, j, d = _pairs_within(block, facility_xy[near], max_distance, workers=1)
-        weight = _decay_weights(d, decay)
+        weight = decay_weights(d, decay)
         totals[near] += _sum_by(j, weight * population[start + i], len(near))
     return totals
 
@@ -231,7 +218,7 @@ def _access(xy: np.ndarray, facility_xy: np.ndarray, ratio: np.ndarray, max_dist
         if len(near) == 0:
             continue  # no facility in reach: NaN
         i, j, d = _pairs_within(block, facility_xy[near], max_distance, workers=1)
-        weight = _decay_weights(d, decay)
+        weight = decay_weights(d, decay)
         r = ratio[near]
         finite = np.isfinite(r)
         m = len(block)
