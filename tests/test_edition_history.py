@@ -85,7 +85,9 @@ def test_the_2025_report_names_changes_and_trends(sample_editions):
         assert facility in page
     table = pd.read_csv(folder / "2025" / "alle_ausgaben.csv", sep=";", decimal=",",
                         dtype={"Quartier": str}, encoding="utf-8-sig")
-    assert list(table.columns[3:5]) == ["2024", "2025"]
+    assert list(table.columns[4:6]) == ["2024", "2025"]
+    coverage = table[table["Indikator"] == "Abdeckung"]
+    assert set(coverage.iloc[:, 3]) == {"%"}  # so the change is in percentage points
     residents = table[table["Indikator"] == "Einwohner*innen"]
     assert residents["2025"].sum() == pytest.approx(27267)
 

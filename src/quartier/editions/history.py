@@ -195,12 +195,16 @@ def town_trends(snapshots: Iterable[EditionSnapshot]) -> pd.DataFrame:
 def indicator_series(history: EditionHistory) -> pd.DataFrame:
     """Every indicator of every quarter with one column per edition, oldest first.
 
-    Columns: ``quarter_id``, ``category``, ``indicator``, one column per edition label, then
-    ``change`` (current − previous edition) and ``change_first`` (current − oldest edition
-    with a value). Changes of shares in % are in percentage points.
+    Columns: ``quarter_id``, ``category``, ``indicator``, ``unit`` (of the current edition),
+    one column per edition label, then ``change`` (current − previous edition) and
+    ``change_first`` (current − oldest edition with a value). Changes of shares in % are in
+    percentage points (unit ``%``).
     """
     table = history.indicators.copy()
     table["category"] = table["category"].fillna("")
+    units = (table[table["edition"] == history.current]
+             .drop_duplicates(["category", "indicator"])
+             .set_index(["category", "indicator"])["unit"])
     wide = table.pivot_table(index=["quarter_id", "category", "indicator"], columns="edition",
                              values="value", aggfunc="first", dropna=False)
     wide = wide.reindex(columns=list(history.labels))
@@ -214,5 +218,7 @@ def indicator_series(history: EditionHistory) -> pd.DataFrame:
         wide["change_first"] = np.nan
     wide.columns.name = None
     result = wide.reset_index()
+    keys = pd.MultiIndex.from_frame(result[["category", "indicator"]])
+    result.insert(3, "unit", units.reindex(keys).to_numpy())
     result["category"] = result["category"].replace("", None)
     return result.dropna(subset=list(history.labels), how="all").reset_index(drop=True)

@@ -20,9 +20,11 @@ __all__ = ["series_table", "write_series_csv"]
 
 _HEADERS = {
     "de": {"quarter_id": "Quartier", "category": "Kategorie", "indicator": "Indikator",
+           "unit": "Einheit (Veränderung bei % in Prozentpunkten)",
            "change": "Veränderung zur Vorausgabe", "change_first": "Veränderung zur ersten Ausgabe",
            "file": "alle_ausgaben.csv"},
     "en": {"quarter_id": "quarter", "category": "category", "indicator": "indicator",
+           "unit": "unit (change of % in percentage points)",
            "change": "change since previous edition", "change_first": "change since first edition",
            "file": "all_editions.csv"},
 }
@@ -38,6 +40,9 @@ def series_table(history: EditionHistory, catalogue: pd.DataFrame,
     labels = catalogue[column] if column in catalogue.columns else pd.Series(dtype=str)
     table["category"] = table["category"].map(lambda c: labels.get(c, c) if isinstance(c, str)
                                               else "")
+    if language == "de":  # the German units of the registry ("je 1.000", "Personen", …)
+        table["unit"] = [INDICATORS[i].unit_de if i in INDICATORS else u
+                         for i, u in zip(table["indicator"], table["unit"], strict=True)]
     table["indicator"] = table["indicator"].map(
         lambda i: getattr(INDICATORS[i], column) if i in INDICATORS else i)
     headers = _HEADERS["de" if language == "de" else "en"]
