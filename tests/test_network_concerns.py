@@ -219,3 +219,19 @@ def test_concerns_by_point_and_min_count(make_study):
     protection = study_concerns(study)
     assert protection.threshold == 5
     assert protection.display(protection.key()) == "< 5"
+
+
+def test_concerns_with_german_field_names_dates_and_cp1252(make_study):
+    concerns = ("nr;datum;feld;quartier\n"
+                "1;1.3.25;Alltagshilfen;01\n"
+                "2;2025-03-02 10:15;GESUNDHEIT UND PFLEGE;02\n"
+                "3;31.12.2024;Wohnumfeld;02\n").encode("cp1252")
+    path = make_study(files={"anliegen.csv": concerns}, extra=textwrap.dedent("""
+        [concerns]
+        path = "anliegen.csv"
+        columns = { concern_id = "nr", date = "datum", field = "feld", quarter_id = "quartier" }
+        """))
+    study = quartier.load_study(path)
+    assert study.concerns["field"].tolist() == ["everyday_help", "health_care", "environment"]
+    assert study.concerns["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-03-01", "2025-03-02", "2024-12-31"]

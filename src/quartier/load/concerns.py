@@ -15,7 +15,7 @@ from pyproj import CRS
 
 from quartier.assign import assign_points
 from quartier.config import DatasetConfig, parse_crs
-from quartier.fields import FIELDS
+from quartier.fields import FIELDS, field_key, field_label
 from quartier.load.attributes import read_mapped_table
 from quartier.load.columns import row_labels
 from quartier.load.ids import clean_ids, pad_ids
@@ -100,8 +100,14 @@ def load_concerns(cfg: DatasetConfig, report: ValidationReport, *, id_width: int
     frame["concern_id"] = ids.where(ids.notna(), "N" + frame["_row"].astype(str))
 
     text = frame["date"].astype(object).where(frame["date"].notna(), None)
-    iso = text.dropna().astype(str).str.match(r"^\d{4}-\d{2}-\d{2}").all()
-    dates = pd.to_datetime(text, errors="coerce", dayfirst=not iso)
+    if pd.api.types.is_datetime64_any_dtype(frame["date"]):  # Excel dates
+        dates = frame["date"]
+    else:  # ISO (2025-03-01, also with a time) or German (01.03.2025, 1.3.25)
+        raw = text.astype(str).str.strip().str.slice(0, 10)
+        dates = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+        for pattern in ("%d.%m.%Y", "%d.%m.%y"):
+            dates = dates.fillna(pd.to_datetime(raw, format=pattern, errors="coerce"))
+        dates = dates.where(text.notna())
     bad = dates.isna()
     if bad.any():
         report.add("error", "bad_date", cfg.name, f"{int(bad.sum())} Anliegen haben kein gültiges "
@@ -110,12 +116,20 @@ def load_concerns(cfg: DatasetConfig, report: ValidationReport, *, id_width: int
                    rows=row_labels(frame, bad, "concern_id"))
     frame["date"] = dates
 
-    fields = frame["field"].map(lambda v: str(v).strip() if v is not None else "")
+    def key_of(value: object) -> str:
+        try:
+            return field_key(value) if value is not None else ""
+        except ValueError:
+            return str(value).strip()
+
+    fields = frame["field"].map(key_of)  # keys or German/English labels ("Alltagshilfen")
     unknown = ~fields.isin(FIELDS)
     if unknown.any():
         report.add("error", "unknown_field", cfg.name, "Unbekannte Handlungsfelder: "
                    f"{', '.join(sorted(set(fields[unknown])))}.",
-                   f"Erlaubt sind: {', '.join(FIELDS)}.", file=str(cfg.path),
+                   "Erlaubt sind die Namen der Handlungsfelder ("
+                   + ", ".join(field_label(f) for f in FIELDS) + f") oder ihre Schlüssel "
+                   f"({', '.join(FIELDS)}).", file=str(cfg.path),
                    column=str(cfg.columns.get("field", "field")),
                    rows=row_labels(frame, unknown, "concern_id"))
     frame["field"] = fields
@@ -149,8 +163,8 @@ def load_concerns(cfg: DatasetConfig, report: ValidationReport, *, id_width: int
     nowhere = frame["located_by"] == ""
     if nowhere.any():
         report.add("warning", "unlocated", cfg.name, f"{int(nowhere.sum())} Anliegen haben "
-                   "weder ein Quartier noch einen Ort in einem Quartier; sie zählen nur in der "
-                   "Summe der Stadt nicht mit.", "Quartier oder Koordinaten nachtragen.",
+                   "weder ein Quartier noch einen Ort in einem Quartier; sie werden nicht "
+                   "gezählt.", "Quartier oder Koordinaten nachtragen.",
                    file=str(cfg.path), rows=row_labels(frame, nowhere, "concern_id"))
     duplicated = frame["concern_id"].duplicated(keep=False)
     if duplicated.any():
