@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import quartier
 from quartier.load.ids import clean_ids, infer_id_width, pad_ids
 from quartier.load.tables import TableReadError, detect_encoding, read_table, to_number
 
@@ -103,3 +104,33 @@ def test_to_number_keeps_numbers_from_excel():
     numbers, bad = to_number(pd.Series([1, 2.5, np.nan, "3,5"], dtype=object), ",")
     assert numbers.tolist()[:2] == [1.0, 2.5] and np.isnan(numbers.iloc[2])
     assert numbers.iloc[3] == 3.5 and not bad.any()
+
+
+def test_actors_and_measures_accept_field_names(make_study):
+    actors = ("id;name;felder;quartier;oeffentlich\n"
+              "A1;Tafel e. V.;Alltagshilfen|wohnen;01;ja\n"
+              "A2;Verein X;Gärten;;nein\n")
+    measures = ("id;titel;feld;quartier;budget\n"
+                "M1;Kita-Erweiterung;Soziale Infrastruktur;01;1000,50\n")
+    path = make_study(files={"akteure.csv": actors, "massnahmen.csv": measures},
+                      extra="""
+[actors]
+path = "akteure.csv"
+list_separator = "|"
+columns = { actor_id = "id", name = "name", fields = "felder", quarter_id = "quartier", public = "oeffentlich" }
+
+[measures]
+path = "massnahmen.csv"
+columns = { measure_id = "id", title = "titel", field = "feld", quarter_id = "quartier", budget_planned = "budget" }
+""")
+    study, report = quartier.validate_study(path)
+    [unknown] = [f for f in report.errors if f.code == "unknown_field"]
+    assert "Gärten" in unknown.message and unknown.rows == "A2"
+    path.write_text(path.read_text().replace("Gärten", "Wohnumfeld"), encoding="utf-8")
+    actors_file = path.parent / "akteure.csv"
+    actors_file.write_text(actors.replace("Gärten", "Wohnumfeld"), encoding="utf-8")
+    study = quartier.load_study(path)
+    assert study.actors.set_index("actor_id")["fields"].to_dict() == {
+        "A1": "everyday_help;housing", "A2": "environment"}
+    assert study.measures["field"].tolist() == ["social_infrastructure"]
+    assert study.measures["budget_planned"].tolist() == [1000.5]

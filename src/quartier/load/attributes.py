@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.config import DatasetConfig
-from quartier.fields import FIELDS
+from quartier.fields import FIELDS, field_key, field_label
 from quartier.load.columns import map_columns, numeric_column, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.population import pad_quarter_ids
@@ -104,14 +104,27 @@ def _split_list(value: object, separator: str) -> list[str]:
     return [part.strip() for part in str(value).split(separator) if part.strip()]
 
 
+def _as_field_key(text: str) -> str:
+    try:
+        return field_key(text)
+    except ValueError:
+        return text
+
+
 def _check_fields(frame: pd.DataFrame, column: str, cfg: DatasetConfig, separator: str,
                   report: ValidationReport, id_column: str) -> None:
+    """Turn field names ("Alltagshilfen") into keys in place; report what names no field."""
+    frame[column] = frame[column].map(
+        lambda v: separator.join(_as_field_key(f) for f in _split_list(v, separator))
+        if _split_list(v, separator) else v)
     bad = frame[column].map(lambda v: any(f not in FIELDS for f in _split_list(v, separator)))
     if bad.any():
         values = sorted({f for v in frame.loc[bad, column] for f in _split_list(v, separator)
                          if f not in FIELDS})
         report.add("error", "unknown_field", cfg.name, f"Unbekannte Handlungsfelder: "
-                   f"{', '.join(values)}.", f"Erlaubt sind: {', '.join(FIELDS)}.",
+                   f"{', '.join(values)}.", "Erlaubt sind die Namen der Handlungsfelder ("
+                   + ", ".join(field_label(f) for f in FIELDS) + f") oder ihre Schlüssel "
+                   f"({', '.join(FIELDS)}).",
                    file=str(cfg.path), column=column, rows=row_labels(frame, bad, id_column))
 
 
