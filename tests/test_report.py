@@ -207,3 +207,30 @@ def test_berlin_report_builds_from_the_cli(tmp_path):
         if row.value == row.value:
             value, tolerance = parse_german(text)
             assert abs(value - row.value) <= tolerance + 1e-9
+
+
+def test_second_process_only_where_it_is_safe(monkeypatch):
+    import sys
+    import threading
+    import types
+
+    from quartier.report import build
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait, daemon=True)
+    worker.start()  # a second thread: fork is off the table
+    try:
+        script = types.ModuleType("__main__")
+        script.__file__ = "/home/analyst/auswertung.py"  # may lack a __main__ guard
+        monkeypatch.setitem(sys.modules, "__main__", script)
+        assert build._start_method() is None
+        script.__file__ = "/venv/bin/quartier"  # the console script has the guard
+        assert build._start_method() == "spawn"
+        del script.__file__  # a notebook kernel or python -c
+        assert build._start_method() == "spawn"
+    finally:
+        stop.set()
+        worker.join()
+    # the task's own exception reaches the caller from the second process
+    with pytest.raises(ZeroDivisionError):
+        build._InOtherProcess(divmod, (1, 0), "spawn").result()

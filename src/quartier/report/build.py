@@ -59,23 +59,61 @@ class _Done:
         return self.value
 
 
+class _InOtherProcess:
+    """A task in a second process; ``result()`` falls back to running it here if that
+    process could not start (e.g. a script without ``if __name__ == "__main__":`` under the
+    ``spawn`` start method) and re-raises the task's own exceptions."""
+
+    def __init__(self, function: Callable, args: tuple, method: str) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.function, self.args = function, args
+        executor = ProcessPoolExecutor(max_workers=1,
+                                       mp_context=multiprocessing.get_context(method))
+        self.future = executor.submit(function, *args)
+        executor.shutdown(wait=False)
+
+    def result(self) -> object:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            return self.function(*self.args)
+
+
 def _start(function: Callable, *args, parallel: bool = True):
     """Run ``function(*args)`` in a second process when there is more than one core.
 
-    Returns an object with ``result()`` (a Future, or the finished value), which re-raises
-    the function's exception. The process is started with ``spawn``: safe beside the
-    threads of a progress display or a dask client.
+    Returns an object with ``result()``, which re-raises the function's exception.
     """
-    if not parallel or (os.cpu_count() or 1) < 2:
+    method = _start_method() if parallel and (os.cpu_count() or 1) > 1 else None
+    if method is None:
         return _Done(function(*args))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    return _InOtherProcess(function, args, method)
 
-    executor = ProcessPoolExecutor(max_workers=1,
-                                   mp_context=multiprocessing.get_context("spawn"))
-    future = executor.submit(function, *args)
-    executor.shutdown(wait=False)
-    return future
+
+def _start_method() -> str | None:
+    """How a second process can be started safely here, or None to stay in this process.
+
+    ``fork`` while this process runs a single thread on Linux (cheap, nothing re-imported);
+    else ``spawn``, but only when the main module is safe to import again in the child: the
+    ``quartier`` command, or no script file at all (a notebook kernel, ``python -c``). A
+    user's own script may lack ``if __name__ == "__main__":``, so it stays sequential.
+    """
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    if script is None or Path(script).stem == "quartier" or (
+            spec is not None and spec.name.split(".")[0] == "quartier"):
+        return "spawn"
+    return None
 
 
 def _environment() -> Environment:
