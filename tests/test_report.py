@@ -234,3 +234,52 @@ def test_second_process_only_where_it_is_safe(monkeypatch):
     # the task's own exception reaches the caller from the second process
     with pytest.raises(ZeroDivisionError):
         build._InOtherProcess(divmod, (1, 0), "spawn").result()
+
+
+class FieldTableCells(HTMLParser):
+    """Collects (quarter, category) → (value text, status label) from the field chapters."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: dict[tuple[str, str], tuple[str, str]] = {}
+        self._quarter = self._category = None
+        self._value: list[str] = []
+        self._badge: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr":
+            self._quarter = attrs.get("data-quarter")
+        elif tag == "td" and "data-category" in attrs and self._quarter:
+            self._category, self._value, self._badge = attrs["data-category"], [], None
+        elif tag == "span" and self._category and "badge" in attrs.get("class", ""):
+            self._badge = []
+
+    def handle_data(self, data):
+        if self._category:
+            (self._badge if self._badge is not None else self._value).append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._category:
+            self.cells[(self._quarter, self._category)] = (
+                "".join(self._value).strip(), "".join(self._badge or []).strip())
+            self._category = None
+
+
+def test_field_chapter_tables_match_the_assessment(sample):
+    from quartier.indicators.registry import status_label
+
+    study, results = sample
+    pages = render_report(study, results, maps=False, interactive=False)
+    parser = FieldTableCells()
+    parser.feed(pages["index.html"])
+    gaps = results.gaps
+    assert len(parser.cells) == len(gaps) > 200
+    for row in gaps.itertuples():
+        text, badge = parser.cells[(row.quarter_id, row.category)]
+        assert badge == status_label(row.status)
+        if row.value == row.value:
+            value, tolerance = parse_german(text)
+            assert abs(value - row.value) <= tolerance + 1e-9, (row, text)
+        else:
+            assert text == "–"

@@ -228,7 +228,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                 cells.append({"value": format_indicator(record["value"], record["indicator"],
                                                         language),
                               "status": _status_cell(record["status"], language),
-                              "raw": record["value"], "indicator": record["indicator"]})
+                              "raw": record["value"], "indicator": record["indicator"],
+                              "category": c})
             rows.append({"id": q, "name": names[q], "cells": cells})
         maps = []
         if figures is not None:
