@@ -128,8 +128,8 @@ def main() -> int:
     print(f"{len(results.surface):,} Zellen, {len(results.indicators):,} Indikatorwerte "
           f"(Oberfläche in compute: {surface_seconds:.1f} s, abgezogen)")
     with stages.stage("Editionen: Vergleich"):
-        comparison = compare_with_stored(store, study, results)
         history = load_history(store, study, results)
+        comparison = compare_with_stored(store, study, results, history)
     output.mkdir(parents=True, exist_ok=True)
 
     # The report as `quartier report` writes it: the exports (Excel, GeoPackage, CSV) in a

@@ -154,7 +154,7 @@ def compare_editions(previous: str, current: str, *,
                       facilities_compared=compared)
 
 
-def compare_with_stored(store, study, results) -> Comparison | None:
+def compare_with_stored(store, study, results, history=None) -> Comparison | None:
     """Compare a study's results with the latest edition stored before it (None if none).
 
     Parameters
@@ -163,6 +163,10 @@ def compare_with_stored(store, study, results) -> Comparison | None:
         The edition store (see :func:`quartier.editions.default_store_path`).
     study, results
         The current edition's study and :func:`quartier.compute` results.
+    history : EditionHistory, optional
+        From :func:`quartier.editions.history.load_history` for the same store and study:
+        its indicators, already on the current quarters, are used instead of carrying the
+        previous edition again.
     """
     from quartier.editions.store import list_editions, load_edition
 
@@ -174,10 +178,15 @@ def compare_with_stored(store, study, results) -> Comparison | None:
     from quartier.editions.boundaries import boundaries_changed
     from quartier.editions.history import carry_edition_indicators
 
-    changed = boundaries_changed(stored.quarters, study.quarters)
-    previous_indicators = (carry_edition_indicators(stored.indicators, stored.quarters,
-                                                    study.quarters)
-                           if changed else stored.indicators)
+    if history is not None and label in history.labels:
+        changed = label in history.carried
+        previous_indicators = history.indicators[history.indicators["edition"] == label] \
+            .drop(columns="edition").reset_index(drop=True)
+    else:
+        changed = boundaries_changed(stored.quarters, study.quarters)
+        previous_indicators = (carry_edition_indicators(stored.indicators, stored.quarters,
+                                                        study.quarters)
+                               if changed else stored.indicators)
     return compare_editions(label, study.edition,
                             previous_indicators=previous_indicators,
                             current_indicators=results.indicators,

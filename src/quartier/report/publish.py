@@ -79,8 +79,8 @@ def publish_edition(study: Study, results: Results | None = None, *,
     if results is None:
         results = compute(study, progress=step, client=client)
     step("Mit gespeicherten Ausgaben vergleichen")
-    comparison = compare_with_stored(store, study, results)
     history = load_history(store, study, results)
+    comparison = compare_with_stored(store, study, results, history)
     path = build_report(study, results, output=output, comparison=comparison, history=history,
                         progress=step)
     step("Ausgabe speichern")
