@@ -97,3 +97,17 @@ def test_sample_register():
     view = public_view(register)
     private = study.actors[~study.actors["public"]]
     assert not set(private["ansprechperson"]) & set(view["contact_person"])
+
+
+def test_register_and_concerns_are_computed_once_per_study():
+    from conftest import SAMPLE
+
+    import quartier
+    from quartier.network.export import study_concerns, study_register
+
+    study = quartier.load_study(SAMPLE / "quartier.toml")
+    assert study_register(study) is study_register(study)
+    assert study_concerns(study) is study_concerns(study)
+    other = quartier.load_study(SAMPLE / "quartier.toml")
+    assert study_register(other) is not study_register(study)
+    pd.testing.assert_frame_equal(study_register(other), study_register(study))

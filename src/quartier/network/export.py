@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import os
 import uuid
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -40,20 +43,39 @@ MEASURE_COLUMNS = ["measure_id", "title", "field", "quarter_id", "target", "budg
                    "budget_spent", "status", "start", "end"]
 
 
+#: Results of study_register / study_concerns per live Study object: one report run asks for
+#: them in the chapters, the public exports and the internal register (the concern audit
+#: solves linear programs), so each is computed once per study.
+_COMPUTED: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
+
+
+def _once(study: Study, name: str, make: Callable[[], Any]) -> Any:
+    key = (id(study), name)
+    known = _COMPUTED.get(key)
+    if known is not None and known[0]() is study:
+        return known[1]
+    value = make()
+    _COMPUTED[key] = (weakref.ref(study, lambda _ref, key=key: _COMPUTED.pop(key, None)), value)
+    return value
+
+
 def study_register(study: Study) -> pd.DataFrame | None:
-    """The partner register of a study (None without actors and facilities)."""
+    """The partner register of a study (None without actors and facilities); computed once
+    per study object, so treat it as read-only."""
     if study.actors is None and (study.facilities is None or not len(study.facilities)):
         return None
-    return partner_register(study.actors, study.facilities, study.quarters)
+    return _once(study, "register",
+                 lambda: partner_register(study.actors, study.facilities, study.quarters))
 
 
 def study_concerns(study: Study) -> Protection | None:
-    """The protected concern counts of a study with its ``min_count`` and ``period``."""
+    """The protected concern counts of a study with its ``min_count`` and ``period``;
+    computed once per study object."""
     if study.concerns is None:
         return None
     threshold, period = concern_settings(study.config.concerns)
-    return published_concerns(study.concerns, list(study.quarters["quarter_id"]),
-                              threshold=threshold, period=period)
+    return _once(study, "concerns", lambda: published_concerns(
+        study.concerns, list(study.quarters["quarter_id"]), threshold=threshold, period=period))
 
 
 def _concern_table(protection: Protection, language: str) -> pd.DataFrame:
