@@ -10,9 +10,10 @@ from quartier.catalogue import default_catalogue  # noqa: E402
 from quartier.compute import Results, compute, wide  # noqa: E402
 from quartier.fields import FIELDS, field_label  # noqa: E402
 from quartier.indicators import nearest_distance, status_index, two_step_fca  # noqa: E402
+from quartier.indicators.priorities import priorities  # noqa: E402
 from quartier.study import Study, load_study, validate_study  # noqa: E402
 from quartier.validation import Finding, StudyError, ValidationReport  # noqa: E402
 
 __all__ = ["FIELDS", "Finding", "Results", "Study", "StudyError", "ValidationReport", "compute",
-           "default_catalogue", "field_label", "load_study", "nearest_distance", "status_index",
+           "default_catalogue", "field_label", "load_study", "nearest_distance", "priorities", "status_index",
            "two_step_fca", "validate_study", "wide", "__version__"]

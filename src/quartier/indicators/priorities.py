@@ -1,0 +1,190 @@
+"""Priorities (Handlungsbedarf): quarters ranked by unmet need in people, with social status.
+
+Counting labels ranks a village with many small categories above a dense quarter where
+hundreds of children lack a Kita place. Here every Lücke (a gap against a standard) is sized
+in people of its reference group, summed per field and quarter, and weighted by the quarter's
+social status class. Judgements relative to the town (no standard) are counted but never
+enter the need: they say that a quarter has less than others, not that anything is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["STATUS_WEIGHTS", "PER_1000_INDICATORS", "need_in_people", "priorities"]
+
+#: Weight of the need of a quarter by its social status class (MSS classes, German and
+#: English). Quarters without a class (no index, or left out of it) weigh 1.
+STATUS_WEIGHTS: dict[str, float] = {"hoch": 1.0, "mittel": 1.0, "niedrig": 1.5,
+                                    "sehr niedrig": 2.0, "high": 1.0, "medium": 1.0,
+                                    "low": 1.5, "very low": 2.0}
+#: Judged indicators whose standard is a rate per 1,000 people of the reference group.
+PER_1000_INDICATORS = ("supply_rate", "fca_access")
+#: Reasons for which a quarter is listed apart instead of ranked.
+_APART = ("few_residents", "mostly_non_residential")
+
+
+def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.Series:
+    """People of the reference group affected by each Lücke (0 for every other row).
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        ``results.gaps``: ``quarter_id``, ``category``, ``indicator``, ``target``, ``basis``,
+        ``status``, ``unmet_people``, ``missing_places``, ``demand``.
+    indicators : DataFrame, optional
+        ``results.indicators``; its ``population`` rows (reference population P per quarter
+        and category) cap the people converted from a rate standard.
+
+    Returns
+    -------
+    Series
+        Aligned with ``gaps``, float, ≥ 0.
+
+    Notes
+    -----
+    Only rows with ``basis == "standard"`` and ``status == "gap"`` count. Per row:
+
+    - distance standard: :math:`n = ` ``unmet_people`` (the reference group living beyond the
+      standard's distance);
+    - demand standard (``demand`` given, e.g. Kita places from children under 3 and 3 to
+      school age × demand rates): :math:`n = M`, the missing places ``missing_places``: one
+      place is the demand of one person;
+    - rate standard *t* per 1,000 (``indicator`` in :data:`PER_1000_INDICATORS`, e.g. GPs
+      0.62 per 1,000): :math:`n = \\min(M \\cdot 1000 / t,\\ P)`, the people the missing
+      places (doctors) would serve at the standard's rate, at most the reference population
+      *P*;
+    - any other rate: :math:`n = M`.
+    """
+    status_gap = (gaps["basis"] == "standard") & (gaps["status"] == "gap")
+    unmet = pd.to_numeric(gaps.get("unmet_people"), errors="coerce") if "unmet_people" in gaps \
+        else pd.Series(np.nan, index=gaps.index)
+    missing = pd.to_numeric(gaps.get("missing_places"), errors="coerce") \
+        if "missing_places" in gaps else pd.Series(np.nan, index=gaps.index)
+    demand = pd.to_numeric(gaps.get("demand"), errors="coerce") if "demand" in gaps \
+        else pd.Series(np.nan, index=gaps.index)
+    target = pd.to_numeric(gaps["target"], errors="coerce")
+    population = pd.Series(np.inf, index=gaps.index)
+    if indicators is not None and len(indicators):
+        groups = indicators[indicators["indicator"] == "population"].set_index(
+            ["quarter_id", "category"])["value"]
+        groups = groups[~groups.index.duplicated()]
+        keys = pd.MultiIndex.from_frame(gaps[["quarter_id", "category"]])
+        population = pd.Series(groups.reindex(keys).to_numpy(dtype=float),
+                               index=gaps.index).fillna(np.inf)
+    per_1000 = gaps["indicator"].isin(PER_1000_INDICATORS) & (target > 0) & demand.isna()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        from_rate = np.minimum(missing * 1000.0 / target, population)
+    people = unmet.where(unmet.notna(), missing.where(~per_1000, from_rate))
+    return people.where(status_gap, 0.0).fillna(0.0).clip(lower=0.0).astype(float)
+
+
+def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
+               social_index: pd.DataFrame | None = None, *, min_population: float = 300.0,
+               status_weights: Mapping[str, float] | None = None,
+               field_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Quarters ranked by unmet need in people, weighted by their social status.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        ``results.gaps`` (see :func:`need_in_people`; ``field`` or ``field_of`` names the
+        action field, ``reason`` why a row was not assessed).
+    indicators : DataFrame, optional
+        ``results.indicators``: residents per quarter (``residents`` rows) and reference
+        populations (``population`` rows).
+    social_index : DataFrame, optional
+        ``results.status`` indexed by ``quarter_id`` with ``status_class``.
+    min_population : float, default 300
+        Quarters with fewer residents are listed apart (as are quarters whose rows are not
+        assessed for ``few_residents`` or ``mostly_non_residential``).
+    status_weights : mapping, optional
+        Weight per status class; default :data:`STATUS_WEIGHTS`.
+    field_of : mapping, optional
+        Action field per category, where ``gaps`` has no ``field`` column.
+
+    Returns
+    -------
+    DataFrame
+        One row per quarter, ranked quarters first (``rank`` 1, 2, …), then the quarters
+        listed apart (``rank`` NaN, ``ranked`` False, ``reason``). Columns: ``quarter_id``,
+        ``rank``, ``ranked``, ``reason``, ``residents``, ``status_class``, ``weight``,
+        ``people`` (need in people, see Notes), ``weighted_need``, ``people_<field>`` per
+        action field, ``gaps`` (Lücken), ``below_town`` (judgements "unter dem Stadtmittel",
+        for information), ``top_category`` and ``top_people`` (the largest single need).
+
+    Notes
+    -----
+    For quarter *q* with the Lücken *g* (standard judgements only), each sized in people
+    :math:`n_g` by :func:`need_in_people`:
+
+    .. math:: N_q = \\sum_g n_g, \\qquad W_q = w(s_q) \\cdot N_q
+
+    with :math:`w` = 1 for status class hoch/mittel or no class, 1.5 for niedrig, 2 for sehr
+    niedrig. Quarters are ranked by :math:`W_q` (ties: :math:`N_q`, then quarter id). A
+    person lacking two things counts twice: *N* counts unmet needs, not distinct people.
+    """
+    from quartier.fields import FIELDS
+
+    weights = dict(STATUS_WEIGHTS if status_weights is None else status_weights)
+    frame = gaps.copy()
+    if "field" not in frame.columns:
+        frame["field"] = frame["category"].map(dict(field_of or {}))
+    frame["people"] = need_in_people(frame, indicators)
+    frame["is_gap"] = (frame["basis"] == "standard") & (frame["status"] == "gap")
+    frame["is_below"] = (frame["basis"] == "town") & (frame["status"] == "below_town")
+    quarters = pd.Index(pd.unique(frame["quarter_id"]), name="quarter_id")
+    grouped = frame.groupby("quarter_id", sort=False)
+    table = pd.DataFrame(index=quarters)
+    table["people"] = grouped["people"].sum().reindex(quarters).fillna(0.0)
+    per_field = frame.pivot_table(index="quarter_id", columns="field", values="people",
+                                  aggfunc="sum", fill_value=0.0)
+    for key in FIELDS:
+        table[f"people_{key}"] = (per_field[key].reindex(quarters).fillna(0.0)
+                                  if key in per_field.columns else 0.0)
+    table["gaps"] = grouped["is_gap"].sum().reindex(quarters).fillna(0).astype(int)
+    table["below_town"] = grouped["is_below"].sum().reindex(quarters).fillna(0).astype(int)
+    largest = frame[frame["people"] > 0].sort_values(["people", "category"],
+                                                     ascending=[False, True])
+    largest = largest.drop_duplicates("quarter_id").set_index("quarter_id")
+    table["top_category"] = largest["category"].reindex(quarters)
+    table["top_people"] = largest["people"].reindex(quarters).fillna(0.0)
+
+    residents = pd.Series(np.nan, index=quarters)
+    if indicators is not None and len(indicators):
+        rows = indicators[indicators["indicator"] == "residents"]
+        residents = rows.groupby("quarter_id")["value"].first().reindex(quarters)
+    table["residents"] = residents.astype(float)
+    classes = pd.Series(None, index=quarters, dtype=object)
+    if social_index is not None and "status_class" in social_index.columns:
+        classes = social_index["status_class"].reindex(quarters)
+    table["status_class"] = classes.where(classes.map(lambda c: isinstance(c, str)), None)
+    table["weight"] = table["status_class"].map(lambda c: weights.get(c, 1.0)
+                                                if isinstance(c, str) else 1.0).astype(float)
+    table["weighted_need"] = table["people"] * table["weight"]
+
+    reasons = frame["reason"] if "reason" in frame.columns else pd.Series("", index=frame.index)
+    apart = frame.assign(_reason=reasons.fillna("")).loc[
+        lambda f: (f["status"] == "not_assessed") & f["_reason"].isin(_APART)]
+    all_rows = grouped.size()
+    apart_rows = apart.groupby("quarter_id").size().reindex(quarters).fillna(0)
+    reason = apart.groupby("quarter_id")["_reason"].first().reindex(quarters)
+    listed_apart = apart_rows >= all_rows.reindex(quarters)
+    few = table["residents"] < min_population
+    reason = reason.where(listed_apart, None)
+    reason = reason.where(reason.notna() | ~few, "few_residents")
+    table["reason"] = reason.where(reason.notna(), "")
+    table["ranked"] = table["reason"] == ""
+
+    ranked = table[table["ranked"]].reset_index().sort_values(
+        ["weighted_need", "people", "quarter_id"], ascending=[False, False, True])
+    ranked["rank"] = np.arange(1, len(ranked) + 1, dtype=float)
+    rest = table[~table["ranked"]].reset_index().sort_values("quarter_id")
+    rest["rank"] = np.nan
+    columns = ["quarter_id", "rank", "ranked", "reason", "residents", "status_class", "weight",
+               "people", "weighted_need", *[f"people_{key}" for key in FIELDS], "gaps",
+               "below_town", "top_category", "top_people"]
+    return pd.concat([ranked, rest], ignore_index=True)[columns]

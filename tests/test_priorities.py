@@ -1,0 +1,110 @@
+"""Priorities by need: hand-built judgements with worked-out people and ranks."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from quartier.indicators.priorities import need_in_people, priorities
+
+NAN = np.nan
+
+
+def _gaps() -> pd.DataFrame:
+    rows = [
+        # quarter, category, field, indicator, value, target, basis, status, reason,
+        # unmet_people, missing_places, demand
+        ("A", "kita", "social_infrastructure", "places_vs_demand", 60.0, 100.0, "standard", "gap",
+         "", NAN, 120.0, 300.0),
+        ("A", "playground", "environment", "coverage", 50.0, 75.0, "standard", "gap", "",
+         400.0, NAN, NAN),
+        ("A", "library", "social_infrastructure", "fca_access", 0.1, 0.3, "town", "below_town",
+         "", 999.0, NAN, NAN),
+        ("B", "gp", "health_care", "fca_access", 0.558, 0.62, "standard", "gap", "", NAN,
+         0.496, NAN),
+        ("B", "playground", "environment", "coverage", 80.0, 75.0, "standard", "met", "",
+         150.0, NAN, NAN),
+        ("B", "library", "social_infrastructure", "fca_access", 0.9, 0.3, "town", "above_town",
+         "", NAN, NAN, NAN),
+        ("D", "gp", "health_care", "fca_access", 0.0, 0.62, "standard", "gap", "", NAN, 3.1,
+         NAN),
+        ("D", "kita", "social_infrastructure", "places_vs_demand", 110.0, 100.0, "standard",
+         "met", "", NAN, 0.0, 80.0),
+        ("C", "kita", "social_infrastructure", "places_vs_demand", NAN, NAN, "not_assessed",
+         "not_assessed", "few_residents", NAN, NAN, NAN),
+        ("C", "gp", "health_care", "fca_access", NAN, NAN, "not_assessed", "not_assessed",
+         "few_residents", NAN, NAN, NAN),
+        ("F", "gp", "health_care", "fca_access", NAN, NAN, "not_assessed", "not_assessed",
+         "mostly_non_residential", NAN, NAN, NAN),
+        ("E", "gp", "health_care", "fca_access", 0.0, 0.62, "standard", "gap", "", NAN, 0.155,
+         NAN),
+    ]
+    return pd.DataFrame(rows, columns=["quarter_id", "category", "field", "indicator", "value",
+                                       "target", "basis", "status", "reason", "unmet_people",
+                                       "missing_places", "demand"])
+
+
+def _indicators() -> pd.DataFrame:
+    residents = {"A": 5000.0, "B": 8000.0, "C": 200.0, "D": 4000.0, "E": 250.0, "F": 40.0}
+    rows = [{"quarter_id": q, "category": None, "indicator": "residents", "value": v}
+            for q, v in residents.items()]
+    rows += [{"quarter_id": q, "category": "gp", "indicator": "population", "value": v}
+             for q, v in residents.items()]
+    return pd.DataFrame(rows)
+
+
+def _social() -> pd.DataFrame:
+    return pd.DataFrame({"status_class": ["sehr niedrig", "mittel", "hoch", None]},
+                        index=pd.Index(["A", "B", "C", "D"], name="quarter_id"))
+
+
+def test_need_in_people_per_rule():
+    gaps = _gaps()
+    people = need_in_people(gaps, _indicators())
+    by_row = dict(zip(zip(gaps["quarter_id"], gaps["category"]), people))
+    assert by_row[("A", "kita")] == 120.0          # demand standard: one place, one child
+    assert by_row[("A", "playground")] == 400.0    # distance standard: unmet people
+    assert by_row[("A", "library")] == 0.0         # town judgement: never a need
+    assert by_row[("B", "gp")] == pytest.approx(0.496 * 1000 / 0.62)   # = 800 people
+    assert by_row[("B", "playground")] == 0.0      # met: not counted although 150 unmet
+    assert by_row[("D", "gp")] == 4000.0           # 3.1 · 1000 / 0.62 = 5000, capped at P
+    assert by_row[("C", "gp")] == 0.0
+
+
+def test_priorities_rank_by_weighted_need():
+    table = priorities(_gaps(), _indicators(), _social(), min_population=300)
+    ranked = table[table["ranked"]]
+    # D: 4000 people × 1 = 4000; A: (120 + 400) × 2 (sehr niedrig) = 1040; B: 800 × 1 = 800
+    assert ranked["quarter_id"].tolist() == ["D", "A", "B"]
+    assert ranked["rank"].tolist() == [1.0, 2.0, 3.0]
+    a = table.set_index("quarter_id").loc["A"]
+    assert a["people"] == 520.0 and a["weighted_need"] == 1040.0 and a["weight"] == 2.0
+    assert a["people_social_infrastructure"] == 120.0 and a["people_environment"] == 400.0
+    assert a["top_category"] == "playground" and a["top_people"] == 400.0
+    assert a["gaps"] == 2 and a["below_town"] == 1
+    assert a["status_class"] == "sehr niedrig"
+    d = table.set_index("quarter_id").loc["D"]
+    assert not isinstance(d["status_class"], str) and d["weight"] == 1.0
+
+
+def test_priorities_list_small_and_non_residential_quarters_apart():
+    table = priorities(_gaps(), _indicators(), _social(), min_population=300)
+    apart = table[~table["ranked"]].set_index("quarter_id")
+    # C: every row not assessed (few residents); F: mostly non-residential;
+    # E: judged (a Lücke) but 250 residents < 300
+    assert apart["reason"].to_dict() == {"C": "few_residents", "E": "few_residents",
+                                         "F": "mostly_non_residential"}
+    assert apart["rank"].isna().all()
+    assert table["quarter_id"].tolist()[-3:] == ["C", "E", "F"]
+    assert priorities(_gaps(), _indicators(), _social(), min_population=100).set_index(
+        "quarter_id").at["E", "rank"] == 4.0
+
+
+def test_priorities_weights_are_a_parameter_and_total_is_conserved():
+    flat = priorities(_gaps(), _indicators(), _social(),
+                      status_weights={"sehr niedrig": 1.0})
+    assert flat[flat["ranked"]]["quarter_id"].tolist() == ["D", "B", "A"]
+    fields = [c for c in flat.columns if c.startswith("people_")]
+    assert np.allclose(flat[fields].sum(axis=1), flat["people"])
+    assert math.isclose(flat["people"].sum(), need_in_people(_gaps(), _indicators()).sum())
