@@ -99,8 +99,10 @@ def test_reference_population_sums_and_splits_bands():
     assert exact.tolist() == [15.0] and not estimated
     everyone, _ = reference_population(frame, "all")
     assert everyone.tolist() == [100.0]
-    split, estimated = reference_population(frame, "0-7")  # 6–7 is half of 6–9
-    assert split.tolist() == [15.0 + 4.0] and estimated
+    split, estimated = reference_population(frame, "0-7")  # 6–7 of 6–9 by Germany's ages
+    ages_6_7, ages_8_9 = 837_665 + 844_977, 821_316 + 813_613  # Destatis 31.12.2023
+    assert split.tolist() == pytest.approx([15.0 + 8.0 * ages_6_7 / (ages_6_7 + ages_8_9)])
+    assert estimated
     assert band_overlap("age_10_64", 65, None) == 0.0
     with pytest.raises(ValueError, match="age bands"):
         reference_population(pd.DataFrame({"total": [1.0]}), "80+")
