@@ -19,6 +19,8 @@ from quartier.indicators.gaps import assess_gaps
 from quartier.indicators.registry import INDICATORS
 from quartier.indicators.social import social_status
 from quartier.indicators.supply import capacity_based, supply_by_quarter
+from quartier.load.population import age_bands
+from quartier.population.reference import AGE_STRUCTURE_SOURCE, estimated_bands
 from quartier.population import (
     calibrate_to_quarters,
     fill_suppressed_bands,
@@ -208,9 +210,13 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         if approximate:
             estimated.append(group)
     if estimated:
+        bands = age_bands(surface.columns)
+        split = "; ".join(f"{group} aus {', '.join(estimated_bands(bands, group))}"
+                          for group in estimated if estimated_bands(bands, group))
         report.add("note", "estimated_reference_groups", "population",
                    f"Die Bezugsgruppen {', '.join(estimated)} schneiden Altersgruppen der Daten "
-                   "und sind anteilig nach Jahrgängen geschätzt.", "")
+                   f"({split}) und sind nach der Altersstruktur geschätzt: {AGE_STRUCTURE_SOURCE}.",
+                   "Wo feinere Altersgruppen vorliegen, diese laden.")
     reference = pd.concat([
         pd.DataFrame({"quarter_id": residents.index, "category": key,
                       "population": pd.Series(demand[catalogue.at[key, "reference_group"]])
