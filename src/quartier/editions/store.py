@@ -53,7 +53,25 @@ journal, ``synchronous = FULL``): a process killed in the middle leaves a hot jo
 SQLite rolls back when the file is next opened, so every earlier edition stays readable and no
 part of the interrupted one is left. Replacing an edition deletes and re-inserts it in that
 same transaction. All rows are prepared before the transaction starts and written with
-``executemany``.
+``executemany``. The frame codec (dtypes, index, geometry as WKB) is in
+:mod:`quartier.editions._codec`.
+
+Faults
+------
+Every failure ends in a :class:`StoreError` whose subclass and German message name the cause,
+and leaves the file as it was:
+
+* :class:`StoreDamagedError` only for a file that is no SQLite database, is not a quartier
+  store, or fails SQLite's integrity check (``quick_check``, run inside the write transaction
+  before anything is written, so a truncated store is never written over);
+* :class:`StoreVersionError` for a store of a newer schema version (a newer quartier);
+* :class:`StoreReadOnlyError` for a write-protected file or folder (the rollback journal
+  ``<file>-journal`` is created beside the store), :class:`StoreLockedError` when another
+  writer holds the lock longer than the busy timeout (30 s), :class:`StoreFullError` when
+  the disk is full or a file size limit is reached (the transaction is rolled back).
+
+:func:`check_store_writable` runs all checks and a rolled-back test write without changing
+anything; :func:`quartier.report.publish.publish_edition` calls it before computing.
 
 Test hook
 ---------
@@ -68,11 +86,12 @@ shrink the page cache, so that the unfinished edition already reaches the databa
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
-import json
 import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -80,13 +99,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
-from geopandas.array import GeometryDtype
-from pyproj import CRS
 
 from quartier import __version__
+from quartier.editions._codec import TABLES, encode_frame, read_frame, write_frame
 from quartier.format import slug
 
 if TYPE_CHECKING:
@@ -100,8 +116,14 @@ __all__ = [
     "EditionExistsError",
     "EditionInfo",
     "EditionNotFoundError",
+    "StoreDamagedError",
     "StoreError",
+    "StoreFullError",
+    "StoreLockedError",
+    "StoreReadOnlyError",
+    "StoreVersionError",
     "StoredEdition",
+    "check_store_writable",
     "default_store_path",
     "list_editions",
     "load_edition",
@@ -116,25 +138,6 @@ STORE_SUFFIX = ".editions.sqlite"
 _APPLICATION = "quartier.editions"
 _BUSY_TIMEOUT_S = 30.0
 
-# Fixed (typed) columns of each data table; any other column goes to ``extra_values``.
-_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
-    "indicators": (("quarter_id", "TEXT"), ("field", "TEXT"), ("category", "TEXT"),
-                   ("indicator", "TEXT"), ("value", "REAL"), ("unit", "TEXT"),
-                   ("reference_group", "TEXT"), ("target", "REAL"), ("status", "TEXT"),
-                   ("basis", "TEXT")),
-    "gaps": (("quarter_id", "TEXT"), ("category", "TEXT"), ("indicator", "TEXT"),
-             ("value", "REAL"), ("target", "REAL"), ("basis", "TEXT"), ("status", "TEXT")),
-    "status": (("quarter_id", "TEXT"), ("year", "INTEGER"), ("included", "INTEGER"),
-               ("status_sum", "REAL"), ("status_index", "REAL"), ("status_class", "TEXT"),
-               ("status_class_number", "INTEGER"), ("dynamics_sum", "REAL"),
-               ("dynamics_index", "REAL"), ("dynamics_class", "TEXT"),
-               ("combined_class", "TEXT")),
-    "quarters": (("quarter_id", "TEXT"), ("name", "TEXT"), ("geometry", "BLOB")),
-    "facilities": (("facility_id", "TEXT"), ("name", "TEXT"), ("field", "TEXT"),
-                   ("category", "TEXT"), ("capacity", "REAL"), ("operator", "TEXT"),
-                   ("target_group", "TEXT"), ("address", "TEXT"), ("source", "TEXT"),
-                   ("in_study_area", "INTEGER"), ("geometry", "BLOB")),
-}
 
 _EDITION_COLUMNS = ("label", "created", "quartier_version", "study_name", "edition",
                     "config_file", "config_path", "config_text", "crs_wkt", "crs_epsg",
@@ -177,7 +180,7 @@ CREATE TABLE fingerprints (
 def _schema_statements() -> list[str]:
     """The ``CREATE TABLE`` statements of the current schema."""
     statements = [part.strip() for part in _SCHEMA_HEAD.split(";") if part.strip()]
-    for table, columns in _TABLES.items():
+    for table, columns in TABLES.items():
         typed = ", ".join(f"{name} {kind}" for name, kind in columns)
         statements.append(f"CREATE TABLE {table} ({_KEY}, row_no INTEGER NOT NULL, {typed}, "
                           "PRIMARY KEY (edition, row_no))")
@@ -189,7 +192,10 @@ def _schema_statements() -> list[str]:
 
 
 class StoreError(Exception):
-    """The store file cannot be used: not a database, damaged, foreign, newer or locked.
+    """The store file cannot be used; the subclasses say why.
+
+    The message (German) names the file, the cause and what to do. Every subclass leaves the
+    file as it was: a failed write is rolled back.
 
     Attributes
     ----------
@@ -200,6 +206,29 @@ class StoreError(Exception):
     def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
         self.path = path
+
+
+class StoreDamagedError(StoreError):
+    """The file is no quartier edition store: not SQLite, foreign, or fails the integrity check.
+
+    Only this error calls a store damaged and suggests restoring a backup.
+    """
+
+
+class StoreVersionError(StoreError):
+    """The store was written by a newer quartier version (a higher schema version)."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store (file or folder) can be read but not written; the file itself is fine."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the write lock longer than the busy timeout; the file is fine."""
+
+
+class StoreFullError(StoreError):
+    """Writing failed (disk full, file size limit, I/O error); the write was rolled back."""
 
 
 class EditionExistsError(Exception):
@@ -385,7 +414,11 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
     EditionExistsError
         When the edition is stored already and `replace` is False; nothing is changed.
     StoreError
-        When the file is not an edition store, is damaged, newer or locked.
+        When the store cannot take the edition; nothing is changed. The subclass says why:
+        :class:`StoreDamagedError` (not an edition store, or it fails SQLite's integrity
+        check), :class:`StoreVersionError` (written by a newer quartier),
+        :class:`StoreReadOnlyError`, :class:`StoreLockedError` (another writer, after the
+        busy timeout) or :class:`StoreFullError` (disk full; the write is rolled back).
     TypeError, ValueError
         When `study` or `results` are not what :func:`quartier.load_study` and
         :func:`quartier.compute` return, or do not belong together.
@@ -407,7 +440,7 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
     frames = [("indicators", results.indicators), ("gaps", results.gaps),
               ("status", results.status), ("quarters", quarters),
               ("facilities", study.facilities)]
-    encoded = {name: _encode_frame(name, frame) for name, frame in frames if frame is not None}
+    encoded = {name: encode_frame(name, frame) for name, frame in frames if frame is not None}
     fingerprints = _fingerprints(config)
     created = _dt.datetime.now(_dt.UTC)
     edition_row = {
@@ -422,10 +455,12 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
         "has_status": int(results.status is not None),
     }
 
-    with _errors_as_store_error(path):
+    with _errors_as_store_error(path, writing=True):
         connection = _connect(path, create=True)
         try:
             connection.execute("BEGIN IMMEDIATE")
+            if _check_schema(connection, path):
+                _check_integrity(connection, path)  # never write into a damaged file
             _prepare_schema(connection, path)
             existing = connection.execute("SELECT created FROM editions WHERE label = ?",
                                           (label,)).fetchone()
@@ -444,7 +479,7 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
             _checkpoint("edition", connection)
             for name in ("indicators", "gaps", "status", "quarters", "facilities"):
                 if name in encoded:
-                    _write_frame(connection, label, encoded[name])
+                    write_frame(connection, label, encoded[name])
                 _checkpoint(name, connection)
             connection.executemany(
                 "INSERT INTO fingerprints (edition, position, dataset, path, size, sha256) "
@@ -483,7 +518,9 @@ def list_editions(store: str | Path) -> pd.DataFrame:
     Raises
     ------
     StoreError
-        When the file is not an edition store, is damaged or newer.
+        When the file is not an edition store or is damaged (:class:`StoreDamagedError`),
+        was written by a newer quartier (:class:`StoreVersionError`) or is locked for longer
+        than the busy timeout (:class:`StoreLockedError`).
 
     Examples
     --------
@@ -541,7 +578,9 @@ def load_edition(store: str | Path, label: str) -> StoredEdition:
         When the store (or the file) holds no edition of that label; the message lists the
         stored editions.
     StoreError
-        When the file is not an edition store, is damaged or newer.
+        When the file is not an edition store or is damaged (:class:`StoreDamagedError`),
+        was written by a newer quartier (:class:`StoreVersionError`) or is locked for longer
+        than the busy timeout (:class:`StoreLockedError`).
 
     Examples
     --------
@@ -571,7 +610,7 @@ def load_edition(store: str | Path, label: str) -> StoredEdition:
                     f"Die Ausgabe {label} gibt es im Fortschreibungsspeicher {path} nicht. "
                     f"Gespeicherte Ausgaben: {listed}.", label, available, path)
             edition_row = dict(zip(_EDITION_COLUMNS, row))
-            tables = {name: _read_frame(connection, label, name) for name in _TABLES}
+            tables = {name: read_frame(connection, label, name) for name in TABLES}
             fingerprints = pd.DataFrame(
                 connection.execute("SELECT dataset, path, size, sha256 FROM fingerprints "
                                    "WHERE edition = ? ORDER BY position", (label,)).fetchall(),
@@ -635,22 +674,166 @@ def _check_schema(connection: sqlite3.Connection, path: Path) -> bool:
     meta = (dict(connection.execute("SELECT key, value FROM meta").fetchall())
             if "meta" in tables else {})
     if meta.get("application") != _APPLICATION:
-        raise StoreError(
+        raise StoreDamagedError(
             f"Die Datei {path} ist eine SQLite-Datenbank, aber kein Fortschreibungsspeicher von "
-            "quartier. Sie wird nicht verändert; einen anderen Speicherpfad wählen.", path)
+            "quartier. Sie wird nicht verändert; einen anderen Speicherpfad wählen (--store, "
+            "im Notebook store=…).", path)
     try:
         version = int(meta.get("schema_version", ""))
     except ValueError:
         version = -1
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"Der Fortschreibungsspeicher {path} hat das Schemaformat {version}; diese "
-            f"quartier-Version ({__version__}) kennt nur Format {SCHEMA_VERSION}. quartier "
-            "aktualisieren.", path)
-    if version < 1 or not set(_TABLES) <= tables:
-        raise StoreError(f"Der Fortschreibungsspeicher {path} ist unvollständig oder "
-                         f"beschädigt (Schemaformat {meta.get('schema_version')!r}).", path)
+        raise StoreVersionError(
+            f"Der Fortschreibungsspeicher {path} wurde von einer neueren quartier-Version "
+            f"geschrieben (Schemaformat {version}); diese quartier-Version ({__version__}) "
+            f"kennt nur Format {SCHEMA_VERSION}. Die Datei bleibt unverändert. quartier "
+            "aktualisieren (pip install --upgrade quartier) und erneut ausführen.", path)
+    if version < 1 or not set(TABLES) <= tables:
+        raise StoreDamagedError(
+            f"Der Fortschreibungsspeicher {path} ist unvollständig oder beschädigt "
+            f"(Schemaformat {meta.get('schema_version')!r}, fehlende Tabellen: "
+            f"{', '.join(sorted(set(TABLES) - tables)) or 'keine'}). Er wird nicht verändert. "
+            f"{_RESTORE_HINT}", path)
     return True
+
+
+def _check_integrity(connection: sqlite3.Connection, path: Path) -> None:
+    """SQLite's ``quick_check`` (every page, record and constraint; not the index contents).
+
+    A truncated or overwritten file can open and even list its editions while pages in the
+    middle are gone; writing into it would bury the damage, so a store is checked before
+    anything is written to it.
+    """
+    problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        raise StoreDamagedError(
+            f"Der Fortschreibungsspeicher {path} ist beschädigt: SQLites Integritätsprüfung "
+            f"meldet {'; '.join(map(str, problems))}. Er wird nicht verändert. {_RESTORE_HINT}",
+            path)
+
+
+_RESTORE_HINT = ("Die Datei aus einer Sicherung wiederherstellen oder mit --store (im Notebook "
+                 "store=…) einen anderen Speicher wählen.")
+
+
+def check_store_writable(store: str | Path) -> None:
+    """Check that an edition can be stored in `store` now, without changing anything.
+
+    :func:`quartier.report.publish.publish_edition` calls this before it computes or
+    publishes anything. The checks, in this order:
+
+    1. the folder exists and the path is not a folder;
+    2. an existing file is a quartier edition store of a known schema version and passes
+       SQLite's integrity check (``quick_check``);
+    3. the file and its folder are writable (:func:`os.access`; SQLite writes a rollback
+       journal ``<file>-journal`` beside the store, so the folder must be writable too);
+    4. a real write: ``BEGIN IMMEDIATE`` (waits up to the busy timeout for another writer),
+       a table created and the transaction rolled back. This also catches what
+       :func:`os.access` cannot see, e.g. for ``root`` on a read-only mount. A missing store
+       is probed by creating and deleting a temporary file in its folder.
+
+    Parameters
+    ----------
+    store : str or Path
+        The store file; it need not exist yet.
+
+    Raises
+    ------
+    StoreDamagedError
+        The file is not an edition store or fails the integrity check.
+    StoreVersionError
+        The store was written by a newer quartier version.
+    StoreReadOnlyError
+        The file or its folder is write-protected (the file itself is fine).
+    StoreLockedError
+        Another process is writing to the store (still after the busy timeout).
+    StoreFullError
+        The disk is full.
+    StoreError
+        The folder is missing, or the path is a folder.
+
+    Examples
+    --------
+    >>> check_store_writable("no-such-folder/musterstadt.editions.sqlite")
+    Traceback (most recent call last):
+    ...
+    quartier.editions.store.StoreError: Der Ordner no-such-folder des Fortschreibungsspeichers ...
+    """
+    path = Path(store)
+    folder = path.parent
+    if path.is_dir():
+        raise StoreError(f"Der Fortschreibungsspeicher {path} ist ein Ordner, keine Datei. Mit "
+                         "--store (im Notebook store=…) eine Datei angeben.", path)
+    if not folder.is_dir():
+        raise StoreError(
+            f"Der Ordner {folder} des Fortschreibungsspeichers {path} existiert nicht (oder ist "
+            "kein Ordner). Den Ordner anlegen oder mit --store (im Notebook store=…) einen "
+            "anderen Speicher wählen.", path)
+    if not path.exists():
+        _probe_folder(path)
+        return
+    with _errors_as_store_error(path, writing=True):
+        connection = _connect(path, create=False)
+        assert connection is not None  # the file exists
+        try:
+            has_schema = _check_schema(connection, path)
+            if has_schema:
+                _check_integrity(connection, path)
+            if not os.access(path, os.W_OK):
+                raise StoreReadOnlyError(_read_only_message(path, "keine Schreibrechte für "
+                                                                  "die Datei"), path)
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise StoreReadOnlyError(_read_only_message(path, "keine Schreibrechte für "
+                                                                  "den Ordner", folder=True),
+                                         path)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE quartier_write_probe (x)")
+        finally:
+            if connection.in_transaction:
+                try:
+                    connection.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # closing rolls back as well
+            connection.close()
+
+
+def _probe_folder(path: Path) -> None:
+    """Create and delete a temporary file beside the (missing) store."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".probe")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        cause = exc.strerror or str(exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise StoreFullError(_full_message(path, cause), path) from exc
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise StoreReadOnlyError(_read_only_message(path, cause, folder=True),
+                                     path) from exc
+        raise StoreError(f"Der Fortschreibungsspeicher {path} lässt sich nicht anlegen "
+                         f"({cause}). Ordner und Rechte prüfen oder mit --store (im Notebook "
+                         "store=…) einen anderen Speicher wählen.", path) from exc
+
+
+def _read_only_message(path: Path, cause: str, *, folder: bool = False) -> str:
+    where = (f"der Ordner {path.parent} ist schreibgeschützt (dort legt SQLite beim Speichern "
+             f"die Hilfsdatei {path.name}-journal an)" if folder
+             else "die Datei lässt sich lesen, aber nicht ändern")
+    what = "für den Ordner" if folder else "für die Datei (und ihren Ordner)"
+    state = ("Die Datei ist nicht beschädigt; die gespeicherten Ausgaben bleiben erhalten. "
+             if path.exists() else "")
+    return (f"Der Fortschreibungsspeicher {path} ist schreibgeschützt: {where} ({cause}). "
+            f"{state}Schreibrechte {what} geben, den Datenträger beschreibbar machen oder die "
+            "Datei an einen beschreibbaren Ort kopieren und dort mit --store (im Notebook "
+            "store=…) angeben.")
+
+
+def _full_message(path: Path, cause: str) -> str:
+    return (f"Im Fortschreibungsspeicher {path} ließ sich nichts speichern: Schreibfehler des "
+            f"Datenträgers ({cause}), meist ist er voll oder die Dateigröße begrenzt. Der "
+            "Schreibvorgang wurde zurückgenommen; die früher gespeicherten Ausgaben sind "
+            "unverändert. Platz schaffen und erneut ausführen.")
 
 
 def _prepare_schema(connection: sqlite3.Connection, path: Path) -> None:
@@ -666,294 +849,60 @@ def _prepare_schema(connection: sqlite3.Connection, path: Path) -> None:
 
 
 @contextmanager
-def _errors_as_store_error(path: Path) -> Iterator[None]:
-    """Turn :mod:`sqlite3` errors inside the block into a German :class:`StoreError`."""
+def _errors_as_store_error(path: Path, *, writing: bool = False) -> Iterator[None]:
+    """Turn :mod:`sqlite3` errors inside the block into a German :class:`StoreError`.
+
+    The SQLite result code decides the subclass (:func:`_classify`): only a corrupt file or
+    one that is no database is called damaged; a read-only, locked or full store is named as
+    such. `writing` says whether the block writes (a read never locks the store for long).
+    """
     try:
         yield
     except sqlite3.Error as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            message = (f"Der Fortschreibungsspeicher {path} ist von einem anderen Vorgang "
-                       f"gesperrt ({text}). Später erneut versuchen.")
-        elif isinstance(exc, sqlite3.OperationalError) and "unable to open" in text:
-            message = (f"Der Fortschreibungsspeicher {path} lässt sich nicht öffnen ({text}). "
-                       "Ordner und Schreibrechte prüfen.")
-        elif isinstance(exc, sqlite3.DatabaseError):
-            message = (f"Die Datei {path} ist kein lesbarer Fortschreibungsspeicher von "
-                       f"quartier: keine SQLite-Datenbank oder beschädigt ({text}). Die Datei "
-                       "aus einer Sicherung wiederherstellen oder einen anderen Speicherpfad "
-                       "wählen.")
-        else:
-            message = f"Fehler im Fortschreibungsspeicher {path}: {text}"
-        raise StoreError(message, path) from exc
+        kind, message = _classify(exc, path, writing=writing)
+        raise kind(message, path) from exc
 
 
-# --------------------------------------------------------------------------------------------
-# frames: encoding for the tables and back
+def _classify(exc: sqlite3.Error, path: Path, *,
+              writing: bool) -> tuple[type[StoreError], str]:
+    """The :class:`StoreError` subclass and German message for a :mod:`sqlite3` error.
 
-
-@dataclass(frozen=True)
-class _EncodedFrame:
-    """A DataFrame ready to insert: its description and its rows, as plain Python values."""
-
-    name: str
-    frame_row: tuple[Any, ...]
-    column_rows: list[tuple[Any, ...]]
-    table_columns: tuple[str, ...]
-    table_rows: list[tuple[Any, ...]]
-    extra_rows: list[tuple[Any, ...]]
-
-
-def _encode_frame(name: str, frame: pd.DataFrame) -> _EncodedFrame:
-    """Describe `frame` and turn its cells into values SQLite stores without loss."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
-    names = [str(c) for c in frame.columns]
-    if len(set(names)) != len(names):
-        raise ValueError(f"{name} has duplicate column names: {names}")
-    n_rows = len(frame)
-    index_names: list[str | None] | None = None
-    index = frame.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-            and index.name is None):
-        index_names = [None if n is None else str(n) for n in index.names]
-        levels = [f"__index_{i}__" if n is None or n in names else n
-                  for i, n in enumerate(index_names)]
-        index_frame = index.to_frame(index=False).set_axis(levels, axis=1)
-        body = pd.DataFrame(frame).set_axis(names, axis=1).reset_index(drop=True)
-        data = pd.concat([index_frame, body], axis=1)
-    else:
-        data = pd.DataFrame(frame).set_axis(names, axis=1)
-    geometry = None
-    if isinstance(frame, gpd.GeoDataFrame):
-        active = getattr(frame, "active_geometry_name", None)
-        geometry = None if active is None or active not in frame.columns else str(active)
-
-    fixed = dict(_TABLES[name])
-    in_table: dict[str, list[Any]] = {}
-    column_rows: list[tuple[Any, ...]] = []
-    extra_rows: list[tuple[Any, ...]] = []
-    n_index = 0 if index_names is None else len(index_names)
-    for position, column in enumerate(data.columns):
-        series = data.iloc[:, position]
-        values, dtype, missing, detail = _encode_series(series)
-        crs = series.array.crs if isinstance(series.dtype, GeometryDtype) else None
-        crs_wkt = crs.to_wkt() if crs is not None else None
-        storage = ("table" if column in fixed and column not in in_table
-                   and _fits(series, values, fixed[column]) else "extra")
-        if storage == "table":
-            in_table[column] = values
-        else:
-            extra_rows.extend((name, row, column, value) for row, value in enumerate(values)
-                              if value is not None)
-        column_rows.append((name, position, column, dtype, missing, detail,
-                            int(position < n_index), storage, crs_wkt))
-    table_columns = tuple(in_table)
-    table_rows = list(zip(range(n_rows), *(in_table[c] for c in table_columns)))
-    frame_row = (name, n_rows, str(frame.columns.dtype),
-                 None if index_names is None else json.dumps(index_names), geometry)
-    return _EncodedFrame(name, frame_row, column_rows, table_columns, table_rows, extra_rows)
-
-
-def _write_frame(connection: sqlite3.Connection, label: str, encoded: _EncodedFrame) -> None:
-    connection.execute("INSERT INTO frames (edition, frame, n_rows, columns_dtype, index_names, "
-                       "geometry) VALUES (?, ?, ?, ?, ?, ?)", (label, *encoded.frame_row))
-    connection.executemany(
-        "INSERT INTO frame_columns (edition, frame, position, name, dtype, missing, detail, "
-        "is_index, storage, crs_wkt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(label, *row) for row in encoded.column_rows])
-    columns = ("edition", "row_no", *encoded.table_columns)
-    connection.executemany(
-        f"INSERT INTO {encoded.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' * len(columns))})",
-        [(label, *row) for row in encoded.table_rows])
-    connection.executemany(
-        "INSERT INTO extra_values (edition, frame, row_no, column_name, value) "
-        "VALUES (?, ?, ?, ?, ?)", [(label, *row) for row in encoded.extra_rows])
-
-
-def _read_frame(connection: sqlite3.Connection, label: str, name: str) -> pd.DataFrame | None:
-    """Rebuild a stored DataFrame (``None`` if the edition has none of that name)."""
-    frame_row = connection.execute(
-        "SELECT n_rows, columns_dtype, index_names, geometry FROM frames "
-        "WHERE edition = ? AND frame = ?", (label, name)).fetchone()
-    if frame_row is None:
-        return None
-    n_rows, columns_dtype, index_json, geometry = frame_row
-    described = connection.execute(
-        "SELECT name, dtype, missing, detail, is_index, storage, crs_wkt FROM frame_columns "
-        "WHERE edition = ? AND frame = ? ORDER BY position", (label, name)).fetchall()
-    table_columns = [c[0] for c in described if c[5] == "table"]
-    values: dict[str, list[Any]] = {c: [] for c in table_columns}
-    if table_columns:
-        cursor = connection.execute(
-            f"SELECT {', '.join(table_columns)} FROM {name} WHERE edition = ? ORDER BY row_no",
-            (label,))
-        for row in cursor:
-            for column, value in zip(table_columns, row):
-                values[column].append(value)
-    for column, _, _, _, _, storage, _ in described:
-        if storage == "extra":
-            cells: list[Any] = [None] * n_rows
-            for row_no, value in connection.execute(
-                    "SELECT row_no, value FROM extra_values WHERE edition = ? AND frame = ? "
-                    "AND column_name = ?", (label, name, column)):
-                cells[row_no] = value
-            values[column] = cells
-    # Series keep their dtype in the constructor (a bare object array would become ``str``).
-    data = {column: _as_series(_decode_values(values[column], dtype, missing, crs_wkt,
-                                              detail), n_rows)
-            for column, dtype, missing, detail, _, _, crs_wkt in described}
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n_rows))
-    if index_json is not None:
-        index_names = json.loads(index_json)
-        levels = [c[0] for c in described if c[4]]
-        frame = frame.set_index(levels)
-        frame.index.names = index_names
-    frame.columns = pd.Index(list(frame.columns), dtype=_pandas_dtype(columns_dtype))
-    if geometry is not None:
-        frame = gpd.GeoDataFrame(frame, geometry=geometry)
-    return frame
-
-
-def _encode_series(series: pd.Series) -> tuple[list[Any], str, str | None, str | None]:
-    """Plain values of a column (``None`` for missing), its dtype, missing marker and details.
-
-    The details (JSON) describe a categorical dtype: its categories, their dtype and order.
+    Uses the extended result code (``sqlite_errorname``, Python 3.11) and, for errors
+    raised without one, the message text.
     """
-    dtype = series.dtype
-    name = str(dtype)
-    missing_mask = np.asarray(pd.isna(series), dtype=bool) if len(series) else np.zeros(0, bool)
-    if isinstance(dtype, GeometryDtype):
-        return list(shapely.to_wkb(np.asarray(series.array, dtype=object),
-                                   output_dimension=_WKB_DIMENSIONS)), name, None, None
-    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype)
-                                                 and dtype.kind in "mM"):
-        return ([None if m else v.isoformat() for v, m in zip(series, missing_mask)], name,
-                None, None)
-    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
-        values = series.to_numpy().tolist()
-        if dtype.kind == "f":
-            values = [None if m else v for v, m in zip(values, missing_mask)]
-        return values, name, None, None
-    objects = series.astype(object).tolist()
-    values = [None if m else _plain(v) for v, m in zip(objects, missing_mask)]
-    missing = None
-    if isinstance(dtype, np.dtype) and dtype == object and missing_mask.any():
-        kinds = {_missing_kind(v) for v, m in zip(objects, missing_mask) if m}
-        missing = kinds.pop() if len(kinds) == 1 else "none"
-    detail = None
-    if isinstance(dtype, pd.CategoricalDtype):
-        categories, categories_dtype, _, _ = _encode_series(pd.Series(dtype.categories))
-        detail = json.dumps({"categories": categories, "categories_dtype": categories_dtype,
-                             "ordered": bool(dtype.ordered)})
-    return values, name, missing, detail
-
-
-def _decode_values(values: list[Any], dtype_name: str, missing: str | None,
-                   crs_wkt: str | None, detail: str | None = None) -> Any:
-    """Inverse of :func:`_encode_series`: an array of the recorded dtype."""
-    if dtype_name == "geometry":
-        geoms = shapely.from_wkb(np.array(values, dtype=object))
-        return gpd.GeoSeries(geoms, crs=CRS.from_wkt(crs_wkt) if crs_wkt else None)
-    dtype = _pandas_dtype(dtype_name)
-    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype)
-                                                 and dtype.kind == "M"):
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
-        stamps = (stamps.dt.tz_convert(dtype.tz) if isinstance(dtype, pd.DatetimeTZDtype)
-                  else stamps.dt.tz_localize(None))
-        return stamps.astype(dtype).array
-    if isinstance(dtype, np.dtype) and dtype.kind == "m":
-        return pd.Series(pd.to_timedelta(pd.Series(values, dtype=object))).astype(dtype).array
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return np.array([np.nan if v is None else v for v in values], dtype=dtype)
-    if isinstance(dtype, np.dtype) and dtype.kind == "b":
-        return np.array([bool(v) for v in values], dtype=dtype)
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return np.array(values, dtype=dtype)
-    if isinstance(dtype, pd.BooleanDtype):
-        return pd.array([None if v is None else bool(v) for v in values], dtype=dtype)
-    if isinstance(dtype, np.dtype) and dtype == object:
-        marker = _MISSING.get(missing or "none")
-        result = np.empty(len(values), dtype=object)
-        result[:] = [marker if v is None else v for v in values]
-        return result
-    if isinstance(dtype, pd.CategoricalDtype):
-        if detail is None:
-            return pd.Categorical(pd.Series(values, dtype=object))
-        described = json.loads(detail)
-        categories = _as_series(_decode_values(described["categories"],
-                                               described["categories_dtype"], None, None),
-                                len(described["categories"]))
-        return pd.Categorical(values, dtype=pd.CategoricalDtype(pd.Index(categories),
-                                                                ordered=described["ordered"]))
-    try:
-        return pd.array(values, dtype=dtype)
-    except (TypeError, ValueError):
-        return np.array(values, dtype=object)
-
-
-def _as_series(values: Any, n_rows: int) -> pd.Series:
-    """A Series of exactly the dtype of `values` (pandas would infer ``str`` for objects)."""
-    dtype = object if isinstance(values, np.ndarray) and values.dtype == object else None
-    return pd.Series(values, index=pd.RangeIndex(n_rows), dtype=dtype, copy=False)
-
-
-def _fits(series: pd.Series, values: list[Any], kind: str) -> bool:
-    """Whether a column can go into a typed table column without any conversion by SQLite."""
-    dtype = series.dtype
-    if kind == "BLOB":
-        return isinstance(dtype, GeometryDtype)
-    if kind == "TEXT":
-        return ((isinstance(dtype, pd.StringDtype) or dtype == object)
-                and all(v is None or isinstance(v, str) for v in values))
-    if kind == "REAL":
-        return isinstance(dtype, np.dtype) and dtype.kind == "f"
-    if kind == "INTEGER":
-        if isinstance(dtype, np.dtype):
-            return dtype.kind in "bi" or (dtype.kind == "u" and dtype.itemsize < 8)
-        return isinstance(dtype, (pd.BooleanDtype, pd.Int64Dtype, pd.Int32Dtype,
-                                  pd.Int16Dtype, pd.Int8Dtype))
-    return False
-
-
-def _plain(value: Any) -> Any:
-    """A value SQLite can bind (numpy scalars unwrapped, anything exotic as text)."""
-    if isinstance(value, (str, bytes, bool, int, float)):
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
-
-
-def _missing_kind(value: Any) -> str:
-    if value is None:
-        return "none"
-    if value is pd.NA:
-        return "na"
-    if value is pd.NaT:
-        return "nat"
-    return "nan"
-
-
-_MISSING: dict[str, Any] = {"none": None, "nan": np.nan, "na": pd.NA, "nat": pd.NaT}
-
-# Keep M coordinates where shapely can (shapely >= 2.1), else X, Y and Z.
-_WKB_DIMENSIONS = 4 if tuple(map(int, re.findall(r"\d+", shapely.__version__)[:2])) >= (2, 1) \
-    else 3
-
-
-def _pandas_dtype(name: str) -> Any:
-    """The dtype a recorded dtype name stands for, tolerant of other pandas versions."""
-    if name == "str":
-        try:
-            return pd.StringDtype(na_value=np.nan)
-        except TypeError:  # pandas < 2.3 has no NaN-backed string dtype
-            return np.dtype(object)
-    try:
-        return pd.api.types.pandas_dtype(name)
-    except TypeError:
-        return np.dtype(object)
+    text = str(exc)
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    lowered = text.lower()
+    if name == "SQLITE_READONLY_DIRECTORY":
+        return StoreReadOnlyError, _read_only_message(path, text, folder=True)
+    if name.startswith("SQLITE_READONLY") or "readonly" in lowered or "read-only" in lowered:
+        only_folder = (os.access(path, os.W_OK)
+                       and not os.access(path.parent, os.W_OK | os.X_OK))
+        return StoreReadOnlyError, _read_only_message(path, text, folder=only_folder)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in lowered \
+            or "busy" in lowered:
+        return StoreLockedError, (
+            f"Der Fortschreibungsspeicher {path} ist gesperrt: ein anderer Vorgang "
+            f"{'schreibt gerade hinein' if writing else 'hält ihn fest'} und ist nach "
+            f"{_BUSY_TIMEOUT_S:g} s Warten nicht fertig ({text}). Die Datei ist nicht "
+            "beschädigt. Warten, bis der andere Lauf (quartier report oder ein Notebook) "
+            "fertig ist, und erneut versuchen.")
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "disk is full" in lowered \
+            or "disk i/o" in lowered:
+        return StoreFullError, _full_message(path, text)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in lowered \
+            or "not a database" in lowered:
+        return StoreDamagedError, (
+            f"Die Datei {path} ist kein lesbarer Fortschreibungsspeicher von quartier: keine "
+            f"SQLite-Datenbank oder beschädigt ({text}). Sie wird nicht verändert. "
+            f"{_RESTORE_HINT}")
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in lowered:
+        return StoreError, (
+            f"Der Fortschreibungsspeicher {path} lässt sich nicht öffnen ({text}). Ordner, "
+            "Rechte und Pfad prüfen oder mit --store (im Notebook store=…) einen anderen "
+            "Speicher wählen.")
+    return StoreError, (f"Fehler im Fortschreibungsspeicher {path} ({name or 'SQLite'}: "
+                        f"{text}). Die Datei wurde nicht verändert.")
 
 
 # --------------------------------------------------------------------------------------------
