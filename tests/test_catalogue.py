@@ -6,8 +6,8 @@ import pytest
 
 from quartier.catalogue import (CATALOGUE_COLUMNS, apply_standards, category_field,
                                 category_labels, default_catalogue, merge_catalogue,
-                                parse_reference_group, read_catalogue_table,
-                                reference_group_label)
+                                parse_group_values, parse_reference_group,
+                                read_catalogue_table, reference_group_label, standard_kind)
 from quartier.fields import FIELDS
 from quartier.osm import parse_tag_rules
 from quartier.validation import ValidationReport
@@ -85,7 +85,7 @@ def test_default_reference_groups(catalogue):
                 "secondary_school": "10-17", "school": "6-17", "youth_centre": "10-17",
                 "senior_centre": "65+", "care_counselling": "65+", "visiting_service": "65+",
                 "nursing_home": "80+", "day_care_elderly": "80+", "ambulatory_care": "80+",
-                "assisted_living": "75+", "paediatrician": "0-17", "playground": "0-13",
+                "assisted_living": "75+", "paediatrician": "0-17", "playground": "0-17",
                 "family_centre": "0-17"}
     for key, group in expected.items():
         assert catalogue.loc[key, "reference_group"] == group, key
@@ -94,21 +94,60 @@ def test_default_reference_groups(catalogue):
 
 
 def test_default_standards(catalogue):
-    with_standard = catalogue[catalogue["per_1000"].notna() | catalogue["max_distance_m"].notna()]
+    kind = standard_kind(catalogue)
+    with_standard = catalogue[kind != "town"]
     assert sorted(with_standard.index) == sorted(
-        ["playground", "park", "transit_stop", "supermarket", "gp", "pharmacy"])
+        ["playground", "transit_stop", "supermarket", "gp", "pharmacy", "primary_school",
+         "kita"])
     assert (with_standard["standard_source"] != "").all()
     no_standard = catalogue.drop(index=with_standard.index)
     assert (no_standard["standard_source"] == "").all()
+    assert (no_standard["standard_year"] == "").all()
+    assert not catalogue["binding"].any()
+    assert kind["kita"] == "demand" and kind["gp"] == "rate" and kind["playground"] == "distance"
     assert catalogue.loc["gp", "per_1000"] == 0.6215 == round(1000 / 1609, 4)
+    assert catalogue.loc["gp", "standard_year"] == "2019"
     assert catalogue.loc["supermarket", "max_distance_m"] == 1000
     assert catalogue.loc["pharmacy", "max_distance_m"] == 1000
-    assert catalogue.loc["transit_stop", "max_distance_m"] == 500
-    assert catalogue.loc["playground", "max_distance_m"] == 500
-    assert catalogue.loc["park", "max_distance_m"] == 500
-    assert math.isnan(catalogue.loc["convenience_store", "max_distance_m"])
+    assert catalogue.loc["transit_stop", "max_distance_m"] == 300
+    # DIN 18034: 200 / 400 / 1,000 m walk, as straight-line radii 175 / 350 / 750 m
+    assert parse_group_values(catalogue.loc["playground", "distance_by_group"]) == {
+        "0-5": 175.0, "6-11": 350.0, "12-17": 750.0}
+    assert parse_group_values(catalogue.loc["kita", "demand_rates"]) == {
+        "0-2": 0.491, "3-5": 0.92}
+    assert math.isnan(catalogue.loc["park", "max_distance_m"])
+    assert math.isnan(catalogue.loc["nursing_home", "per_1000"])
     assert "BBSR" in catalogue.loc["supermarket", "standard_source"]
     assert "1.609" in catalogue.loc["gp", "standard_source"]
+    assert "Mittelbereich" in catalogue.loc["gp", "standard_source"]
+    assert "DIN 18034" in catalogue.loc["playground", "standard_source"]
+
+
+def test_parse_group_values_rejects_bad_text():
+    for text in ("0-2", "0-2:x", "0-2:-1", "kids:0.5", "0-2:0.5;0-2:0.6"):
+        with pytest.raises(ValueError):
+            parse_group_values(text)
+
+
+def test_apply_standards_sets_demand_rates_and_year(catalogue):
+    report = ValidationReport()
+    standards = pd.DataFrame({"category": ["kita", "nursing_home"],
+                              "demand_rates": ["0-2:0,55;3-5:0,95", ""],
+                              "per_1000": ["", "120"],
+                              "source": ["Kita-Bedarfsplan 2024", "Kreispflegeplan"],
+                              "year": ["2024", "2023"]})
+    result = apply_standards(catalogue, standards, report=report)
+    assert len(report) == 0
+    kind = standard_kind(result)
+    assert kind["kita"] == "demand" and kind["nursing_home"] == "rate"
+    assert parse_group_values(result.loc["kita", "demand_rates"]) == {"0-2": 0.55, "3-5": 0.95}
+    assert result.loc["kita", "standard_year"] == "2024"
+    assert result.loc["nursing_home", "standard_year"] == "2023"
+    bad = apply_standards(catalogue, pd.DataFrame({"category": ["kita"],
+                                                   "demand_rates": ["0-2=0.5"]}),
+                          report=report)
+    assert report.codes()[0] == "invalid_group_values"
+    assert bad.loc["kita", "demand_rates"] == "0-2:0.491;3-5:0.92"  # bad cell left out
 
 
 def test_default_osm_rules_parse(catalogue):
@@ -356,13 +395,15 @@ def test_apply_standards_overrides(catalogue):
     assert not kita["binding"]
     play = result.loc["playground"]
     assert play["max_distance_m"] == 300.0 and math.isnan(play["per_1000"])
-    assert play["reference_group"] == "0-13"  # empty cell keeps the catalogue's group
+    assert play["reference_group"] == "0-17"  # empty cell keeps the catalogue's group
+    assert play["distance_by_group"] == ""  # the row replaces the standard as a whole
     assert bool(play["binding"]) is True and play["standard_source"] == "Spielplatzsatzung"
     assert result.loc["nursing_home", "per_1000"] == 0.5
     # other categories untouched, input untouched
     pd.testing.assert_frame_equal(result.drop(index=["kita", "playground", "nursing_home"]),
                                   catalogue.drop(index=["kita", "playground", "nursing_home"]))
-    assert catalogue.loc["playground", "max_distance_m"] == 500.0
+    assert kita["demand_rates"] == ""  # per_1000 replaces the built-in demand rates
+    assert catalogue.loc["playground", "distance_by_group"] != ""
     assert result["binding"].dtype == bool
 
 

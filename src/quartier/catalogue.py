@@ -20,9 +20,20 @@ column                    type    meaning
 ``max_distance_m``        float   straight-line distance within which the reference group should
                                   reach one facility; NaN if none
 ``standard_source``       str     citation of the standard
+``standard_year``         str     year (or date) of the standard's source; ``""`` if unknown
 ``binding``               bool    whether the standard is legally binding
+``demand_rates``          str     demand-type standard: places needed per resident of each age
+                                  group, ``"0-2:0.491;3-5:0.92"`` (see
+                                  :func:`parse_group_values`); ``""`` if none
+``distance_by_group``     str     distance standard by age group, ``"0-5:175;6-11:350"``
+                                  (metres, straight line); ``""`` if none
 ``osm_tags``              str     OpenStreetMap tag rules, see :func:`quartier.osm.parse_tag_rules`
 ========================  ======  ===========================================================
+
+A category has at most one kind of standard; where several are filled, the first of
+demand (``demand_rates``), rate (``per_1000``) and distance (``distance_by_group``, else
+``max_distance_m``) applies (:func:`standard_kind`). Without any, it is judged relative to the
+town.
 
 Examples
 --------
@@ -56,6 +67,8 @@ __all__ = [
     "merge_catalogue",
     "apply_standards",
     "parse_reference_group",
+    "parse_group_values",
+    "standard_kind",
     "reference_group_label",
     "category_field",
     "category_labels",
@@ -64,15 +77,18 @@ __all__ = [
 #: Columns of a catalogue table, in file order (``key`` becomes the index).
 CATALOGUE_COLUMNS: list[str] = [
     "key", "field", "label_de", "label_en", "reference_group", "capacity_unit_de",
-    "capacity_unit_en", "per_1000", "max_distance_m", "standard_source", "binding", "osm_tags",
+    "capacity_unit_en", "per_1000", "max_distance_m", "standard_source", "standard_year",
+    "binding", "demand_rates", "distance_by_group", "osm_tags",
 ]
 
 #: Columns of a study's standards table (``category`` is required, the rest optional).
 STANDARD_COLUMNS: list[str] = [
-    "category", "per_1000", "max_distance_m", "reference_group", "source", "binding",
+    "category", "per_1000", "max_distance_m", "reference_group", "source", "binding", "year",
+    "demand_rates", "distance_by_group",
 ]
 
 _NUMERIC = ("per_1000", "max_distance_m")
+_GROUP_VALUES = ("demand_rates", "distance_by_group")
 _TEXT = [c for c in CATALOGUE_COLUMNS[1:] if c not in (*_NUMERIC, "binding")]
 _REFERENCE_GROUP = re.compile(r"^\s*(\d+)\s*(?:([-–])\s*(\d+)|(\+))\s*$")
 _TRUE = frozenset({"true", "wahr", "ja", "yes", "1", "x"})
@@ -128,6 +144,65 @@ def parse_reference_group(text: str) -> tuple[int, int | None]:
         raise ValueError(f"Invalid reference group {text!r}: the lower age {start} is above the "
                          f"upper age {end}.")
     return (start, end)
+
+
+def parse_group_values(text: str) -> dict[str, float]:
+    """Parse ``"<group>:<value>;<group>:<value>"`` into a dict (empty text → empty dict).
+
+    Used by ``demand_rates`` (places per resident of the group) and ``distance_by_group``
+    (metres). Groups are reference groups (:func:`parse_reference_group`); a value may use a
+    decimal comma.
+
+    Raises
+    ------
+    ValueError
+        If a part has no ``:``, a group is invalid, a value is not a number or is negative, or
+        a group occurs twice.
+
+    Examples
+    --------
+    >>> parse_group_values("0-2:0,491; 3-5:0.92")
+    {'0-2': 0.491, '3-5': 0.92}
+    >>> parse_group_values("")
+    {}
+    """
+    values: dict[str, float] = {}
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        group, sep, value = part.partition(":")
+        group = group.strip().replace("–", "-")
+        if not sep:
+            raise ValueError(f"'{part.strip()}' has no ':' between age group and value.")
+        parse_reference_group(group)
+        number = _to_float(value)
+        if not number >= 0:
+            raise ValueError(f"The value of {group} must be a number ≥ 0, got {value!r}.")
+        if group in values:
+            raise ValueError(f"The age group {group} occurs twice.")
+        values[group] = number
+    return values
+
+
+def standard_kind(catalogue: pd.DataFrame) -> pd.Series:
+    """Per category the kind of its standard: ``demand``, ``rate``, ``distance`` or ``town``.
+
+    ``demand`` where ``demand_rates`` is filled, else ``rate`` where ``per_1000`` is set, else
+    ``distance`` where ``distance_by_group`` or ``max_distance_m`` is set, else ``town`` (no
+    standard: judged relative to the median of the quarters).
+
+    Examples
+    --------
+    >>> standard_kind(default_catalogue())[["kita", "gp", "pharmacy", "library"]].tolist()
+    ['demand', 'rate', 'distance', 'town']
+    """
+    text = {c: catalogue[c].fillna("").astype(str).str.strip() if c in catalogue
+            else pd.Series("", index=catalogue.index) for c in _GROUP_VALUES}
+    kind = np.select(
+        [text["demand_rates"] != "", catalogue["per_1000"].notna(),
+         (text["distance_by_group"] != "") | catalogue["max_distance_m"].notna()],
+        ["demand", "rate", "distance"], default="town")
+    return pd.Series(kind, index=catalogue.index, name="standard_kind")
 
 
 def reference_group_label(text: str, language: str = "de") -> str:
@@ -221,12 +296,35 @@ def default_catalogue() -> pd.DataFrame:
 
     Notes
     -----
-    Standards are filled only where a citable source exists (``standard_source``): BBSR local
-    supply within 1,000 m straight line (supermarket, pharmacy), 500 m to a stop (transit
-    planning practice, 300–500 m), 500 m to a playground and to green space (planning
-    practice, DIN 18034), and the G-BA general ratio of 1 GP per 1,609 residents
-    (``per_1000`` = 1000 / 1609 ≈ 0.6215 doctors). None of them is legally binding for a
-    quarter, so ``binding`` is false throughout.
+    Standards are filled only where a German source was found (``standard_source``, with
+    ``standard_year``); every other category is judged relative to the town (median of the
+    quarters). None is legally binding for a quarter, so ``binding`` is false throughout.
+
+    ==============  ======  ==============================================================
+    category        kind    standard
+    ==============  ======  ==============================================================
+    kita            demand  places needed = 0.491 · children 0–2 + 0.92 · children 3–5
+                            (U3: parents' demand 49.1 %, KiBS; 3 to school entry: attendance
+                            rate 92 % on 1.3.2022, a lower bound of demand; BMFSFJ,
+                            Kindertagesbetreuung Kompakt 2022)
+    gp              rate    1 GP per 1,609 residents (G-BA Bedarfsplanungs-Richtlinie 2019,
+                            ``per_1000`` = 0.6215); planned per Mittelbereich, far larger than
+                            a quarter
+    playground      dist.   DIN 18034:2020-10: under 6 within 200 m walk (≈ 175 m straight
+                            line), 6–11 within 400 m (≈ 350 m), 12+ within 1,000 m (≈ 750 m)
+    transit_stop    dist.   300 m straight line (bus stop catchment of transit planning; local
+                            Nahverkehrspläne use 300–600 m by area type)
+    supermarket,    dist.   1,000 m straight line: the BBSR's indicator of local supply
+    pharmacy,               (2022; Analysen Kompakt 1/2025), an indicator rather than a
+    primary_school          standard
+    ==============  ======  ==============================================================
+
+    No general German standard was found for nursing home places per resident 80+ (the
+    Länder stopped publishing Landespflegeplan figures, e.g. Baden-Württemberg in 2010;
+    Kreispflegepläne set local values), for green space within a distance, for childminders,
+    schools' places, youth centres, libraries, counselling or everyday help: these are judged
+    relative to the town. A town enters its own figures (e.g. its Kreispflegeplan or
+    Kita-Bedarfsplan) in ``[standards]`` (:func:`apply_standards`).
 
     Examples
     --------
@@ -359,6 +457,11 @@ def _check_cell(column: str, value: str) -> str | None:
             parse_tag_rules(value)
         except ValueError:
             return "invalid_osm_tags"
+    if column in _GROUP_VALUES:
+        try:
+            parse_group_values(value)
+        except ValueError:
+            return "invalid_group_values"
     return None
 
 
@@ -373,6 +476,10 @@ _CELL_MESSAGES = {
         "einschließlich) oder ein offenes Band wie '80+'."),
     "invalid_binding": ("'{value}' in Spalte '{column}' ist weder ja noch nein "
                         "(Kategorie '{key}').", "'true' oder 'false' (ja/nein) eintragen."),
+    "invalid_group_values": (
+        "'{value}' in Spalte '{column}' ist nicht lesbar (Kategorie '{key}').",
+        "Altersgruppe und Wert mit ':' verbinden und Paare mit ';' trennen, z. B. "
+        "0-2:0,491;3-5:0,92 (Bedarfsquoten) oder 0-5:175;6-11:350 (Meter)."),
     "invalid_osm_tags": (
         "Die OpenStreetMap-Regeln '{value}' (Kategorie '{key}') sind nicht lesbar.",
         "Regeln als schluessel=wert schreiben, mehrere Bedingungen mit '&' verbinden und "
@@ -586,17 +693,22 @@ def apply_standards(catalogue: pd.DataFrame, standards: pd.DataFrame, *,
     A row replaces the standard of its category as a whole, column by column for the columns
     the table has:
 
-    * ``per_1000`` and ``max_distance_m``: the row's value; an empty cell means "no standard
-      of this kind" (NaN), so a study can also switch a built-in standard off.
-    * ``source`` replaces ``standard_source``. When the table sets ``per_1000`` or
-      ``max_distance_m`` but has no ``source`` column, the old citation no longer fits and is
-      cleared. A standard without source gives a warning (``missing_source``).
+    * ``per_1000``, ``max_distance_m``, ``demand_rates`` and ``distance_by_group`` (the value
+      columns): the row's value; an empty cell means "no standard of this kind" (NaN or
+      ``""``), so a study can also switch a built-in standard off. When the table has any value
+      column, the value columns it lacks are cleared for its rows (a row replaces the standard
+      as a whole: ``per_1000 = 350`` for ``kita`` replaces the built-in demand rates).
+    * ``source`` replaces ``standard_source`` and ``year`` replaces ``standard_year``. When
+      the table sets a value but has no ``source`` (``year``) column, the old citation (year)
+      no longer fits and is cleared. A standard without source gives a warning
+      (``missing_source``).
     * ``reference_group``: an empty cell keeps the catalogue's group.
     * ``binding``: an empty cell means false.
 
     Errors (the row or cell is skipped): ``missing_column`` (no ``category``),
     ``unknown_category`` (lists the allowed keys), ``duplicate_category``, ``not_numeric``,
-    ``negative_value``, ``invalid_reference_group``, ``invalid_binding``.
+    ``negative_value``, ``invalid_reference_group``, ``invalid_binding``,
+    ``invalid_group_values``.
 
     Examples
     --------
@@ -635,7 +747,7 @@ def apply_standards(catalogue: pd.DataFrame, standards: pd.DataFrame, *,
                    f"Für die Kategorie '{key}' stehen mehrere Richtwerte in der Tabelle. Keiner "
                    "davon wird verwendet.", "Die Zeilen zu einer zusammenfassen.", file=file,
                    rows=where, column="category")
-    sets_value = any(c in present for c in _NUMERIC)
+    sets_value = any(c in present for c in (*_NUMERIC, *_GROUP_VALUES))
     allowed = ", ".join(result.index)
     for index, row in text.iterrows():
         key, line = row["category"], rows[index]
@@ -661,6 +773,13 @@ def _apply_standard_row(result: pd.DataFrame, key: str, line: str, row: pd.Serie
                         present: list[str], sets_value: bool, report: ValidationReport,
                         dataset: str, file: str | None) -> None:
     """Write one standards row into ``result`` (in place; ``result`` is the caller's copy)."""
+    if sets_value:  # the row replaces the standard as a whole: kinds the table lacks are cleared
+        for column in _NUMERIC:
+            if column not in present:
+                result.loc[key, column] = np.nan
+        for column in _GROUP_VALUES:
+            if column not in present:
+                result.loc[key, column] = ""
     for column in _NUMERIC:
         if column not in present:
             continue
@@ -683,11 +802,24 @@ def _apply_standard_row(result: pd.DataFrame, key: str, line: str, row: pd.Serie
             _report_cell(report, "invalid_binding", dataset, file, line, "binding", value, key)
         else:
             result.loc[key, "binding"] = _to_bool(value)
+    for column in _GROUP_VALUES:
+        if column not in present:
+            continue
+        value = row[column]
+        if value and _check_cell(column, value) is not None:
+            _report_cell(report, "invalid_group_values", dataset, file, line, column, value, key)
+        else:
+            result.loc[key, column] = value
     if "source" in present:
         result.loc[key, "standard_source"] = row["source"]
     elif sets_value:
         result.loc[key, "standard_source"] = ""
-    has_value = result.loc[key, list(_NUMERIC)].notna().any()
+    if "year" in present:
+        result.loc[key, "standard_year"] = row["year"]
+    elif sets_value:
+        result.loc[key, "standard_year"] = ""
+    has_value = (result.loc[key, list(_NUMERIC)].notna().any()
+                 or (result.loc[key, list(_GROUP_VALUES)] != "").any())
     if has_value and result.loc[key, "standard_source"] == "":
         report.add("warning", "missing_source", dataset,
                    f"Der Richtwert für '{key}' hat keine Quellenangabe.",
