@@ -7,8 +7,9 @@ import pandas as pd
 
 from quartier.config import DatasetConfig
 from quartier.fields import FIELDS, field_key, field_label
-from quartier.load.columns import map_columns, numeric_column, read_table_reported, row_labels
+from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
+from quartier.load.numbers import number_column
 from quartier.load.population import pad_quarter_ids
 from quartier.load.tables import to_number
 from quartier.validation import ValidationReport
@@ -40,12 +41,12 @@ def _numeric_rest(frame: pd.DataFrame, cfg: DatasetConfig, decimal: str, report:
         if not filled:
             frame[column] = np.nan
             continue
-        _, bad = to_number(frame[column], decimal)
+        _, bad = to_number(frame[column], decimal, kind="measure")
         if bad.sum() > 0.5 * filled:
             frame = frame.drop(columns=column)  # a text column (e.g. a name): not an indicator
             continue
-        frame[column] = numeric_column(frame, column, cfg, cfg.path, report, decimal=decimal,
-                                       id_column="quarter_id")
+        frame[column] = number_column(frame, column, cfg, cfg.path, report, kind="measure",
+                                      decimal=decimal, id_column="quarter_id")
     return frame
 
 
@@ -81,8 +82,8 @@ def load_social(cfgs: tuple[DatasetConfig, ...], report: ValidationReport, *,
                        "oder year = 2024 für die ganze Datei setzen.", file=str(cfg.path),
                        column="year")
             continue
-        years = numeric_column(frame, "year", cfg, cfg.path, report, decimal=".",
-                               id_column="quarter_id")
+        years = number_column(frame, "year", cfg, cfg.path, report, kind="count",
+                              decimal=".", id_column="quarter_id")
         frame = frame[years.notna()].copy()
         frame["year"] = years[years.notna()].astype(int)
         frame = _numeric_rest(frame, cfg, decimal, report, skip=("quarter_id", "year", "name"))
@@ -180,8 +181,9 @@ def load_measures(cfg: DatasetConfig, report: ValidationReport, *, id_width: int
                                    id_width)[0]))
     _check_fields(frame, "field", cfg, separator, report, "measure_id")
     for column in ("budget_planned", "budget_spent"):
-        frame[column] = numeric_column(frame, column, cfg, cfg.path, report, decimal=decimal,
-                                       allow_negative=False, id_column="measure_id")
+        frame[column] = number_column(frame, column, cfg, cfg.path, report, kind="amount",
+                                      decimal=decimal, allow_negative=False,
+                                      id_column="measure_id")
     for column in ("start", "end"):
         dates = pd.to_datetime(frame[column], errors="coerce", dayfirst=not _iso(frame[column]))
         bad = dates.isna() & frame[column].notna()

@@ -94,25 +94,18 @@ def map_columns(frame: pd.DataFrame, cfg: DatasetConfig, path: Path, report: Val
 
 def numeric_column(frame: pd.DataFrame, column: str, cfg: DatasetConfig, path: Path,
                    report: ValidationReport, *, decimal: str = ".", severity: str = "error",
-                   allow_negative: bool = True, id_column: str | None = None) -> pd.Series:
+                   allow_negative: bool = True, id_column: str | None = None,
+                   kind: str = "measure") -> pd.Series:
     """Convert a column to float and record non-numeric and negative values.
+
+    Delegates to :func:`quartier.load.numbers.number_column` (``kind``: count, amount,
+    measure or coordinate decides how ``4.318`` is read).
 
     Empty cells and suppression marks (``–``, ``-``, ``.``) become NaN without complaint; text
     that is not a number becomes NaN and is reported with its rows, as are negative values when
     ``allow_negative`` is false.
     """
-    numbers, bad = to_number(frame[column], decimal)
-    if bad.any():
-        examples = ", ".join(repr(v) for v in frame.loc[bad, column].head(3))
-        report.add(severity, "non_numeric", cfg.name, f"{int(bad.sum())} Werte in '{column}' sind "
-                   f"keine Zahlen (z. B. {examples}).", "Nur Zahlen eintragen; leere Zellen oder "
-                   "'–' gelten als fehlender Wert.", file=str(path), column=column,
-                   rows=row_labels(frame, bad, id_column))
-    if not allow_negative:
-        negative = numbers < 0
-        if negative.any():
-            report.add("error", "negative_value", cfg.name, f"{int(negative.sum())} Werte in "
-                       f"'{column}' sind negativ.", "Anzahlen können nicht negativ sein: Quelle "
-                       "prüfen.", file=str(path), column=column,
-                       rows=row_labels(frame, negative, id_column))
-    return numbers
+    from quartier.load.numbers import number_column  # the one reading of numeric columns
+
+    return number_column(frame, column, cfg, path, report, kind=kind, decimal=decimal,
+                         severity=severity, allow_negative=allow_negative, id_column=id_column)

@@ -8,10 +8,11 @@ import pandas as pd
 from pyproj import CRS
 
 from quartier.config import DatasetConfig
-from quartier.load.columns import map_columns, numeric_column, row_labels
+from quartier.load.columns import map_columns, row_labels
 from quartier.load.features import read_features
 from quartier.load.geometry import outside_quarters, to_points
 from quartier.load.ids import clean_ids
+from quartier.load.numbers import number_column
 from quartier.osm import classify_osm
 from quartier.validation import ValidationReport, format_ids
 
@@ -123,9 +124,9 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
                    column="category", rows=row_labels(frame, uncategorised, "facility_id"))
     frame = frame[frame["category"].isin(keys)].copy()
     frame["field"] = frame["category"].map(catalogue["field"])
-    frame["capacity"] = numeric_column(frame, "capacity", cfg, path, report, decimal=decimal,
-                                       severity="warning", allow_negative=False,
-                                       id_column="facility_id")
+    frame["capacity"] = number_column(frame, "capacity", cfg, path, report, kind="count",
+                                      decimal=decimal, severity="warning",
+                                      allow_negative=False, id_column="facility_id")
     for column in ("name", "operator", "target_group", "address"):
         frame[column] = frame[column].map(lambda v: str(v).strip() if v is not None
                                           and not (isinstance(v, float) and np.isnan(v))

@@ -15,8 +15,9 @@ import pandas as pd
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import map_columns, numeric_column, read_table_reported, row_labels
+from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
+from quartier.load.numbers import number_column
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["load_population_grid", "load_population_quarters", "PRESETS", "age_bands",
@@ -131,10 +132,11 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
         keep = ["cell_id", "_row"] + [c for c in ("x", "y", "total") if c in mapped.columns]
         keep += age_bands(mapped.columns)
         for column in keep[2:]:
-            mapped[column] = numeric_column(mapped, column, cfg, path, report,
-                                            decimal=decimal,
-                                            allow_negative=column in ("x", "y"),
-                                            id_column="cell_id")
+            coordinate = column in ("x", "y")
+            mapped[column] = number_column(mapped, column, cfg, path, report,
+                                           kind="coordinate" if coordinate else "count",
+                                           decimal=decimal, allow_negative=coordinate,
+                                           id_column="cell_id")
         suppressed = mapped[age_bands(mapped.columns)].isna() if age_bands(mapped.columns) \
             else pd.DataFrame()
         if suppressed.any(axis=None):
@@ -217,8 +219,9 @@ def load_population_quarters(cfg: DatasetConfig, report: ValidationReport, *,
     mapped["quarter_id"] = pad_quarter_ids(mapped, cfg, report, id_width)
     bands = age_bands(mapped.columns)
     for column in ["total", *bands]:
-        mapped[column] = numeric_column(mapped, column, cfg, path, report, decimal=decimal,
-                                        allow_negative=False, id_column="quarter_id")
+        mapped[column] = number_column(mapped, column, cfg, path, report, kind="count",
+                                       decimal=decimal, allow_negative=False,
+                                       id_column="quarter_id")
     suppressed = mapped[["total", *bands]].isna()
     if suppressed.any(axis=None):
         report.add("note", "suppressed_values", cfg.name, f"{int(suppressed.to_numpy().sum())} "
