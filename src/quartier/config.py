@@ -11,6 +11,8 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from quartier.config_schema import (DATASET_SECTIONS, LIST_SECTIONS, SECTIONS, check_columns,
+                                    check_table, report_unknown, subsections, type_name)
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 
@@ -18,17 +20,6 @@ __all__ = ["DatasetConfig", "StudyConfig", "read_config", "parse_crs", "DEFAULT_
 
 DEFAULT_CRS = "EPSG:25832"
 
-_DATASET_KEYS = {
-    "path", "layer", "sheet", "crs", "wkt", "x", "y", "columns", "label", "category",
-    "category_map", "osm", "id_prefix", "address_columns", "list_separator", "year", "preset",
-    "format", "date", "id_corrections", "min_count", "period",
-}
-_SINGLE_DATASETS = ("quarters", "housing", "actors", "measures", "categories", "standards",
-                    "concerns")
-_LIST_DATASETS = ("facilities", "social")
-_TOP_KEYS = {"study", "population", "indicators", *_SINGLE_DATASETS, *_LIST_DATASETS}
-_STUDY_KEYS = {"name", "crs", "edition", "language", "id_width", "attribution", "root"}
-LANGUAGES = ("de", "en")
 
 
 @dataclass(frozen=True)
@@ -129,20 +120,16 @@ def read_config(path: str | Path, *, edition: str | None = None,
                    "prüfen.", file=str(path))
         return None, report
 
-    for key in sorted(set(raw) - _TOP_KEYS):
-        report.add("warning", "unknown_key", ds, f"Unbekannter Abschnitt [{key}] wird ignoriert.",
-                   f"Erlaubt sind: {', '.join(sorted(_TOP_KEYS))}. Tippfehler?", file=str(path))
-
+    original = raw
+    raw = _checked_sections(raw, report, str(path))
     study = raw.get("study")
     if not isinstance(study, dict):
-        report.add("error", "missing_section", ds, "Der Abschnitt [study] fehlt.",
-                   'Mindestens [study] mit name = "…" angeben.', file=str(path))
+        if "study" not in original:
+            report.add("error", "missing_section", ds, "Der Abschnitt [study] fehlt.",
+                       'Mindestens [study] mit name = "…" angeben.', file=str(path))
         study = {}
-    for key in sorted(set(study) - _STUDY_KEYS):
-        report.add("warning", "unknown_key", ds, f"Unbekannter Eintrag '{key}' in [study].",
-                   f"Erlaubt sind: {', '.join(sorted(_STUDY_KEYS))}.", file=str(path))
     name = str(study.get("name", "")).strip()
-    if not name:
+    if "name" not in (original.get("study") if isinstance(original.get("study"), dict) else {}):
         report.add("error", "missing_key", ds, "In [study] fehlt der Name der Studie (name).",
                    'z. B. name = "Musterstadt"', file=str(path))
 
@@ -150,18 +137,8 @@ def read_config(path: str | Path, *, edition: str | None = None,
     edition_label = str(edition if edition is not None else study.get("edition",
                                                                     _dt.date.today().year))
     language = str(study.get("language", "de"))
-    if language not in LANGUAGES:
-        report.add("error", "bad_value", ds, f"Unbekannte Berichtssprache '{language}'.",
-                   'language = "de" oder "en"', file=str(path))
-        language = "de"
     id_width = study.get("id_width")
-    if id_width is not None and (not isinstance(id_width, int) or id_width < 1):
-        report.add("error", "bad_value", ds, f"id_width = {id_width!r} ist keine positive Zahl.",
-                   "id_width = 8 (Anzahl der Ziffern) oder Eintrag weglassen.", file=str(path))
-        id_width = None
     attribution = study.get("attribution", [])
-    if isinstance(attribution, str):
-        attribution = [attribution]
 
     root = (path.parent / str(study.get("root", "."))).resolve()
     if not root.is_dir():
@@ -169,38 +146,29 @@ def read_config(path: str | Path, *, edition: str | None = None,
                    f"({root}) existiert nicht.", "root relativ zum Ordner der Konfiguration "
                    "angeben oder weglassen.", file=str(path))
 
-    def block(key: str, value: Any, label: str) -> DatasetConfig | None:
-        return _dataset(label, value, path, root, edition_label, report)
+    def block(section: str) -> DatasetConfig | None:
+        value = _nested(raw, section)
+        if value is None:  # absent, or not a table (reported by the schema check)
+            return None
+        return _dataset(section, value, path, root, edition_label, report,
+                        path_given="path" in (_nested(original, section) or {}))
 
-    quarters = block("quarters", raw.get("quarters"), "quarters") if "quarters" in raw else None
-    if "quarters" not in raw:
+    def many(section: str) -> tuple[DatasetConfig, ...]:
+        found = [_dataset(f"{section}[{i + 1}]", item, path, root, edition_label, report,
+                          path_given="path" in item)
+                 for i, item in enumerate(raw.get(section, [])) if item is not None]
+        return tuple(d for d in found if d is not None)
+
+    if "quarters" not in original:
         report.add("error", "missing_section", ds, "Der Abschnitt [quarters] (Quartiersgrenzen) "
                    "fehlt.", '[quarters] mit path = "…" und columns = { quarter_id = "…" } '
                    "angeben.", file=str(path))
-    population = raw.get("population", {})
-    if not isinstance(population, dict):
-        population = {}
-    grid = block("grid", population["grid"], "population.grid") if "grid" in population else None
-    per_quarter = (block("quarters", population["quarters"], "population.quarters")
-                   if "quarters" in population else None)
-    for key in sorted(set(population) - {"grid", "quarters"}):
-        report.add("warning", "unknown_key", ds, f"Unbekannter Abschnitt [population.{key}].",
-                   "Erlaubt sind [population.grid] und [population.quarters].", file=str(path))
-    if "grid" not in population and "quarters" not in population:
+    population = original.get("population")
+    if not isinstance(population, dict) or not ({"grid", "quarters"} & set(population)):
         report.add("error", "missing_section", ds, "Es sind keine Einwohnerdaten angegeben.",
                    "[population.grid] (Zensus-Gitter) oder [population.quarters] (Einwohner je "
                    "Quartier) ergänzen.", file=str(path))
-
-    def many(key: str) -> tuple[DatasetConfig, ...]:
-        value = raw.get(key, [])
-        if isinstance(value, dict):
-            value = [value]
-        found = tuple(_dataset(f"{key}[{i + 1}]", item, path, root, edition_label, report)
-                      for i, item in enumerate(value))
-        return tuple(d for d in found if d is not None)
-
-    facilities = many("facilities")
-    if "facilities" not in raw:
+    if "facilities" not in original:
         report.add("warning", "missing_section", ds, "Es sind keine Einrichtungen ([[facilities]]) "
                    "angegeben: Versorgungsindikatoren bleiben leer.",
                    "Mindestens eine Datei mit Angeboten als [[facilities]] eintragen.",
@@ -209,24 +177,94 @@ def read_config(path: str | Path, *, edition: str | None = None,
     config = StudyConfig(
         path=path, name=name or path.parent.name, crs=crs or parse_crs(DEFAULT_CRS),
         edition=edition_label, language=language, id_width=id_width,
-        attribution=tuple(str(a) for a in attribution),
-        quarters=quarters, population_grid=grid, population_quarters=per_quarter,
-        facilities=facilities,
-        housing=block("housing", raw["housing"], "housing") if "housing" in raw else None,
+        attribution=tuple(attribution),
+        quarters=block("quarters"), population_grid=block("population.grid"),
+        population_quarters=block("population.quarters"),
+        facilities=many("facilities"),
+        housing=block("housing"),
         social=many("social"),
-        actors=block("actors", raw["actors"], "actors") if "actors" in raw else None,
-        measures=block("measures", raw["measures"], "measures") if "measures" in raw else None,
-        categories=(block("categories", raw["categories"], "categories")
-                    if "categories" in raw else None),
-        standards=(block("standards", raw["standards"], "standards")
-                   if "standards" in raw else None),
+        actors=block("actors"),
+        measures=block("measures"),
+        categories=block("categories"),
+        standards=block("standards"),
         raw=raw,
-        indicators=read_indicator_settings(raw.get("indicators"), report, str(path),
+        indicators=read_indicator_settings(original.get("indicators"), report, str(path),
                                            edition_label),
-        concerns=(block("concerns", raw["concerns"], "concerns")
-                  if "concerns" in raw else None),
+        concerns=block("concerns"),
     )
     return config, report
+
+
+def _nested(raw: dict[str, Any], section: str) -> Any:
+    """The table at a dotted section name (``population.grid``), or None."""
+    value: Any = raw
+    for part in section.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _checked_sections(raw: dict[str, Any], report: ValidationReport, file: str
+                      ) -> dict[str, Any]:
+    """Every section checked against :data:`quartier.config_schema.SECTIONS`.
+
+    Returns the config with valid values normalised and invalid values (or sections that are
+    not tables) left out; ``[indicators]`` is passed through (checked by
+    :func:`quartier.settings.read_indicator_settings`). List sections (``[[facilities]]``)
+    become lists whose invalid blocks are ``None`` (so that block numbers stay those of the
+    file).
+    """
+    top = [name for name in SECTIONS if "." not in name]
+    report_unknown([k for k in raw if k not in top], top, "der Konfiguration", report,
+                   dataset="config", file=file, what="Abschnitt")
+    checked: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in top:
+            checked[name] = value
+        elif name == "indicators":
+            checked[name] = value
+        elif name in LIST_SECTIONS:
+            blocks = [value] if isinstance(value, dict) else value
+            if not isinstance(blocks, list):
+                _not_a_table(f"[[{name}]]", value, report, file)
+                continue
+            checked[name] = []
+            for i, item in enumerate(blocks):
+                label = f"{name}[{i + 1}]"
+                if not isinstance(item, dict):
+                    _not_a_table(f"[[{name}]]", item, report, file, dataset=label)
+                    checked[name].append(None)
+                else:
+                    checked[name].append(_checked_section(item, name, label, report, file))
+        elif isinstance(value, dict):
+            checked[name] = _checked_section(value, name, name, report, file)
+        else:
+            _not_a_table(f"[{name}]", value, report, file)
+    return checked
+
+
+def _checked_section(values: dict[str, Any], section: str, label: str,
+                     report: ValidationReport, file: str) -> dict[str, Any]:
+    dataset = label if section in DATASET_SECTIONS else "config"
+    checked = check_table(values, section, report, file=file, dataset=dataset, label=label)
+    if "columns" in checked:
+        check_columns(checked["columns"], section, report, file=file, dataset=label)
+    for child in subsections(section):
+        if child not in checked:
+            continue
+        if isinstance(checked[child], dict):
+            checked[child] = _checked_section(checked[child], f"{section}.{child}",
+                                              f"{label}.{child}", report, file)
+        else:
+            _not_a_table(f"[{label}.{child}]", checked.pop(child), report, file)
+    return checked
+
+
+def _not_a_table(where: str, value: Any, report: ValidationReport, file: str,
+                 dataset: str = "config") -> None:
+    report.add("error", "bad_section", dataset, f"{where} muss ein Abschnitt (Tabelle) sein, "
+               f"gefunden: {type_name(value)}.", f"Als eigenen Abschnitt {where} mit den "
+               "Einträgen darunter schreiben (eine Zeile je Eintrag); siehe docs/config.md.",
+               file=file)
 
 
 def _working_crs(value: Any, report: ValidationReport, path: Path) -> CRS | None:
@@ -247,39 +285,30 @@ def _working_crs(value: Any, report: ValidationReport, path: Path) -> CRS | None
     return crs
 
 
-def _dataset(label: str, value: Any, config_path: Path, root: Path, edition: str,
-             report: ValidationReport) -> DatasetConfig | None:
-    if not isinstance(value, dict):
-        report.add("error", "bad_section", label, f"[{label}] muss ein Abschnitt mit path = … sein.",
-                   "Siehe docs/config.md.", file=str(config_path))
-        return None
-    for key in sorted(set(value) - _DATASET_KEYS):
-        report.add("warning", "unknown_key", label, f"Unbekannter Eintrag '{key}' in [{label}] "
-                   "wird ignoriert.", f"Erlaubt sind: {', '.join(sorted(_DATASET_KEYS))}.",
-                   file=str(config_path))
+def _dataset(label: str, value: dict[str, Any], config_path: Path, root: Path, edition: str,
+             report: ValidationReport, *, path_given: bool = True) -> DatasetConfig | None:
+    """One dataset block whose values passed the schema check; paths resolved and checked."""
     raw_paths = value.get("path")
     if raw_paths is None:
-        report.add("error", "missing_key", label, f"In [{label}] fehlt path.",
-                   'path = "datei.csv" (relativ zum Ordner der Konfiguration).',
-                   file=str(config_path))
+        if not path_given:  # a path of the wrong type is already reported
+            report.add("error", "missing_key", label, f"In [{label}] fehlt path.",
+                       'path = "datei.csv" (relativ zum Ordner der Konfiguration).',
+                       file=str(config_path))
         return None
     if isinstance(raw_paths, str):
         raw_paths = [raw_paths]
     paths = []
     for item in raw_paths:
-        resolved = (root / str(item).replace("{edition}", edition)).resolve()
+        resolved = (root / item.replace("{edition}", edition)).resolve()
         if not resolved.exists():
             hint = "Pfad und Schreibweise prüfen; Pfade gelten relativ zum Ordner der Konfiguration."
-            if "{edition}" in str(item):
+            if "{edition}" in item:
                 hint = (f"Für die Ausgabe {edition} fehlt die Datei. " + hint)
             report.add("error", "missing_file", label, f"Die Datei {resolved} gibt es nicht.",
                        hint, file=str(resolved))
         paths.append(resolved)
     columns = value.get("columns", {})
-    if not isinstance(columns, dict):
-        report.add("error", "bad_value", label, "columns muss eine Zuordnung sein.",
-                   'columns = { quarter_id = "Spaltenname" }', file=str(config_path))
-        columns = {}
+    columns = value.get("columns", {})
     options = {k: v for k, v in value.items() if k not in ("path", "columns")}
     if "date" in options:
         options["date"] = str(options["date"]).replace("{edition}", edition)

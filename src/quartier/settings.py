@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from quartier.config_schema import check_table, type_name
 from quartier.validation import ValidationReport
 
 __all__ = ["IndicatorSettings", "StatusIndexSettings", "read_indicator_settings"]
@@ -62,59 +63,53 @@ class IndicatorSettings:
     status_index: StatusIndexSettings | None = None
 
 
-def _coerce(cls, raw: dict[str, Any], section: str, report: ValidationReport, file: str):
-    values = {}
-    known = {f.name: f for f in fields(cls)}
-    for key, value in raw.items():
-        if key not in known or key == "status_index":
-            if key != "status_index":
-                report.add("warning", "unknown_key", "config", f"Unbekannter Eintrag '{key}' in "
-                           f"[{section}] wird ignoriert.", "Erlaubt sind: "
-                           + ", ".join(k for k in known if k != "status_index") + ".", file=file)
-            continue
-        default = known[key].default
-        try:
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise TypeError
-                values[key] = value
-            elif isinstance(default, tuple):
-                items = [value] if isinstance(value, str) else list(value)
-                values[key] = tuple(str(v) for v in items)
-            elif isinstance(default, float):
-                values[key] = float(value)
-            elif isinstance(default, int) or default is None:
-                values[key] = int(value) if key in ("year", "dynamics_years") else value
-            else:
-                values[key] = str(value)
-        except (TypeError, ValueError):
-            report.add("error", "bad_value", "config", f"[{section}] {key} = {value!r} hat den "
-                       "falschen Typ.", f"Erwartet wird ein Wert wie {default!r}.", file=file)
-    return cls(**values)
+def _settings(cls, values: dict[str, Any]):
+    """An instance of ``cls`` from checked values (lists become tuples; other keys ignored)."""
+    known = {f.name for f in fields(cls)} - {"status_index"}
+    return cls(**{key: tuple(value) if isinstance(value, list) else value
+                  for key, value in values.items() if key in known})
+
+
+def _not_a_table(section: str, value: Any, report: ValidationReport, file: str) -> None:
+    report.add("error", "bad_section", "config", f"[{section}] muss ein Abschnitt (Tabelle) "
+               f"sein, gefunden: {type_name(value)}.", f"Als eigenen Abschnitt [{section}] "
+               "mit Einträgen darunter schreiben; siehe docs/config.md.", file=file)
 
 
 def read_indicator_settings(raw: Any, report: ValidationReport, file: str,
                             edition: str | None = None) -> IndicatorSettings:
     """Parse ``[indicators]``; problems go to ``report``, defaults fill the rest.
 
+    Every key is checked against :data:`quartier.config_schema.SECTIONS` (type and range: a
+    catchment > 0 and finite, shares between 0 and 1 …); a wrong value is an error and its
+    default is used, an unknown key a warning naming the nearest known key.
     ``year = "{edition}"`` in ``[indicators.status_index]`` takes the edition label as the
     year of the status indicators, so each yearly edition uses its own year's data.
     """
-    if not isinstance(raw, dict):
+    if raw is None:
         return IndicatorSettings()
-    settings = _coerce(IndicatorSettings, raw, "indicators", report, file)
-    for name in ("coverage_gap_below", "coverage_resource_from"):
-        if not 0 <= getattr(settings, name) <= 1:
-            report.add("error", "bad_value", "config", f"[indicators] {name} muss ein Anteil "
-                       "zwischen 0 und 1 sein.", "z. B. 0.75 für 75 %.", file=file)
-    status = raw.get("status_index")
-    if isinstance(status, dict) and edition is not None and isinstance(status.get("year"), str):
+    if not isinstance(raw, dict):
+        _not_a_table("indicators", raw, report, file)
+        return IndicatorSettings()
+    values = check_table(raw, "indicators", report, file=file)
+    settings = _settings(IndicatorSettings, values)
+    if settings.coverage_gap_below > settings.coverage_resource_from:
+        report.add("error", "bad_value", "config", "[indicators] coverage_gap_below = "
+                   f"{settings.coverage_gap_below:g} ist größer als coverage_resource_from = "
+                   f"{settings.coverage_resource_from:g}.", "Die Lücke muss unter der Schwelle "
+                   "für eine Ressource liegen, z. B. 0.75 und 0.95.", file=file)
+    status = values.get("status_index")
+    if status is None:
+        return settings
+    if not isinstance(status, dict):
+        _not_a_table("indicators.status_index", status, report, file)
+        return settings
+    if edition is not None and isinstance(status.get("year"), str):
         status = {**status, "year": status["year"].replace("{edition}", edition)}
-    if isinstance(status, dict):
-        index = _coerce(StatusIndexSettings, status, "indicators.status_index", report, file)
-        if not index.status:
-            report.add("error", "missing_key", "config", "[indicators.status_index] nennt keine "
-                       "Statusindikatoren (status = […]).", 'z. B. status = ["arbeitslose_anteil",'
-                       ' "sgb2_anteil"]', file=file)
-        settings = IndicatorSettings(**{**settings.__dict__, "status_index": index})
-    return settings
+    checked = check_table(status, "indicators.status_index", report, file=file)
+    index = _settings(StatusIndexSettings, checked)
+    if not index.status and "status" not in status:
+        report.add("error", "missing_key", "config", "[indicators.status_index] nennt keine "
+                   "Statusindikatoren (status = […]).", 'z. B. status = ["arbeitslose_anteil",'
+                   ' "sgb2_anteil"]', file=file)
+    return IndicatorSettings(**{**settings.__dict__, "status_index": index})
