@@ -1,4 +1,4 @@
-"""Supply rates and the gap assessment, on small examples worked out by hand."""
+"""Supply rates on small examples worked out by hand (judgements: tests/test_judgements.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import pandas as pd
 import shapely
 
 from quartier.catalogue import default_catalogue
-from quartier.indicators.gaps import assess_gaps
 from quartier.indicators.supply import capacity_based, supply_by_quarter
-from quartier.settings import IndicatorSettings
 
 CRS = 25832
 
@@ -41,35 +39,3 @@ def test_supply_rate_uses_capacity_only_when_every_capacity_is_known():
     # gp counts practices: 1 / 2,000 · 1,000 = 0.5; none in B → 0
     assert table.at[("A", "gp"), "supply_rate"] == 0.5
     assert table.at[("B", "gp"), "supply_rate"] == 0.0 and table.at[("B", "gp"), "count"] == 0
-
-
-def test_gap_status_against_rate_distance_and_median():
-    catalogue = default_catalogue()
-    settings = IndicatorSettings()
-    rows = pd.DataFrame({
-        "quarter_id": ["A", "B", "C", "A", "B", "C", "A", "B", "C", "D"],
-        "category": ["gp"] * 3 + ["supermarket"] * 3 + ["kita"] * 4,
-        "residents": [5000, 5000, 100, 5000, 5000, 5000, 5000, 5000, 5000, 5000],
-        "coverage": [np.nan] * 3 + [74.9, 75.0, 95.0] + [np.nan] * 4,
-        # gp standard 0.6215 per 1,000; resource from 1.5 × 0.6215 = 0.93225
-        "fca_access": [0.62, 0.9323, 5.0, np.nan, np.nan, np.nan, 100.0, 200.0, 300.0, 600.0],
-    })
-    result = assess_gaps(rows, catalogue, settings).set_index(["quarter_id", "category"])
-    status = result["status"]
-    assert status[("A", "gp")] == "gap" and status[("B", "gp")] == "resource"
-    assert status[("C", "gp")] == "not_assessed"  # 100 residents < 300
-    assert result.at[("C", "gp"), "basis"] == "few_residents"
-    assert [status[(q, "supermarket")] for q in "ABC"] == ["gap", "ok", "resource"]
-    assert result.at[("A", "supermarket"), "indicator"] == "coverage"
-    # kita has no standard: median of 100, 200, 300, 600 = 250 → gap < 125, resource ≥ 375
-    assert result.at[("A", "kita"), "target"] == 250.0
-    assert [status[(q, "kita")] for q in "ABCD"] == ["gap", "ok", "ok", "resource"]
-    assert set(result.xs("kita", level="category")["basis"]) == {"median"}
-
-
-def test_zero_median_marks_only_quarters_with_supply_as_resource():
-    rows = pd.DataFrame({"quarter_id": list("ABC"), "category": ["food_bank"] * 3,
-                         "residents": [1000] * 3, "coverage": [np.nan] * 3,
-                         "fca_access": [0.0, 0.0, 2.0]})
-    result = assess_gaps(rows, default_catalogue(), IndicatorSettings())
-    assert result["status"].tolist() == ["ok", "ok", "resource"]

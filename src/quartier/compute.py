@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from quartier.indicators.accessibility import accessibility_by_quarter
-from quartier.indicators.gaps import assess_gaps
+from quartier.catalogue import parse_group_values, standard_kind
+from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
 from quartier.indicators.social import social_status
 from quartier.indicators.supply import capacity_based, supply_by_quarter
@@ -118,8 +119,7 @@ def _categories(study: Study, report: ValidationReport) -> list[str]:
     """
     catalogue = study.catalogue
     present = set(study.facilities["category"])
-    with_standard = catalogue.index[catalogue["per_1000"].notna()
-                                    | catalogue["max_distance_m"].notna()]
+    with_standard = catalogue.index[standard_kind(catalogue) != "town"]
     absent = [key for key in with_standard if key not in present]
     if absent:
         report.add("note", "categories_without_data", "facilities",
@@ -169,10 +169,11 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
     else:  # e.g. an edition with social data only: no supply indicators
         table = pd.DataFrame(columns=["quarter_id", "category", "measure",
                                       *_CATEGORY_INDICATORS, "residents"])
-        gaps = pd.DataFrame({"quarter_id": pd.Series(dtype=str), "category": pd.Series(dtype=str),
-                             "indicator": pd.Series(dtype=str),
-                             "value": pd.Series(dtype=float), "target": pd.Series(dtype=float),
-                             "basis": pd.Series(dtype=str), "status": pd.Series(dtype=str)})
+        numeric = {"value", "target", "unmet_people", "missing_places", "demand"}
+        gaps = pd.DataFrame({c: pd.Series(dtype=float if c in numeric else bool
+                                          if c in ("resource", "served_by_neighbours",
+                                                   "standard_binding") else str)
+                             for c in GAP_COLUMNS})
 
     step("Sozialindex berechnen")
     status = None
@@ -196,9 +197,15 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     catalogue = study.catalogue
     by_capacity = capacity_based(study.facilities, catalogue)
     step("Bezugsgruppen bestimmen")
+    demand_rates = {c: parse_group_values(catalogue.at[c, "demand_rates"]) for c in categories}
+    distance_bands = {c: parse_group_values(catalogue.at[c, "distance_by_group"])
+                      for c in categories}
+    groups = {catalogue.at[c, "reference_group"] for c in categories}
+    for key in categories:
+        groups |= set(demand_rates[key]) | set(distance_bands[key])
     demand: dict[str, np.ndarray] = {}
     estimated: list[str] = []
-    for group in sorted({catalogue.at[c, "reference_group"] for c in categories}):
+    for group in sorted(groups):
         try:
             values, approximate = reference_population(surface, group)
         except ValueError:
@@ -217,11 +224,18 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
                    f"Die Bezugsgruppen {', '.join(estimated)} schneiden Altersgruppen der Daten "
                    f"({split}) und sind nach der Altersstruktur geschätzt: {AGE_STRUCTURE_SOURCE}.",
                    "Wo feinere Altersgruppen vorliegen, diese laden.")
+    def per_quarter(values: np.ndarray) -> np.ndarray:
+        return (pd.Series(values).groupby(surface["quarter_id"].to_numpy()).sum()
+                .reindex(residents.index, fill_value=0.0).to_numpy())
+
+    quarter_groups = {group: per_quarter(values) for group, values in demand.items()}
     reference = pd.concat([
         pd.DataFrame({"quarter_id": residents.index, "category": key,
-                      "population": pd.Series(demand[catalogue.at[key, "reference_group"]])
-                      .groupby(surface["quarter_id"].to_numpy()).sum()
-                      .reindex(residents.index, fill_value=0.0).to_numpy()})
+                      "population": quarter_groups[catalogue.at[key, "reference_group"]],
+                      # places needed: D_q = Σ_k r_k · P_{q,k} (demand-type standards)
+                      "demand": (sum(rate * quarter_groups[group]
+                                     for group, rate in demand_rates[key].items())
+                                 if demand_rates[key] else np.nan)})
         for key in categories], ignore_index=True)
 
     step("Versorgung je Quartier")
@@ -242,20 +256,64 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     access_parts = []
     for key in categories:
         own = study.facilities[study.facilities["category"] == key]
-        distance = catalogue.at[key, "max_distance_m"]
+        bands = distance_bands[key]
+        distance = max(bands.values()) if bands else catalogue.at[key, "max_distance_m"]
         capacity = own["capacity"].to_numpy(dtype=float) if by_capacity.get(key, False) \
             else np.ones(len(own))
         part = accessibility(
             cells, demand_of[catalogue.at[key, "reference_group"]], own,
-            max_distance=None if pd.isna(distance) else float(distance),
+            max_distance=None if pd.isna(distance) or bands else float(distance),
             catchment=float(distance) if not pd.isna(distance) else settings.catchment_m,
             supply=capacity)
+        part = _with_unmet_people(part, quarter_groups[catalogue.at[key, "reference_group"]],
+                                  residents.index)
+        if bands:  # one distance per age group (e.g. DIN 18034 for playgrounds)
+            part = _coverage_by_age_group(part, bands, cells, demand_of, own, capacity,
+                                          accessibility, quarter_groups, residents.index)
         access_parts.append(part.assign(category=key).reset_index())
     access = pd.concat(access_parts, ignore_index=True)
-    table = supply.merge(access, on=["quarter_id", "category"], how="left")
+    table = supply.merge(access, on=["quarter_id", "category"], how="left").merge(
+        reference[["quarter_id", "category", "demand"]], on=["quarter_id", "category"],
+        how="left")
     table["residents"] = table["quarter_id"].map(residents)
     gaps = assess_gaps(table, catalogue, settings)
     return table, gaps
+
+
+def _with_unmet_people(part: pd.DataFrame, population: np.ndarray, quarters: pd.Index
+                       ) -> pd.DataFrame:
+    """Add ``unmet_people`` where an accessibility backend gave only the coverage.
+
+    :math:`U_q = P_q (1 - C_q / 100)`, the same figure as the cell sum of
+    :func:`quartier.indicators.accessibility.unmet_people_by_group`.
+    """
+    if "unmet_people" in part:
+        return part
+    people = pd.Series(population, index=quarters).reindex(part.index)
+    return part.assign(unmet_people=people * (1 - part["coverage"] / 100))
+
+
+def _coverage_by_age_group(part: pd.DataFrame, bands: dict[str, float], cells: Any,
+                           demand_of: dict[str, Any], own: Any, capacity: np.ndarray,
+                           accessibility: Callable[..., pd.DataFrame],
+                           quarter_groups: dict[str, np.ndarray], quarters: pd.Index
+                           ) -> pd.DataFrame:
+    r"""Coverage and unmet people of a standard with one distance per age group.
+
+    :math:`U_q = \sum_k U_{q,k}` (people of group *k* beyond its distance :math:`D_k`) and
+    :math:`C_q = 100 \cdot (1 - U_q / \sum_k P_{q,k})`.
+    """
+    unmet = pd.Series(0.0, index=part.index)
+    people = pd.Series(0.0, index=part.index)
+    for group, band_distance in bands.items():
+        band = accessibility(cells, demand_of[group], own, max_distance=float(band_distance),
+                             catchment=float(band_distance), supply=capacity)
+        band = _with_unmet_people(band, quarter_groups[group], quarters)
+        unmet = unmet.add(band["unmet_people"].reindex(part.index).fillna(0.0))
+        people = people.add(pd.Series(quarter_groups[group], index=quarters)
+                            .reindex(part.index).fillna(0.0))
+    coverage = 100 * (1 - unmet / people.where(people > 0))
+    return part.assign(unmet_people=unmet, coverage=coverage)
 
 
 def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -175,6 +175,10 @@ def compare_with_stored(store, study, results, history=None) -> Comparison | Non
     if label is None:
         return None
     stored = load_edition(store, label)
+    from quartier.editions.compat import upgrade_judgements
+
+    stored = replace(stored, indicators=upgrade_judgements(stored.indicators),
+                     gaps=upgrade_judgements(stored.gaps))
     from quartier.editions.boundaries import boundaries_changed
     from quartier.editions.history import carry_edition_indicators
 

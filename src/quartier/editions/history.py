@@ -3,8 +3,8 @@
 :func:`load_history` reads every edition stored before the current one and puts its indicator
 values on the current quarters. Where the quarter boundaries of an older edition differ from
 today's (the town redrew its quarters), the older values are carried over by area-weighted
-interpolation (:mod:`quartier.editions.boundaries`); their assessments (gap / ok / resource)
-and social classes are not carried, because a class of an old quarter says nothing reliable
+interpolation (:mod:`quartier.editions.boundaries`); their assessments (Lücke / erfüllt /
+unter dem Stadtmittel …) and social classes are not carried, because a class of an old quarter says nothing reliable
 about a new quarter that only partly overlaps it.
 """
 
@@ -31,6 +31,8 @@ __all__ = ["EditionHistory", "EditionSnapshot", "carry_edition_indicators", "edi
            "indicator_series",
            "load_history", "town_trends"]
 
+#: Judgements of a quarter × category (standard and town kinds; not "not_assessed").
+JUDGED_STATUSES = ("gap", "met", "well_above", "below_town", "town_average", "above_town")
 #: Status classes of the social index counted as "low status" in the town-wide trend.
 LOW_STATUS_CLASSES = ("niedrig", "sehr niedrig", "low", "very low")
 
@@ -133,6 +135,7 @@ def load_history(store: str | Path, study: Study, results: Results) -> EditionHi
 
     An absent store gives a history of the current edition alone.
     """
+    from quartier.editions.compat import upgrade_judgements
     from quartier.editions.store import list_editions, load_edition
 
     current = EditionSnapshot(study.edition, study.quarters, results.indicators, results.gaps,
@@ -145,8 +148,10 @@ def load_history(store: str | Path, study: Study, results: Results) -> EditionHi
                     edition_sort_key(label) > edition_sort_key(study.edition):
                 continue
             stored = load_edition(store, label)
-            snapshots.append(EditionSnapshot(label, stored.quarters, stored.indicators,
-                                             stored.gaps, stored.status, stored.facilities))
+            snapshots.append(EditionSnapshot(label, stored.quarters,
+                                             upgrade_judgements(stored.indicators),
+                                             upgrade_judgements(stored.gaps), stored.status,
+                                             stored.facilities))
     return edition_history(snapshots, current)
 
 
@@ -157,8 +162,10 @@ def town_trends(snapshots: Iterable[EditionSnapshot]) -> pd.DataFrame:
     -------
     DataFrame
         One row per edition (index ``edition``) with ``quarters``, ``facilities`` (in the study
-        area; NaN when the edition has no facility register), ``gaps`` and ``resources``
-        (assessed quarter × category pairs), ``gaps_<field>`` per action field and
+        area; NaN when the edition has no facility register), ``gaps`` (Lücken: judged
+        against a standard), ``below_town`` (unter dem Stadtmittel: judged relative to the
+        town, counted apart) and ``resources`` (quarter × category pairs),
+        ``gaps_<field>`` (Lücken) per action field and
         ``low_status`` (quarters with a low or very low social status class; NaN without a
         social index).
     """
@@ -173,16 +180,20 @@ def town_trends(snapshots: Iterable[EditionSnapshot]) -> pd.DataFrame:
             "edition": s.label, "quarters": len(s.quarters),
             "facilities": (float(in_area.sum()) if in_area is not None else float(len(
                 s.facilities))) if len(s.facilities) else np.nan}
-        assessed = s.gaps[s.gaps["status"].isin(["gap", "ok", "resource"])]
+        assessed = s.gaps[s.gaps["status"].isin(JUDGED_STATUSES)]
         if len(assessed):
-            row["gaps"] = float((assessed["status"] == "gap").sum())
-            row["resources"] = float((assessed["status"] == "resource").sum())
+            gap = assessed["status"] == "gap"
+            if "basis" in assessed.columns:
+                gap &= assessed["basis"] == "standard"
+            row["gaps"] = float(gap.sum())
+            row["below_town"] = float((assessed["status"] == "below_town").sum())
+            row["resources"] = (float(assessed["resource"].fillna(False).astype(bool).sum())
+                                if "resource" in assessed.columns else np.nan)
             fields = assessed["category"].map(field_of)
             for key in FIELDS:
-                row[f"gaps_{key}"] = float(((assessed["status"] == "gap")
-                                            & (fields == key)).sum())
+                row[f"gaps_{key}"] = float((gap & (fields == key)).sum())
         else:
-            row.update({"gaps": np.nan, "resources": np.nan,
+            row.update({"gaps": np.nan, "below_town": np.nan, "resources": np.nan,
                         **{f"gaps_{key}": np.nan for key in FIELDS}})
         if s.status is not None and "status_class" in s.status.columns:
             row["low_status"] = float(s.status["status_class"].isin(LOW_STATUS_CLASSES).sum())

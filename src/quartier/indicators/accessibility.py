@@ -13,7 +13,29 @@ from quartier.indicators.distance import (
     weighted_median_by_group,
 )
 
-__all__ = ["accessibility_by_quarter"]
+__all__ = ["accessibility_by_quarter", "unmet_people_by_group"]
+
+
+def unmet_people_by_group(distances: np.ndarray, weights: np.ndarray, groups: np.ndarray,
+                          max_distance: float) -> pd.Series:
+    r"""Reference population farther than ``max_distance`` from the nearest facility, per group.
+
+    Notes
+    -----
+    :math:`U_q = \sum_{i \in q,\, d_i > D} P_i` with :math:`d_i` the distance from cell *i* to
+    its nearest facility and :math:`P_i` its reference population; the complement of the
+    coverage: :math:`U_q = P_q (1 - C_q)`. Cells that reach no facility at all (infinite
+    distance) count as unmet.
+
+    Examples
+    --------
+    >>> unmet_people_by_group(np.array([100.0, 600.0, np.inf]), np.array([5.0, 7.0, 2.0]),
+    ...                       np.array(["A", "A", "B"]), 500).to_dict()
+    {'A': 7.0, 'B': 2.0}
+    """
+    beyond = ~(np.asarray(distances, dtype=float) <= max_distance)
+    unmet = np.where(beyond, np.asarray(weights, dtype=float), 0.0)
+    return pd.Series(unmet).groupby(np.asarray(groups)).sum()
 
 
 def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
@@ -41,7 +63,9 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
     -------
     DataFrame
         Indexed by ``quarter_id``: ``median_distance`` (m), ``coverage`` (%), ``fca_access``
-        (per 1,000). See :mod:`quartier.indicators.registry` for the formulas.
+        (per 1,000) and ``unmet_people`` (reference population beyond ``max_distance``,
+        :func:`unmet_people_by_group`; NaN without a distance). See
+        :mod:`quartier.indicators.registry` for the formulas.
     """
     groups = cells["quarter_id"].to_numpy()
     weights = np.asarray(demand, dtype=float)
@@ -51,11 +75,15 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
         result["median_distance"] = np.nan
         result["coverage"] = 0.0 if max_distance is not None else np.nan
         result["fca_access"] = 0.0
+        result["unmet_people"] = (pd.Series(weights).groupby(groups).sum()
+                                  if max_distance is not None else np.nan)
         return result
     distances = nearest_distance(cells.geometry, facilities.geometry)
     result["median_distance"] = weighted_median_by_group(distances, weights, groups)
     result["coverage"] = (coverage_by_group(distances, weights, groups, max_distance) * 100
                           if max_distance is not None else np.nan)
+    result["unmet_people"] = (unmet_people_by_group(distances, weights, groups, max_distance)
+                              if max_distance is not None else np.nan)
     demand_frame = gpd.GeoDataFrame({"demand": weights}, geometry=cells.geometry.to_numpy(),
                                     crs=cells.crs)
     supply_frame = gpd.GeoDataFrame({"supply": np.asarray(supply, dtype=float)},
