@@ -42,12 +42,12 @@ class Key:
     Parameters
     ----------
     kind : str
-        ``text``, ``integer``, ``number``, ``bool``, ``choice``, ``texts`` (a list of texts; a
-        single text is taken as a list of one), ``ids`` (a list of texts or whole numbers, read
-        as texts), ``paths`` (a text or a non-empty list of texts), ``label`` (text or whole
-        number, read as text), ``date`` (text or TOML date), ``year`` (a whole number or digits
-        as text), ``text_table`` (a table of texts), ``columns`` (a column mapping: texts or
-        lists of texts).
+        ``text``, ``separator`` (non-empty text, spaces allowed), ``integer``, ``number``,
+        ``bool``, ``choice``, ``texts`` (a list of texts; a single text is taken as a list of
+        one), ``ids`` (a list of texts or whole numbers, read as texts), ``paths`` (a text or a
+        non-empty list of texts), ``label`` (text or whole number), ``date`` (text or TOML
+        date), ``year`` (a whole number or digits as text), ``text_table`` (a table of texts),
+        ``columns`` (a column mapping: texts or lists of texts).
     description : str
         German description of what is expected, for messages ("Entfernung in Metern").
     example : str
@@ -92,8 +92,8 @@ _XY = {
     "y": Key("text", "Name der Spalte mit der y-Koordinate (Hochwert/Breite) als Text",
              '"hochwert"'),
 }
-_LIST_SEPARATOR = {"list_separator": Key("text", "Trennzeichen als Text (nicht leer)", '"|"',
-                                         minimum=1)}
+_LIST_SEPARATOR = {"list_separator": Key("separator", "Trennzeichen als Text (nicht leer)",
+                                         '"|"')}
 _PRESET = {
     "preset": Key("text", "Name eines bekannten Formats als Text", '"zensus2022"'),
     "format": Key("text", "Name eines bekannten Formats als Text", '"zensus2022"'),
@@ -275,6 +275,14 @@ def _text(value: Any, key: Key) -> str:
     return value
 
 
+def _separator(value: Any, key: Key) -> str:
+    if not isinstance(value, str):
+        raise _Mismatch(f"ist {type_name(value)}, kein Text")
+    if not value:
+        raise _Mismatch("ist leer")
+    return value
+
+
 def _integer(value: Any, key: Key) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise _Mismatch(f"ist {type_name(value)}, keine ganze Zahl")
@@ -365,9 +373,9 @@ def _table_of(check: Callable[[Any], bool], what: str) -> Callable[[Any, Key], d
 
 
 _CHECKS: dict[str, Callable[[Any, Key], Any]] = {
-    "text": _text, "integer": _integer, "number": _number, "bool": _bool, "choice": _choice,
-    "texts": _texts, "ids": _ids, "paths": _paths, "label": _label, "date": _date,
-    "year": _year,
+    "text": _text, "separator": _separator, "integer": _integer, "number": _number,
+    "bool": _bool, "choice": _choice, "texts": _texts, "ids": _ids, "paths": _paths,
+    "label": _label, "date": _date, "year": _year,
     "text_table": _table_of(lambda v: isinstance(v, str), "Text"),
     "columns": _table_of(lambda v: isinstance(v, str) or (
         isinstance(v, list) and all(isinstance(i, str) for i in v)),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from quartier.config import DatasetConfig
-import numpy as np
-
+from quartier.config_schema import closest
 from quartier.load.tables import TableReadError, read_table, to_number
 from quartier.validation import ValidationReport, format_ids
 
-__all__ = ["map_columns", "numeric_column", "row_labels", "read_table_reported"]
+__all__ = ["map_columns", "missing_column_hint", "numeric_column", "row_labels",
+           "read_table_reported"]
 
 
 def read_table_reported(cfg: DatasetConfig, path: Path, report: ValidationReport
@@ -43,6 +44,19 @@ def row_labels(frame: pd.DataFrame, mask: pd.Series, id_column: str | None = Non
     return format_ids(frame.index[mask])
 
 
+def missing_column_hint(column: object, available: list[str]) -> str:
+    """Hint for a column that is not in the file: the nearest columns it has, then all of them.
+
+    Examples
+    --------
+    >>> missing_column_hint("Einwohnr", ["Quartier", "Einwohner"])
+    "Meinten Sie 'Einwohner'? Vorhandene Spalten: Quartier, Einwohner"
+    """
+    near = closest(str(column), [str(c) for c in available])
+    return ("Meinten Sie " + " oder ".join(f"'{n}'" for n in near) + "? " if near else "") + \
+        "Vorhandene Spalten: " + ", ".join(str(c) for c in available)
+
+
 def map_columns(frame: pd.DataFrame, cfg: DatasetConfig, path: Path, report: ValidationReport,
                 *, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
                 defaults: dict[str, str] | None = None) -> pd.DataFrame | None:
@@ -65,11 +79,9 @@ def map_columns(frame: pd.DataFrame, cfg: DatasetConfig, path: Path, report: Val
         if isinstance(column, list):
             continue  # multi-column values (e.g. address parts) are handled by the loader
         if column not in frame.columns:
-            near = [c for c in available if c.lower() == str(column).lower()]
-            hint = (f"Meinten Sie '{near[0]}'? " if near else "") + "Vorhandene Spalten: " + \
-                ", ".join(available)
             report.add("error", "missing_column", cfg.name, f"Die Spalte '{column}' (für "
-                       f"{contract}) fehlt in der Datei.", hint, file=str(path), column=str(column))
+                       f"{contract}) fehlt in der Datei.", missing_column_hint(column, available),
+                       file=str(path), column=str(column))
             ok = False
             continue
         mapping[str(column)] = contract

@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import read_table_reported
+from quartier.load.columns import missing_column_hint, read_table_reported
 from quartier.load.tables import EXCEL_SUFFIXES, to_number
 from quartier.validation import ValidationReport, format_ids
 
@@ -154,7 +154,7 @@ def _guess_coordinate_columns(columns: pd.Index) -> tuple[str | None, str | None
 def _missing_column(cfg: DatasetConfig, path: Path, column: str, available: pd.Index,
                     report: ValidationReport, key: str) -> None:
     report.add("error", "missing_column", cfg.name, f"Die Spalte '{column}' ({key}) fehlt in der "
-               "Datei.", "Vorhandene Spalten: " + ", ".join(c for c in available if c != "_row"),
+               "Datei.", missing_column_hint(column, [c for c in available if c != "_row"]),
                file=str(path), column=column)
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import map_columns, read_table_reported, row_labels
+from quartier.load.columns import (map_columns, missing_column_hint, read_table_reported,
+                                   row_labels)
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
 from quartier.validation import ValidationReport, format_ids
@@ -112,12 +113,14 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
     """
     layout = _layout(cfg, report, "zensus2022")
     frames = []
+    columns_read: dict[str, None] = {}
     for path in cfg.paths:
         if not path.exists():
             continue
         table, decimal = read_table_reported(cfg, path, report)
         if table is None:
             continue
+        columns_read.update(dict.fromkeys(c for c in table.columns if c != "_row"))
         defaults = dict(layout)
         if "total" not in cfg.columns and "Einwohner" not in table.columns:
             defaults["total"] = _ZENSUS_TOTAL_ALTERNATIVE
@@ -152,6 +155,7 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
                        rows=row_labels(mapped, duplicated, "cell_id"))
             mapped = mapped[~mapped["cell_id"].duplicated()]
         frames.append(mapped[keep].drop(columns="_row").set_index("cell_id"))
+    _report_unmatched_mapping(cfg, list(columns_read), report)
     if not frames:
         return None
     grid = reduce(lambda a, b: a.join(b[[c for c in b.columns if c not in a.columns]],
@@ -178,6 +182,20 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
     cells = gpd.GeoDataFrame(grid[["cell_id", "total", *bands]].reset_index(drop=True),
                              geometry=gpd.points_from_xy(grid["x"], grid["y"]), crs=crs)
     return cells.to_crs(working_crs)
+
+
+def _report_unmatched_mapping(cfg: DatasetConfig, available: list[str],
+                              report: ValidationReport) -> None:
+    """A mapped grid column found in none of the files is an error (each file is mapped on its
+    own, so a misspelt column would otherwise be skipped silently and a default used)."""
+    if not available:
+        return
+    for contract, column in cfg.columns.items():
+        if isinstance(column, str) and column not in available and contract != "cell_id":
+            report.add("error", "missing_column", cfg.name, f"Die Spalte '{column}' (für "
+                       f"{contract}) fehlt in allen Dateien.",
+                       missing_column_hint(column, available), file=str(cfg.path),
+                       column=column)
 
 
 def _fill_centres_from_ids(grid: pd.DataFrame, cfg: DatasetConfig, report: ValidationReport
