@@ -157,10 +157,20 @@ def _catalogue(config: StudyConfig, report: ValidationReport) -> pd.DataFrame:
 
 
 def _check_references(frame: pd.DataFrame, known: set[str], cfg: DatasetConfig,
-                      report: ValidationReport, *, unique: bool, complete: bool = False) -> None:
+                      report: ValidationReport, *, unique: bool, complete: bool = False,
+                      quarters_file: Path | None = None) -> None:
     ids = frame["quarter_id"].dropna()
     unknown = sorted(set(ids) - known)
-    if unknown:
+    if unknown and len(unknown) == len(set(ids)):
+        boundaries = Path(quarters_file).name if quarters_file else "quarters"
+        report.add("error", "no_matching_ids", cfg.name, f"Keine Quartiers-ID der Datei "
+                   f"{cfg.path.name} kommt in den Quartiersgrenzen ({boundaries}) vor: hier "
+                   f"z. B. {format_ids(unknown, 3)}, dort z. B. {format_ids(sorted(known), 3)}.",
+                   "Beide Dateien mit denselben "
+                   "IDs schreiben (führende Nullen werden angeglichen, andere Schreibweisen "
+                   "nicht) oder id_width in [study] setzen.", file=str(cfg.path),
+                   column="quarter_id")
+    elif unknown:
         report.add("warning", "unknown_quarter", cfg.name, f"{len(unknown)} Quartiers-IDs gibt es "
                    f"in den Quartiersgrenzen nicht: {format_ids(unknown)}. Diese Zeilen werden "
                    "nicht zugeordnet.", "Schreibweise der IDs vergleichen (führende Nullen?) oder "

@@ -47,7 +47,24 @@ def read_features(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
         frame = _read_gis_file(cfg, path, report)
     if frame is None:
         return None, decimal
-    return _to_working_crs(frame, cfg, path, working_crs, report), decimal
+    frame = _drop_non_finite(frame, cfg, path, report, "in der Datei")
+    frame = _to_working_crs(frame, cfg, path, working_crs, report)
+    if frame is None:
+        return None, decimal
+    return _drop_non_finite(frame, cfg, path, report, "nach der Umrechnung"), decimal
+
+
+def _drop_non_finite(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
+                     report: ValidationReport, when: str) -> gpd.GeoDataFrame:
+    """Drop, with an error naming the objects, geometries with infinite or NaN coordinates."""
+    bad = non_finite(frame.geometry.to_numpy())
+    if not bad.any():
+        return frame
+    report.add("error", "non_finite_coordinate", cfg.name, f"{int(bad.sum())} Objekte haben "
+               f"unendliche oder ungültige Koordinaten (inf/NaN) {when}.", "Koordinaten dieser "
+               "Objekte im GIS oder in der Tabelle korrigieren.", file=str(path),
+               column="geometry", rows=format_ids(frame.loc[bad, "_row"]))
+    return frame[~bad].copy()
 
 
 def _read_gis_file(cfg: DatasetConfig, path: Path, report: ValidationReport
@@ -129,17 +146,25 @@ def _table_geometry(cfg: DatasetConfig, path: Path, table: pd.DataFrame, decimal
             _missing_column(cfg, path, column, table.columns, report, "x" if column == x_column
                             else "y")
             return None
-    x, bad_x = to_number(table[x_column], decimal)
-    y, bad_y = to_number(table[y_column], decimal)
-    bad = bad_x | bad_y
-    if bad.any():
-        report.add("error", "non_numeric", cfg.name, f"{int(bad.sum())} Koordinaten sind keine "
-                   "Zahlen.", "Koordinaten als Zahlen eintragen (Dezimalkomma oder -punkt).",
-                   file=str(path), column=f"{x_column}/{y_column}",
-                   rows=format_ids(table.loc[bad, "_row"]))
+    x = _coordinates(table, x_column, cfg, path, decimal, report)
+    y = _coordinates(table, y_column, cfg, path, decimal, report)
     geometry = gpd.points_from_xy(x, y)
     geometry[(x.isna() | y.isna()).to_numpy()] = None
     return gpd.GeoDataFrame(table.drop(columns=[x_column, y_column]), geometry=geometry)
+
+
+def _coordinates(table: pd.DataFrame, column: str, cfg: DatasetConfig, path: Path, decimal: str,
+                 report: ValidationReport) -> pd.Series:
+    """One coordinate column as numbers; text, ``inf``/``NaN`` and mixed notations are errors."""
+    parsed = parse_numbers(table[column], kind="coordinate", file_decimal=decimal)
+    bad = parsed.bad | parsed.ambiguous
+    if bad.any():
+        examples = ", ".join(repr(v) for v in table.loc[bad, column].head(3))
+        report.add("error", "non_numeric", cfg.name, f"{int(bad.sum())} Koordinaten sind keine "
+                   f"endlichen Zahlen oder uneinheitlich geschrieben (z. B. {examples}).",
+                   "Koordinaten als Zahlen eintragen, einheitlich mit Dezimalkomma oder -punkt.",
+                   file=str(path), column=column, rows=format_ids(table.loc[bad, "_row"]))
+    return parsed.numbers
 
 
 def _guess_coordinate_columns(columns: pd.Index) -> tuple[str | None, str | None]:
@@ -183,12 +208,44 @@ def _to_working_crs(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path, wor
     if frame.crs.is_geographic:
         if not _geographic_range_ok(frame, cfg, path, report):
             return None
+    else:
+        frame = _drop_outside_area_of_use(frame, cfg, path, frame.crs, report, "der Datei")
+    if frame.crs.is_geographic:
         report.add("note", "reprojected", cfg.name, f"Geographische Koordinaten "
                    f"({frame.crs.to_string()}) wurden in {working_crs.to_string()} umgerechnet.",
                    file=str(path))
     if not frame.crs.equals(working_crs):
-        frame = frame.to_crs(working_crs)
+        frame = _drop_outside_area_of_use(frame.to_crs(working_crs), cfg, path, working_crs,
+                                          report, "der Studie")
     return frame
+
+
+def _drop_outside_area_of_use(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
+                              crs: CRS, report: ValidationReport, whose: str
+                              ) -> gpd.GeoDataFrame:
+    """Drop, with an error suggesting the likely CRS, objects outside the area of use of ``crs``.
+
+    The area of use is that of ``pyproj.CRS.area_of_use`` widened by a few degrees (see
+    :data:`quartier.load.geometry.AREA_OF_USE_MARGIN_DEG`).
+    """
+    outside = outside_area_of_use(frame.geometry.to_numpy(), crs)
+    if not outside.any():
+        return frame
+    area = crs.area_of_use.name if crs.area_of_use else crs.to_string()
+    coords = shapely.get_coordinates(frame.geometry[outside].to_numpy())
+    hint = 'Das richtige Koordinatensystem mit crs = "EPSG:…" angeben'
+    if whose == "der Datei":
+        fitting = likely_crs(coords[:, 0], coords[:, 1], declared=crs)
+        if fitting:
+            hint = (f"Die Zahlen passen zu {' oder '.join(fitting[:2])}: vermutlich ist das das "
+                    f'Koordinatensystem der Datei (crs = "{fitting[0]}")')
+    example = f"{coords[0, 0]:.6g}/{coords[0, 1]:.6g}"
+    report.add("error", "outside_crs_area", cfg.name, f"{int(outside.sum())} Objekte liegen "
+               f"außerhalb des Gebiets, für das das Koordinatensystem {whose} "
+               f"({crs.to_string()}) gilt ({area}), z. B. bei {example}.", hint + "; sonst "
+               "die Koordinaten prüfen (vertauschte Spalten, Tippfehler).", file=str(path),
+               column="geometry", rows=format_ids(frame.loc[outside, "_row"]))
+    return frame[~outside].copy()
 
 
 def _geographic_range_ok(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,

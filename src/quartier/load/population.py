@@ -263,8 +263,15 @@ def load_population_quarters(cfg: DatasetConfig, report: ValidationReport, *,
 def pad_quarter_ids(frame: pd.DataFrame, cfg: DatasetConfig, report: ValidationReport,
                     id_width: int | None, column: str = "quarter_id") -> pd.Series:
     """Clean and zero-pad the quarter ids of a table; empty ids are reported as errors."""
-    ids = clean_ids(frame[column])
-    ids, padded = pad_ids(ids, id_width)
+    cleaned = clean_ids(frame[column])
+    ids, _ = pad_ids(cleaned, id_width)
+    lengths, before = ids.astype(str).str.len(), cleaned.astype(str).str.len()
+    padded, stripped = int((lengths > before).sum()), int((lengths < before).sum())
+    if stripped:
+        report.add("note", "ids_stripped", cfg.name, f"Bei {stripped} Quartiers-IDs wurden "
+                   "führende Nullen entfernt, damit sie zu den Quartiersgrenzen passen (dort "
+                   f"{'ohne führende Null' if id_width == 1 else f'{id_width} Stellen'}).",
+                   file=str(cfg.path), column=column)
     if padded:
         report.add("note", "ids_padded", cfg.name, f"{padded} Quartiers-IDs wurden mit führenden "
                    f"Nullen auf {id_width} Stellen ergänzt, damit sie zu den Quartiersgrenzen "
