@@ -19,6 +19,8 @@ def _gaps() -> pd.DataFrame:
          "", NAN, 120.0, 300.0),
         ("A", "playground", "environment", "coverage", 50.0, 75.0, "standard", "gap", "",
          400.0, NAN, NAN),
+        ("A", "supermarket", "environment", "coverage", 60.0, 75.0, "standard", "gap", "",
+         300.0, NAN, NAN),
         ("A", "library", "social_infrastructure", "fca_access", 0.1, 0.3, "town", "below_town",
          "", 999.0, NAN, NAN),
         ("B", "gp", "health_care", "fca_access", 0.558, 0.62, "standard", "gap", "", NAN,
@@ -65,6 +67,7 @@ def test_need_in_people_per_rule():
     by_row = dict(zip(zip(gaps["quarter_id"], gaps["category"]), people))
     assert by_row[("A", "kita")] == 120.0          # demand standard: one place, one child
     assert by_row[("A", "playground")] == 400.0    # distance standard: unmet people
+    assert by_row[("A", "supermarket")] == 300.0
     assert by_row[("A", "library")] == 0.0         # town judgement: never a need
     assert by_row[("B", "gp")] == pytest.approx(0.496 * 1000 / 0.62)   # = 800 people
     assert by_row[("B", "playground")] == 0.0      # met: not counted although 150 unmet
@@ -75,14 +78,16 @@ def test_need_in_people_per_rule():
 def test_priorities_rank_by_weighted_need():
     table = priorities(_gaps(), _indicators(), _social(), min_population=300)
     ranked = table[table["ranked"]]
-    # D: 4000 people × 1 = 4000; A: (120 + 400) × 2 (sehr niedrig) = 1040; B: 800 × 1 = 800
+    # D: 4000 people × 1 = 4000; B: 800 × 1 = 800;
+    # A: (120 + max(400, 300)) × 2 (sehr niedrig) = 1040 – within a field the largest need
+    # counts, the supermarket's 300 are mostly the playground's 400
     assert ranked["quarter_id"].tolist() == ["D", "A", "B"]
     assert ranked["rank"].tolist() == [1.0, 2.0, 3.0]
     a = table.set_index("quarter_id").loc["A"]
     assert a["people"] == 520.0 and a["weighted_need"] == 1040.0 and a["weight"] == 2.0
     assert a["people_social_infrastructure"] == 120.0 and a["people_environment"] == 400.0
     assert a["top_category"] == "playground" and a["top_people"] == 400.0
-    assert a["gaps"] == 2 and a["below_town"] == 1
+    assert a["gaps"] == 3 and a["below_town"] == 1
     assert a["status_class"] == "sehr niedrig"
     d = table.set_index("quarter_id").loc["D"]
     assert not isinstance(d["status_class"], str) and d["weight"] == 1.0
@@ -107,4 +112,6 @@ def test_priorities_weights_are_a_parameter_and_total_is_conserved():
     assert flat[flat["ranked"]]["quarter_id"].tolist() == ["D", "B", "A"]
     fields = [c for c in flat.columns if c.startswith("people_")]
     assert np.allclose(flat[fields].sum(axis=1), flat["people"])
-    assert math.isclose(flat["people"].sum(), need_in_people(_gaps(), _indicators()).sum())
+    # every need counts except the smaller one of two in the same field (A's supermarket)
+    assert math.isclose(flat["people"].sum(),
+                        need_in_people(_gaps(), _indicators()).sum() - 300.0)

@@ -87,9 +87,12 @@ def test_appendix_numbers_match_the_results_table(sample):
 def test_summary_counts_match_the_gap_table(sample):
     study, results = sample
     index = render_report(study, results, maps=False, interactive=False)["index.html"]
-    assessed = results.gaps[results.gaps["status"] != "not_assessed"]
-    gaps, resources = (assessed["status"] == "gap").sum(), (assessed["status"] == "resource").sum()
-    assert f"{gaps} Lücken und {resources} Ressourcen" in index
+    gaps = results.gaps
+    standard_gaps = ((gaps["status"] == "gap") & (gaps["basis"] == "standard")).sum()
+    below = (gaps["status"] == "below_town").sum()
+    assert f"Am Richtwert: {standard_gaps} Lücken" in index
+    assert f"relativ zur Stadt: {below} × unter dem Stadtmittel" in index
+    assert f"{gaps['resource'].sum()} Ressourcen" in index
     assert "27.267 Einwohner*innen in 7 Quartieren" in index
     # sources name their date ("{edition}" filled in) and the licence line
     assert "<td>Januar 2025</td>" in index and "Zensusstichtag 15.05.2022" in index
@@ -253,13 +256,19 @@ class FieldTableCells(HTMLParser):
         elif tag == "td" and "data-category" in attrs and self._quarter:
             self._category, self._value, self._badge = attrs["data-category"], [], None
         elif tag == "span" and self._category and "badge" in attrs.get("class", ""):
-            self._badge = []
+            self._badge, self._in_badge = [], True
+
+    _in_badge = False
 
     def handle_data(self, data):
-        if self._category:
-            (self._badge if self._badge is not None else self._value).append(data)
+        if self._category and self._in_badge:
+            self._badge.append(data)
+        elif self._category and self._badge is None:
+            self._value.append(data)
 
     def handle_endtag(self, tag):
+        if tag == "span":
+            self._in_badge = False
         if tag == "td" and self._category:
             self.cells[(self._quarter, self._category)] = (
                 "".join(self._value).strip(), "".join(self._badge or []).strip())
@@ -267,7 +276,7 @@ class FieldTableCells(HTMLParser):
 
 
 def test_field_chapter_tables_match_the_assessment(sample):
-    from quartier.indicators.registry import status_label
+    from quartier.judgements import judgement_label as status_label
 
     study, results = sample
     pages = render_report(study, results, maps=False, interactive=False)

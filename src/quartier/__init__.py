@@ -15,5 +15,5 @@ from quartier.study import Study, load_study, validate_study  # noqa: E402
 from quartier.validation import Finding, StudyError, ValidationReport  # noqa: E402
 
 __all__ = ["FIELDS", "Finding", "Results", "Study", "StudyError", "ValidationReport", "compute",
-           "default_catalogue", "field_label", "load_study", "nearest_distance", "priorities", "status_index",
-           "two_step_fca", "validate_study", "wide", "__version__"]
+           "default_catalogue", "field_label", "load_study", "nearest_distance", "priorities",
+           "status_index", "two_step_fca", "validate_study", "wide", "__version__"]

@@ -4,8 +4,8 @@
 values on the current quarters. Where the quarter boundaries of an older edition differ from
 today's (the town redrew its quarters), the older values are carried over by area-weighted
 interpolation (:mod:`quartier.editions.boundaries`); their assessments (Lücke / erfüllt /
-unter dem Stadtmittel …) and social classes are not carried, because a class of an old quarter says nothing reliable
-about a new quarter that only partly overlaps it.
+unter dem Stadtmittel …) and social classes are not carried, because a class of an old quarter
+says nothing reliable about a new quarter that only partly overlaps it.
 """
 
 from __future__ import annotations

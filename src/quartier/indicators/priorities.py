@@ -2,8 +2,9 @@
 
 Counting labels ranks a village with many small categories above a dense quarter where
 hundreds of children lack a Kita place. Here every Lücke (a gap against a standard) is sized
-in people of its reference group, summed per field and quarter, and weighted by the quarter's
-social status class. Judgements relative to the town (no standard) are counted but never
+in people of its reference group; per quarter the largest need of each action field counts
+(the same residents usually lack several services of one field), the fields are added up and
+weighted by the quarter's social status class. Judgements relative to the town (no standard) are counted but never
 enter the need: they say that a quarter has less than others, not that anything is missing.
 """
 
@@ -112,20 +113,23 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
         One row per quarter, ranked quarters first (``rank`` 1, 2, …), then the quarters
         listed apart (``rank`` NaN, ``ranked`` False, ``reason``). Columns: ``quarter_id``,
         ``rank``, ``ranked``, ``reason``, ``residents``, ``status_class``, ``weight``,
-        ``people`` (need in people, see Notes), ``weighted_need``, ``people_<field>`` per
-        action field, ``gaps`` (Lücken), ``below_town`` (judgements "unter dem Stadtmittel",
+        ``people`` (need in people, see Notes), ``weighted_need``, ``people_<field>`` (the
+        largest need of the field), ``gaps`` (Lücken), ``below_town`` (judgements "unter dem Stadtmittel",
         for information), ``top_category`` and ``top_people`` (the largest single need).
 
     Notes
     -----
     For quarter *q* with the Lücken *g* (standard judgements only), each sized in people
-    :math:`n_g` by :func:`need_in_people`:
+    :math:`n_g` by :func:`need_in_people`, and the action fields *f*:
 
-    .. math:: N_q = \\sum_g n_g, \\qquad W_q = w(s_q) \\cdot N_q
+    .. math:: N_{q,f} = \\max_{g \\in f} n_g, \\qquad N_q = \\sum_f N_{q,f}, \\qquad
+              W_q = w(s_q) \\cdot N_q
 
     with :math:`w` = 1 for status class hoch/mittel or no class, 1.5 for niedrig, 2 for sehr
-    niedrig. Quarters are ranked by :math:`W_q` (ties: :math:`N_q`, then quarter id). A
-    person lacking two things counts twice: *N* counts unmet needs, not distinct people.
+    niedrig. Quarters are ranked by :math:`W_q` (ties: :math:`N_q`, then quarter id). Within
+    a field a person counts once (the largest need: residents without a pharmacy are mostly
+    the same as those without a GP); a person lacking services of two fields counts twice, so
+    *N* can exceed the residents.
     """
     from quartier.fields import FIELDS
 
@@ -139,12 +143,12 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     quarters = pd.Index(pd.unique(frame["quarter_id"]), name="quarter_id")
     grouped = frame.groupby("quarter_id", sort=False)
     table = pd.DataFrame(index=quarters)
-    table["people"] = grouped["people"].sum().reindex(quarters).fillna(0.0)
     per_field = frame.pivot_table(index="quarter_id", columns="field", values="people",
-                                  aggfunc="sum", fill_value=0.0)
+                                  aggfunc="max", fill_value=0.0)
     for key in FIELDS:
         table[f"people_{key}"] = (per_field[key].reindex(quarters).fillna(0.0)
                                   if key in per_field.columns else 0.0)
+    table["people"] = table[[f"people_{key}" for key in FIELDS]].sum(axis=1)
     table["gaps"] = grouped["is_gap"].sum().reindex(quarters).fillna(0).astype(int)
     table["below_town"] = grouped["is_below"].sum().reindex(quarters).fillna(0).astype(int)
     largest = frame[frame["people"] > 0].sort_values(["people", "category"],

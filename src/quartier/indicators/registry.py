@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from quartier.judgements import STATUS_ORDER, judgement_label
+
 __all__ = ["Indicator", "INDICATORS", "indicator_table", "STATUSES", "status_label"]
 
 
@@ -100,17 +102,14 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "z", "z"),
 )}
 
-STATUSES = {
-    "gap": ("Lücke", "gap"),
-    "ok": ("ausreichend", "adequate"),
-    "resource": ("Ressource", "resource"),
-    "not_assessed": ("nicht bewertet", "not assessed"),
-}
+#: Every judgement status with its German and English label (:mod:`quartier.judgements`).
+STATUSES = {key: (judgement_label(key, "de"), judgement_label(key, "en"))
+            for key in STATUS_ORDER}
 
 
 def status_label(status: str, language: str = "de") -> str:
-    """German or English label of a gap status."""
-    return STATUSES[status][0 if language == "de" else 1]
+    """German or English label of a judgement status (see :mod:`quartier.judgements`)."""
+    return judgement_label(status, language)
 
 
 def indicator_table(language: str = "de") -> pd.DataFrame:

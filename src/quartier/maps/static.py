@@ -5,7 +5,9 @@ below it, the legend to the right, the sources at the bottom:
 
 - :func:`choropleth`: one value per quarter, coloured by class (:func:`classify`);
 - :func:`facility_map`: facilities as points, one colour and marker per category;
-- :func:`status_map`: the gap status of each quarter (gap / ok / resource / not assessed).
+- :func:`status_map`: the judgement of each quarter for one category: against a standard
+  (Lücke / erfüllt / deutlich über Richtwert) or relative to the town (unter dem Stadtmittel /
+  im Mittel / über dem Stadtmittel), each kind in its own colours, Ressourcen outlined.
 
 All three return a :class:`matplotlib.figure.Figure` that is not registered with
 ``pyplot``; :func:`save_figure` writes it as PNG and SVG so that repeated runs give identical
@@ -47,6 +49,17 @@ from matplotlib import colormaps, patheffects
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
+
+from quartier.judgements import (
+    MAP_COLOURS,
+    RESOURCE_COLOUR,
+    STANDARD_STATUSES,
+    STATUS_ORDER,
+    TOWN_STATUSES,
+    judgement_label,
+    kind_label,
+    resource_label,
+)
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -85,13 +98,12 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 #: Marker shapes; categories 1–8 are circles, 9–16 squares, and so on.
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
-#: Gap status → fill colour: vermillion and blue from Okabe–Ito (distinct for every common
-#: colour-vision deficiency and in greyscale), a quiet grey-blue for "ok", white (hatched)
-#: where a quarter was not assessed.
-STATUS_COLOURS = {"gap": "#D55E00", "ok": "#CCD8E3", "resource": "#0072B2",
-                  "not_assessed": "#FFFFFF"}
-#: The gap status values, in legend order.
-STATUS_KEYS = ("gap", "ok", "resource", "not_assessed")
+#: Judgement → fill colour (:data:`quartier.judgements.MAP_COLOURS`): a traffic light for
+#: standard judgements, a neutral purple–grey–blue scheme for judgements relative to the town,
+#: white (hatched) where a quarter was not assessed.
+STATUS_COLOURS = dict(MAP_COLOURS)
+#: The status values, in legend order.
+STATUS_KEYS = STATUS_ORDER
 
 #: Fill of quarters without a value (drawn hatched).
 NO_DATA_COLOUR = "#EDEDED"
@@ -106,14 +118,10 @@ _DEFAULT_DIVERGING = "PuOr"
 _TEXTS = {
     "de": {"no_data": "keine Angabe", "up_to": "bis {b}", "between": "{a} bis {b}",
            "over": "über {a}", "all": "alle Werte", "facilities": "Angebote",
-           "category": "Kategorie", "status": "Bewertung", "north": "N",
-           "gap": "Lücke", "ok": "ausreichend", "resource": "Ressource",
-           "not_assessed": "nicht bewertet"},
+           "category": "Kategorie", "status": "Bewertung", "north": "N"},
     "en": {"no_data": "no data", "up_to": "up to {b}", "between": "{a} to {b}",
            "over": "over {a}", "all": "all values", "facilities": "Facilities",
-           "category": "Category", "status": "Assessment", "north": "N",
-           "gap": "gap", "ok": "sufficient", "resource": "resource",
-           "not_assessed": "not assessed"},
+           "category": "Category", "status": "Assessment", "north": "N"},
 }
 
 # Fixed settings for drawing and saving: one font, fixed SVG ids, paths instead of fonts in
@@ -598,21 +606,25 @@ def facility_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, *,
 
 
 def status_map(quarters: gpd.GeoDataFrame, status: pd.Series, *, title: str,
-               language: str = "de", attribution: Sequence[str] = (),
-               legend_title: str | None = None, label_quarters: bool = True,
-               label_by: str = "auto", max_labels: int = 60,
+               resource: pd.Series | None = None, language: str = "de",
+               attribution: Sequence[str] = (), legend_title: str | None = None,
+               label_quarters: bool = True, label_by: str = "auto", max_labels: int = 60,
                north_arrow: bool = True) -> Figure:
-    """Map the gap status of each quarter (Lücke / ausreichend / Ressource / nicht bewertet).
+    """Map the judgement of each quarter for one category.
 
     Parameters
     ----------
     quarters : GeoDataFrame
         ``quarter_id`` (and optionally ``name``) with polygons in a projected CRS in metres.
     status : Series
-        Indexed by ``quarter_id``, values ``"gap"``, ``"ok"``, ``"resource"`` or
-        ``"not_assessed"`` (as in ``Results.gaps``); quarters without a value count as not
-        assessed.
+        Indexed by ``quarter_id``, values of :data:`STATUS_KEYS` (as in ``Results.gaps``):
+        ``gap`` / ``met`` / ``well_above`` (against a standard), ``below_town`` /
+        ``town_average`` / ``above_town`` (relative to the town) or ``not_assessed``;
+        quarters without a value count as not assessed.
     title : str
+    resource : Series of bool, optional
+        Indexed by ``quarter_id``: quarters that are a Ressource are outlined (thick dark
+        edge), never filled differently.
     language : {"de", "en"}
     attribution : sequence of str
     legend_title : str, optional
@@ -624,16 +636,18 @@ def status_map(quarters: gpd.GeoDataFrame, status: pd.Series, *, title: str,
     -------
     matplotlib.figure.Figure
         Assessed quarters are one ``PathCollection`` with gid ``"quarters"``, the others one
-        with gid ``"quarters-not-assessed"``. The legend always lists all four states.
+        with gid ``"quarters-not-assessed"``, resources one with gid ``"resources"``. The
+        legend lists every state of each kind present (standard: traffic light; town: neutral
+        scheme, headed "Vergleich mit dem Median der Quartiere"), then "nicht bewertet".
 
     Examples
     --------
     >>> import quartier
     >>> study = quartier.load_study("data/sample/quartier.toml")  # doctest: +SKIP
-    >>> gaps = quartier.compute(study).gaps  # doctest: +SKIP
-    >>> kita = gaps[gaps["category"] == "kita"].set_index("quarter_id")["status"]  # doctest: +SKIP
-    >>> fig = status_map(study.quarters, kita,
-    ...                  title="Kitas: Lücken und Ressourcen")  # doctest: +SKIP
+    >>> gaps = quartier.compute(study).gaps.set_index("quarter_id")  # doctest: +SKIP
+    >>> kita = gaps[gaps["category"] == "kita"]  # doctest: +SKIP
+    >>> fig = status_map(study.quarters, kita["status"], resource=kita["resource"],
+    ...                  title="Kitas")  # doctest: +SKIP
     """
     texts = _texts(language)
     _check_quarters(quarters)
@@ -646,6 +660,10 @@ def status_map(quarters: gpd.GeoDataFrame, status: pd.Series, *, title: str,
     codes = aligned.to_numpy()
     assessed = codes != "not_assessed"
     fills = np.array([STATUS_COLOURS[c] for c in codes], dtype=object)
+    outlined = np.zeros(len(codes), dtype=bool)
+    if resource is not None:
+        flags = _aligned(resource, quarters, "resource")
+        outlined = flags.fillna(False).astype(bool).to_numpy()
     with _style():
         fig, ax, scale = _map_figure(quarters, title=title, attribution=attribution,
                                      language=language, north_arrow=north_arrow)
@@ -654,9 +672,30 @@ def status_map(quarters: gpd.GeoDataFrame, status: pd.Series, *, title: str,
         _add_polygons(ax, paths[assessed], list(fills[assessed]), width, gid="quarters")
         _add_polygons(ax, paths[~assessed], STATUS_COLOURS["not_assessed"], width,
                       gid="quarters-not-assessed", hatch=_HATCH)
-        handles = [Patch(facecolor=STATUS_COLOURS[key], edgecolor=_EDGE_COLOUR,
-                         linewidth=0.5, label=texts[key]) for key in STATUS_KEYS[:-1]]
-        handles.append(_hatched_patch(STATUS_COLOURS["not_assessed"], texts["not_assessed"]))
+        if outlined.any():
+            collection = _add_polygons(ax, paths[outlined], "none", width * 4, gid="resources",
+                                       edgecolor=RESOURCE_COLOUR)
+            collection.set_zorder(3)
+        handles = []
+        present = set(codes)
+        for kind, keys in (("standard", STANDARD_STATUSES), ("town", TOWN_STATUSES)):
+            if present & set(keys):
+                if handles or present & set(TOWN_STATUSES if kind == "standard"
+                                            else STANDARD_STATUSES):
+                    handles.append(Patch(facecolor="none", edgecolor="none",
+                                         label=kind_label(kind, language)))
+                handles += [Patch(facecolor=STATUS_COLOURS[key], edgecolor=_EDGE_COLOUR,
+                                  linewidth=0.5, label=judgement_label(key, language))
+                            for key in keys]
+        if not handles:  # nothing judged: show the traffic light so the legend reads
+            handles += [Patch(facecolor=STATUS_COLOURS[key], edgecolor=_EDGE_COLOUR,
+                              linewidth=0.5, label=judgement_label(key, language))
+                        for key in STANDARD_STATUSES]
+        handles.append(_hatched_patch(STATUS_COLOURS["not_assessed"],
+                                      judgement_label("not_assessed", language)))
+        if outlined.any():
+            handles.append(Patch(facecolor="none", edgecolor=RESOURCE_COLOUR, linewidth=2.0,
+                                 label=resource_label(language)))
         if label_quarters:
             _draw_quarter_labels(ax, quarters, scale, label_by=label_by, max_labels=max_labels)
         _legend(ax, handles, legend_title or texts["status"])

@@ -131,6 +131,7 @@ def _figures(study: Study, language: str) -> Callable[..., str]:
     def draw(kind: str, **kw) -> str:
         if kind == "status":
             fig = status_map(study.quarters, kw["status"], title=kw["title"], language=language,
+                             resource=kw.get("resource"),
                              attribution=study.config.attribution, label_by=label_by)
         else:
             fig = choropleth(study.quarters, kw["values"], title=kw["title"],
@@ -148,13 +149,15 @@ def _interactive(study: Study, results: Results) -> str:
     language = study.config.language
     residents = results.surface.groupby("quarter_id")["total"].sum()
     area = study.quarters.set_index("quarter_id").geometry.area / 1e6
-    gaps = results.gaps[results.gaps["status"] == "gap"]
+    gaps = results.gaps[(results.gaps["status"] == "gap")
+                        & (results.gaps["basis"] == "standard")]  # Lücken only, never relative
     layers = [("Einwohner je km²" if language == "de" else "Residents per km²",
                (residents / area).reindex(area.index))]
     for key in FIELDS:
         own = gaps[gaps["category"].map(study.catalogue["field"]) == key]
         if len(own):
-            label = ("Lücken: " if language == "de" else "Gaps: ") + field_label(key, language)
+            label = ("Lücken am Richtwert: " if language == "de" else "Gaps against standards: "
+                     ) + field_label(key, language)
             layers.append((label, own.groupby("quarter_id").size().reindex(area.index,
                                                                            fill_value=0)))
     fmap = interactive_map(study.quarters, study.facilities, layers=layers, language=language,

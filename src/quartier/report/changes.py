@@ -13,7 +13,7 @@ from quartier.editions.compare import Comparison
 from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number
-from quartier.indicators.registry import status_label
+from quartier.judgements import STATUS_ORDER, judgement_kind, judgement_label
 from quartier.report.texts import texts
 
 __all__ = ["changes_context", "quarter_trends", "sparkline_svg", "trend_chart"]
@@ -41,10 +41,11 @@ def _indicator_label(indicator: str, language: str) -> str:
 
 def _status_cell(status: object, language: str) -> dict[str, str]:
     if not isinstance(status, str):
-        return {"key": "none", "label": "–"}
-    if status in ("gap", "ok", "resource", "not_assessed"):
-        return {"key": status, "label": status_label(status, language)}
-    return {"key": "class", "label": status}  # a class of the social index, e.g. "niedrig"
+        return {"key": "none", "kind": "none", "label": "–"}
+    if status in STATUS_ORDER:
+        return {"key": status, "kind": judgement_kind(status),
+                "label": judgement_label(status, language)}
+    return {"key": "class", "kind": "none", "label": status}  # a social class, e.g. "niedrig"
 
 
 def changes_context(comparison: Comparison, names: pd.Series, labels: dict[str, str],
@@ -151,7 +152,8 @@ def _trend_rows(history: EditionHistory, language: str) -> list[tuple[str, str, 
     rows = [("quarters", text["trend_quarters"]), ("facilities", text["trend_facilities"]),
             ("gaps", text["trend_gaps"])]
     rows += [(f"gaps_{key}", "– " + field_label(key, language)) for key in FIELDS]
-    rows += [("resources", text["trend_resources"]), ("low_status", text["trend_low_status"])]
+    rows += [("below_town", text["trend_below_town"]), ("resources", text["trend_resources"]),
+             ("low_status", text["trend_low_status"])]
     return [(key, label, town[key]) for key, label in rows
             if key in town.columns and town[key].notna().any()]
 
@@ -228,7 +230,7 @@ def quarter_trends(history: EditionHistory, language: str = "de") -> dict[str, l
     residents = table[table["indicator"] == "residents"].pivot_table(
         index="quarter_id", columns="edition", values="value", aggfunc="first")
     series.append((text["residents"], residents, 0))
-    judged = table[table["status"].isin(["gap", "ok", "resource"])]
+    judged = table[table["status"].isin(STATUS_ORDER[:-1])]
     if len(judged):
         gaps = (judged["status"] == "gap").groupby([judged["quarter_id"],
                                                     judged["edition"]]).sum().unstack()

@@ -20,9 +20,18 @@ from quartier.editions.compare import Comparison
 from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_date, format_number, format_percent
-from quartier.indicators.registry import INDICATORS, status_label
+from quartier.indicators.registry import INDICATORS
 from quartier.load.population import age_bands, parse_age_band
 from quartier.report.changes import changes_context, quarter_trends
+from quartier.report.judgement_context import (
+    judgement_counts,
+    prepared_gaps,
+    reference_cell,
+    row_need_text,
+    standard_rows,
+    status_cell,
+    summary_context,
+)
 from quartier.report.reconcile import facility_reconciliation
 from quartier.report.network_context import network_context
 from quartier.report.texts import texts
@@ -62,12 +71,6 @@ def format_indicator(value: float, indicator: str, language: str = "de") -> str:
     return format_number(value, 0, language)
 
 
-def _status_cell(status: str | None, language: str) -> dict[str, str]:
-    if status is None or (isinstance(status, float) and math.isnan(status)):
-        return {"key": "none", "label": ""}
-    return {"key": status, "label": status_label(status, language)}
-
-
 def report_context(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
                    interactive_map: str = "", figures: Callable[..., str] | None = None,
                    comparison: Comparison | None = None,
@@ -102,86 +105,27 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     area_km2 = (study.quarters.set_index("quarter_id").geometry.area / 1e6)
     indicators = results.indicators
     per_category = indicators[indicators["category"].notna()]
-    gaps = results.gaps.copy()
-    gaps["field"] = gaps["category"].map(catalogue["field"])
-    assessed = gaps[gaps["status"] != "not_assessed"]
+    gaps = prepared_gaps(results.gaps, catalogue)
     categories = list(dict.fromkeys(gaps["category"]))
     fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
     large = len(quarters) > LARGE_STUDY
-
-    # --- summary -----------------------------------------------------------------------
-    status_counts = assessed.groupby(["field", "status"]).size().unstack(fill_value=0)
-    field_rows = []
-    for key in FIELDS:
-        if key not in status_counts.index:
-            continue
-        row = status_counts.loc[key]
-        field_rows.append({"key": key, "label": field_label(key, language),
-                           "categories": fmt(gaps.loc[gaps["field"] == key, "category"].nunique()),
-                           "gap": fmt(row.get("gap", 0)), "ok": fmt(row.get("ok", 0)),
-                           "resource": fmt(row.get("resource", 0))})
-    per_quarter = assessed.groupby(["quarter_id", "status"]).size().unstack(fill_value=0)
-    for column in ("gap", "ok", "resource"):
-        if column not in per_quarter.columns:
-            per_quarter[column] = 0
-    attention = per_quarter.sort_values(["gap", "resource"], ascending=[False, True]).head(
-        10 if large else 5)
+    settings = study.config.indicators
     social = results.status
-    attention_rows = [{
-        "id": q, "name": names.get(q, q), "residents": fmt(residents.get(q, 0)),
-        "gaps": fmt(row["gap"]), "resources": fmt(row["resource"]),
-        "status": (social.at[q, "status_class"] if social is not None and q in social.index
-                   and isinstance(social.at[q, "status_class"], str) else "–"),
-        "gap_categories": ", ".join(labels.get(c, c) for c in assessed.loc[
-            (assessed["quarter_id"] == q) & (assessed["status"] == "gap"), "category"]),
-    } for q, row in attention.iterrows() if row["gap"] > 0]
-    by_category = assessed.groupby(["category", "status"]).size().unstack(fill_value=0)
 
-    def top(status: str) -> list[dict]:
-        if status not in by_category.columns:
-            return []
-        ranked = by_category[status].sort_values(ascending=False)
-        return [{"label": labels.get(c, c), "field": field_label(catalogue.at[c, "field"],
-                                                                 language),
-                 "n": text["quarters_with"].format(n=fmt(n))} for c, n in ranked.head(5).items()
-                if n > 0]
-
-    summary = {
-        "lead": text["summary_lead"].format(
-            study=study.name, residents=fmt(residents.sum()), quarters=fmt(len(quarters)),
-            categories=fmt(len(categories)), fields=fmt(len(field_rows)),
-            gaps=fmt((assessed["status"] == "gap").sum()),
-            resources=fmt((assessed["status"] == "resource").sum())),
-        "fields": field_rows, "attention": attention_rows,
-        "top_gaps": top("gap"), "top_resources": top("resource"),
-    }
+    # --- summary: counts kept apart by kind, ranking by need, key findings ---------------
+    summary = summary_context(study.name, gaps, results, catalogue, names, residents, labels,
+                              language, large, settings.min_population)
+    ranking = summary.pop("ranking")
 
     # --- basis ---------------------------------------------------------------------------
     sources = _sources(study, text)
-    settings = study.config.indicators
-    standards = []
-    for key in categories:
-        per_1000, distance = catalogue.at[key, "per_1000"], catalogue.at[key, "max_distance_m"]
-        if pd.isna(per_1000) and pd.isna(distance):
-            continue
-        target = (text["per_1000"].format(value=format_number(per_1000, 2, language))
-                  if not pd.isna(per_1000) else
-                  text["within_m"].format(value=fmt(distance)))
-        standards.append({"label": labels.get(key, key), "target": target,
-                          "group": reference_group_label(catalogue.at[key, "reference_group"],
-                                                         language),
-                          "source": catalogue.at[key, "standard_source"],
-                          "binding": text["yes"] if catalogue.at[key, "binding"] else text["no"]})
+    standards = standard_rows(catalogue, categories, labels, language)
     methods = [{"label": getattr(i, f"label_{language}"),
                 "formula": getattr(i, f"formula_{language}"),
                 "unit": getattr(i, f"unit_{language}")} for i in INDICATORS.values()]
-    rules = text["assessment_rules"].format(
-        resource_factor=format_number(settings.resource_factor, 1, language),
-        gap_below=format_percent(settings.coverage_gap_below * 100, 0, language),
-        resource_from=format_percent(settings.coverage_resource_from * 100, 0, language),
-        median_gap=format_number(settings.median_gap_factor, 1, language),
-        median_resource=format_number(settings.median_resource_factor, 1, language),
-        min_population=fmt(settings.min_population))
+    rules = [paragraph.format(min_population=fmt(settings.min_population))
+             for paragraph in text["assessment_kinds"]]
+    ranking_rule = text["ranking_rule"].format(min_population=fmt(settings.min_population))
     quarter_rows = [{"id": q, "name": names[q], "residents": fmt(residents[q]),
                      "area": format_number(area_km2[q], 2, language),
                      "density": fmt(residents[q] / area_km2[q]) if area_km2[q] > 0 else "–"}
@@ -205,7 +149,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                                                residents=fmt(residents.sum()),
                                                crs=study.config.crs.to_string()),
         "quarters": quarter_rows, "sources": sources, "attribution": study.config.attribution,
-        "methods": methods, "rules": rules, "standards": standards, "notes": notes,
+        "methods": methods, "rules": rules, "ranking_rule": ranking_rule,
+        "standards": standards, "notes": notes,
         "reconciliation": reconciliation if len(study.facilities) else [],
         "map": interactive_map,
     }
@@ -216,30 +161,48 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     chapters = []
     for key in FIELDS:
         own = [c for c in categories if catalogue.at[c, "field"] == key]
-        columns = [{"key": c, "label": labels.get(c, c),
-                    "indicator": text[judged.xs(c, level="category")["indicator"].iloc[0]],
-                    "basis": (text["median_basis"] if judged.xs(c, level="category")["basis"]
-                              .eq("median").any() else text["target"])} for c in own]
+        columns = []
+        for c in own:
+            rows_of = judged.xs(c, level="category")
+            bases = set(rows_of["basis"])
+            if "standard" in bases:
+                reference = text["target"]
+            elif "town" in bases:
+                reference = text["median_basis"]
+            else:
+                reference = text["not_assessed"]
+            columns.append({"key": c, "label": labels.get(c, c),
+                            "indicator": text.get(rows_of["indicator"].iloc[0],
+                                                  rows_of["indicator"].iloc[0]),
+                            "basis": reference})
         rows = []
         for q in quarters["quarter_id"]:
             cells = []
             for c in own:
-                record = records[(q, c)]
+                record = {**records[(q, c)], "category": c}
                 cells.append({"value": format_indicator(record["value"], record["indicator"],
                                                         language),
-                              "status": _status_cell(record["status"], language),
+                              "status": status_cell(record, language),
+                              "need": row_need_text(record, catalogue, labels, language),
                               "raw": record["value"], "indicator": record["indicator"],
                               "category": c})
             rows.append({"id": q, "name": names[q], "cells": cells})
         maps = []
         if figures is not None:
             for c in own:
-                status = judged.xs(c, level="category")["status"]
+                rows_of = judged.xs(c, level="category")
                 maps.append({"label": labels.get(c, c),
-                             "img": figures("status", status=status, title=labels.get(c, c)),
+                             "img": figures("status", status=rows_of["status"],
+                                            resource=rows_of["resource"],
+                                            title=labels.get(c, c)),
                              "alt": text["map_of"].format(label=labels.get(c, c))})
+        counts = judgement_counts(gaps[gaps["field"] == key])
         chapters.append({"key": key, "label": field_label(key, language),
-                         "lead": (text["field_lead"].format(n=fmt(len(own))) if own
+                         "lead": (text["field_lead"].format(
+                             n=fmt(len(own)), standard=fmt(counts["standard_categories"]),
+                             town=fmt(counts["town_categories"]), gaps=fmt(counts["gap"]),
+                             below=fmt(counts["below_town"]),
+                             resources=fmt(counts["resource"])) if own
                                   else text["field_none"]),
                          "columns": columns, "rows": rows if own else [], "maps": maps})
 
@@ -273,7 +236,7 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
 
     # --- profiles --------------------------------------------------------------------------
     profiles = _profiles(study, results, quarters, residents, judged, labels, language,
-                         per_quarter, social)
+                         ranking, social)
     for p in profiles:
         p["changes"] = changes["per_quarter"].get(p["id"], []) if changes else None
         p["changes_title"] = (text["profile_changes"].format(previous=comparison.previous)
@@ -356,14 +319,18 @@ def _sources(study: Study, text: dict[str, str]) -> list[dict[str, str]]:
 
 def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents: pd.Series,
               judged: pd.DataFrame, labels: dict[str, str], language: str,
-              per_quarter: pd.DataFrame, social: pd.DataFrame | None) -> list[dict]:
+              ranking: pd.DataFrame, social: pd.DataFrame | None) -> list[dict]:
     text = texts(language)
     fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
     surface = results.surface
     bands = age_bands(surface.columns)
     ages = surface.groupby("quarter_id")[bands].sum() if bands else pd.DataFrame()
     rank = residents.rank(ascending=False, method="min").astype(int)
-    mean_gaps = per_quarter["gap"].sum() / max(len(quarters), 1)
+    frame = judged.reset_index()
+    per_quarter = {q: judgement_counts(own) for q, own in frame.groupby("quarter_id")}
+    mean_gaps = sum(c["gap"] for c in per_quarter.values()) / max(len(quarters), 1)
+    need_of = ranking.set_index("quarter_id").to_dict("index")
+    ranked_total = int(ranking["ranked"].sum())
     indicators = results.indicators
     counts = indicators[indicators["indicator"].isin(["count", "capacity"])].pivot_table(
         index=["quarter_id", "category"], columns="indicator", values="value", aggfunc="first")
@@ -375,7 +342,6 @@ def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents:
         by_quarter.setdefault(q, []).append((c, record))
     ages_of = ages.to_dict("index") if len(ages) else {}
     social_of = social.to_dict("index") if social is not None else {}
-    per_quarter_of = per_quarter.to_dict("index")
     profiles = []
     for q, name in zip(quarters["quarter_id"], quarters["name"], strict=True):
         total = residents[q]
@@ -399,24 +365,35 @@ def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents:
                 known = counts.get((q, c))
                 count = known["count"] if known else 0
                 capacity = known["capacity"] if known else np.nan
+                record = {**record, "category": c}
+                target = (format_indicator(record["target"], record["indicator"], language)
+                          if not pd.isna(record["target"]) else "–")
                 items.append({
-                    "label": labels.get(c, c), "count": fmt(count),
+                    "label": labels.get(c, c), "category": c, "count": fmt(count),
                     "capacity": fmt(capacity),
-                    "indicator": text[record["indicator"]],
+                    "indicator": text.get(record["indicator"], record["indicator"]),
                     "value": format_indicator(record["value"], record["indicator"], language),
-                    "target": (format_indicator(record["target"], record["indicator"],
-                                                language)
-                               if not pd.isna(record["target"]) else "–"),
-                    "status": _status_cell(record["status"], language)})
+                    "target": reference_cell(record, target, language),
+                    "status": status_cell(record, language),
+                    "need": row_need_text(record, catalogue, labels, language)})
             if items:
                 fields.append({"label": field_label(key, language), "items": items})
-        row = per_quarter_of.get(q)
+        row = per_quarter.get(q)
         position = [text["rank_residents"].format(rank=int(rank[q]), n=len(quarters))]
         if row is not None:
             position.append(text["gaps_in_quarter"].format(
-                gaps=fmt(row["gap"]), resources=fmt(row["resource"]),
-                assessed=fmt(sum(row.values())), mean_gaps=format_number(mean_gaps, 1,
-                                                                         language)))
+                gaps=fmt(row["gap"]), standard=fmt(row["standard_categories"]),
+                below=fmt(row["below_town"]), town=fmt(row["town_categories"]),
+                resources=fmt(row["resource"]),
+                mean_gaps=format_number(mean_gaps, 1, language)))
+        need = need_of.get(q)
+        if need is not None and need["ranked"]:
+            position.append(text["rank_need"].format(rank=fmt(need["rank"]),
+                                                     n=fmt(ranked_total),
+                                                     people=fmt(need["people"])))
+        elif need is not None:
+            position.append(text["rank_apart"].format(
+                reason=text.get(f"reason_{need['reason']}", need["reason"])))
         classes = social_of.get(q)
         if classes is not None and isinstance(classes["status_class"], str):
             position.append(f"{text['status_class']}: {classes['status_class']}, "

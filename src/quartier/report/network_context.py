@@ -17,7 +17,7 @@ from quartier.catalogue import category_labels
 from quartier.compute import Results
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
-from quartier.indicators.registry import status_label
+from quartier.judgements import judgement_label as status_label
 from quartier.load.concerns import concern_settings
 from quartier.network.concerns import Protection
 from quartier.network.export import study_concerns, study_register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["TEXTS", "texts"]
 
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS: dict[str, dict[str, str | list[str]]] = {
     "de": {
         "title": "Sozialraumanalyse",
         "edition": "Ausgabe",
@@ -51,8 +51,9 @@ TEXTS: dict[str, dict[str, str]] = {
                       "den Quartieren der Ausgabe gezählt.",
         "trend_quarters": "Quartiere",
         "trend_facilities": "Einrichtungen im Gebiet",
-        "trend_gaps": "Lücken",
+        "trend_gaps": "Lücken (am Richtwert)",
         "trend_gaps_by_field": "Lücken je Handlungsfeld",
+        "trend_below_town": "unter dem Stadtmittel (kein Richtwert)",
         "trend_resources": "Ressourcen",
         "trend_low_status": "Quartiere mit niedrigem oder sehr niedrigem Status",
         "trend_carried": "Auf andere Quartiersgrenzen bezogen: Ausgabe {editions}; in den "
@@ -155,14 +156,57 @@ TEXTS: dict[str, dict[str, str]] = {
         "nw_none": "Für diese Studie liegen keine Daten vor ([{section}] in quartier.toml).",
         "summary_lead": "{study} hat {residents} Einwohner*innen in {quarters} Quartieren. "
                         "Bewertet wurden {categories} Angebotskategorien in {fields} "
-                        "Handlungsfeldern: {gaps} Lücken und {resources} Ressourcen.",
-        "summary_fields": "Lücken und Ressourcen je Handlungsfeld",
+                        "Handlungsfeldern: {standard} an einem Richtwert, {town} ohne Richtwert "
+                        "im Vergleich mit dem Median der Quartiere.",
+        "summary_counts": "Am Richtwert: {gaps} Lücken, {met} × erfüllt, {well_above} × "
+                          "deutlich über Richtwert. Ohne Richtwert, relativ zur Stadt: {below} × "
+                          "unter dem Stadtmittel, {average} × im Mittel, {above} × über dem "
+                          "Stadtmittel. {resources} Ressourcen (Angebote im Quartier, die auch "
+                          "Nachbarquartiere versorgen); {served} × gut versorgt durch "
+                          "Nachbarquartiere.",
+        "key_findings": "Das Wichtigste in Kürze",
+        "finding_top": "Den größten Handlungsbedarf hat {name}{status}: {needs}.",
+        "finding_status": " (sozialer Status {status})",
+        "finding_other": "{name}{status} mit {people} Personen mit ungedecktem Bedarf (u. a. "
+                         "{need})",
+        "finding_next": "Es folgen {quarters}.",
+        "and": "und",
+        "finding_field": "Der größte ungedeckte Bedarf liegt im Handlungsfeld {field}: "
+                         "{people} Personen in {quarters} Quartieren.",
+        "finding_no_gap": "In keinem Quartier unterschreitet ein Angebot seinen Richtwert.",
+        "finding_kinds": "Nur {standard} Kategorien werden an einem Richtwert mit Quelle "
+                         "gemessen ({gaps} Lücken). Für {town} Kategorien gibt es keinen "
+                         "Richtwert; sie werden nur mit dem Median der Quartiere verglichen "
+                         "({below} × unter dem Stadtmittel) – das zeigt Unterschiede, keinen "
+                         "belegten Mangel.",
+        "finding_apart_one": "Ein Quartier mit wenigen Einwohner*innen oder überwiegend ohne "
+                             "Wohnnutzung ist nicht eingestuft: {names}.",
+        "finding_apart": "{n} Quartiere mit wenigen Einwohner*innen oder überwiegend ohne "
+                         "Wohnnutzung sind nicht eingestuft: {names}.",
+        "summary_fields": "Bewertungen je Handlungsfeld",
+        "summary_standard": "Am Richtwert",
+        "summary_town": "Relativ zur Stadt (kein Richtwert)",
         "summary_attention": "Quartiere mit Handlungsbedarf",
-        "summary_attention_lead": "Quartiere mit den meisten Lücken (bewertete Kategorien) "
-                                  "und ihr sozialer Status.",
-        "summary_gaps_top": "Die häufigsten Lücken",
+        "summary_attention_lead": "Rangfolge nach ungedecktem Bedarf: Personen der "
+                                  "Bezugsgruppen, für die ein Angebot am Richtwert fehlt, "
+                                  "gewichtet mit dem sozialen Status (Regel unter Methoden). "
+                                  "Vergleiche mit dem Stadtmittel gehen nicht ein.",
+        "rank": "Rang",
+        "people_need": "Personen mit ungedecktem Bedarf",
+        "weighted_need": "gewichtet",
+        "largest_needs": "Größter Bedarf",
+        "summary_apart": "Nicht eingestuft",
+        "summary_apart_lead": "Quartiere mit weniger als {min_population} Einwohner*innen oder "
+                              "überwiegend ohne Wohnnutzung werden nicht in die Rangfolge "
+                              "aufgenommen.",
+        "reason_few_residents": "wenige Einwohner*innen",
+        "reason_mostly_non_residential": "überwiegend ohne Wohnnutzung",
+        "reason_no_reference_population": "keine Bezugsbevölkerung",
+        "summary_gaps_top": "Die häufigsten Lücken (am Richtwert)",
+        "summary_below_top": "Am häufigsten unter dem Stadtmittel (kein Richtwert)",
         "summary_resources_top": "Die häufigsten Ressourcen",
         "quarters_with": "{n} Quartiere",
+        "quarters_with_one": "1 Quartier",
         "field": "Handlungsfeld",
         "category": "Kategorie",
         "categories": "Kategorien",
@@ -173,7 +217,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "density": "Einwohner je km²",
         "gaps": "Lücken",
         "resources": "Ressourcen",
-        "ok": "ausreichend",
+        "gap": "Lücke",
+        "met": "erfüllt",
+        "well_above": "deutlich über Richtwert",
+        "below_town": "unter dem Stadtmittel",
+        "town_average": "im Mittel",
+        "above_town": "über dem Stadtmittel",
         "not_assessed": "nicht bewertet",
         "status_class": "Statusklasse",
         "dynamics_class": "Dynamikklasse",
@@ -199,14 +248,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "formula": "Formel",
         "unit": "Einheit",
         "assessment": "Bewertung",
-        "assessment_rules": "Eine Kategorie mit Richtwert je 1.000 gilt als Lücke, wenn das "
-                            "erreichbare Angebot darunter liegt, als Ressource ab dem "
-                            "{resource_factor}-Fachen. Mit Entfernungs-Richtwert ist eine Lücke, "
-                            "wer unter {gap_below} der Bezugsgruppe abdeckt, eine Ressource ab "
-                            "{resource_from}. Ohne Richtwert wird mit dem Median der Quartiere "
-                            "verglichen: unter dem {median_gap}-Fachen Lücke, ab dem "
-                            "{median_resource}-Fachen Ressource. Quartiere mit weniger als "
-                            "{min_population} Einwohner*innen werden nicht bewertet.",
+        "assessment_kinds": [
+            "Am Richtwert: Wo es einen Richtwert mit Quelle gibt (Tabelle unten), heißt das "
+            "Ergebnis „Lücke“, „erfüllt“ oder „deutlich über Richtwert“. Die Größe einer Lücke "
+            "steht in Personen oder Plätzen: bei Entfernungs-Richtwerten die Personen der "
+            "Bezugsgruppe, die weiter als die Richtwert-Entfernung vom nächsten Angebot wohnen; "
+            "bei Quoten- und Bedarfs-Richtwerten die Plätze (oder Ärzt*innen), die bis zum "
+            "Richtwert fehlen. Bedarfs-Richtwerte werden aus der Bevölkerung abgeleitet (z. B. "
+            "Kita-Bedarf aus den Kindern unter 3 und von 3 Jahren bis zur Einschulung mal "
+            "veröffentlichte Bedarfsquoten).",
+            "Relativ zur Stadt: Wo es keinen Richtwert gibt, wird das Quartier mit dem Median "
+            "der Quartiere verglichen: „unter dem Stadtmittel“, „im Mittel“ oder „über dem "
+            "Stadtmittel“ (eigene, neutrale Farben). Das ist kein Mangel im Sinne eines "
+            "Standards und heißt nie Lücke; der Vergleichswert heißt „Median der Quartiere“, "
+            "nicht Richtwert, und verschiebt sich, wenn sich andere Quartiere ändern.",
+            "Ressource: Ein Quartier ist für eine Kategorie eine Ressource, wenn Angebote in "
+            "ihm selbst mehr Kapazität haben, als das Quartier braucht – sie versorgen auch "
+            "Nachbarquartiere. Ein Quartier ohne eigenes Angebot ist nie eine Ressource; reicht "
+            "dort der Zugang aus Nachbarquartieren, heißt es „gut versorgt durch "
+            "Nachbarquartiere“.",
+            "Nicht bewertet werden Quartiere mit weniger als {min_population} "
+            "Einwohner*innen, ohne Bezugsbevölkerung oder mit überwiegend nicht bewohnter "
+            "Fläche.",
+        ],
+        "ranking_title": "Rangfolge des Handlungsbedarfs",
+        "ranking_rule": "Jede Lücke wird in Personen der Bezugsgruppe gemessen: bei "
+                        "Entfernungs-Richtwerten die Personen ohne Angebot in Richtwert-"
+                        "Entfernung; bei Bedarfs-Richtwerten die fehlenden Plätze (ein Platz "
+                        "deckt den Bedarf einer Person); bei Richtwerten je 1.000 die Personen, "
+                        "die die fehlenden Plätze beim Richtwert versorgen würden (fehlende "
+                        "Plätze · 1.000 / Richtwert, höchstens die Bezugsbevölkerung). Je "
+                        "Quartier zählt in jedem Handlungsfeld der größte dieser Bedarfe (wer "
+                        "weder Apotheke noch Hausarztpraxis in der Nähe hat, zählt einmal); die "
+                        "Handlungsfelder werden addiert (wem Angebote aus zwei Feldern fehlen, "
+                        "zählt zweimal) und mit dem sozialen Status gewichtet: "
+                        "Faktor 1 bei Status hoch oder mittel oder ohne Sozialindex, 1,5 bei "
+                        "niedrig, 2 bei sehr niedrig. Die Quartiere stehen nach diesem "
+                        "gewichteten Bedarf in absteigender Folge; die Tabelle zeigt auch den "
+                        "ungewichteten Wert. Vergleiche mit dem Stadtmittel gehen nicht ein. "
+                        "Quartiere mit weniger als {min_population} Einwohner*innen oder "
+                        "überwiegend ohne Wohnnutzung werden getrennt aufgeführt.",
         "standards": "Richtwerte",
         "target": "Richtwert",
         "reference_group": "Bezugsgruppe",
@@ -215,8 +296,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "no": "nein",
         "per_1000": "{value} je 1.000",
         "within_m": "höchstens {value} m",
+        "within_by_group": "höchstens (m je Altersgruppe): {values}",
+        "demand_target": "Bedarf je Person der Altersgruppe: {rates}",
+        "year": "Jahr",
+        "reference": "Vergleichswert",
         "median_basis": "Median der Quartiere",
-        "field_lead": "{n} Kategorien mit Angeboten im Untersuchungsgebiet.",
+        "field_lead": "{n} Kategorien mit Angeboten im Untersuchungsgebiet: {standard} am "
+                      "Richtwert ({gaps} Lücken), {town} ohne Richtwert im Vergleich mit dem "
+                      "Median der Quartiere ({below} × unter dem Stadtmittel); {resources} "
+                      "Ressourcen.",
         "field_none": "Für dieses Handlungsfeld liegen keine Angebotsdaten vor.",
         "field_table": "Bewertung je Quartier",
         "map_of": "Karte: {label}",
@@ -235,13 +323,19 @@ TEXTS: dict[str, dict[str, str]] = {
                        "([indicators.status_index] in quartier.toml).",
         "social_map": "Statusindex {year}",
         "profiles_lead": "Je Quartier: Bevölkerung, Altersstruktur, Angebote je Handlungsfeld "
-                         "mit Ampel gegenüber den Richtwerten und die Stellung in der Stadt.",
+                         "– mit Ampel, wo ein Richtwert gilt, und im Vergleich mit dem Median "
+                         "der Quartiere, wo keiner gilt – und die Stellung in der Stadt.",
         "profiles_pages": "Wegen der Zahl der Quartiere steht jedes Profil auf einer eigenen "
                           "Seite im selben Ordner.",
         "profile_position": "Stellung in der Stadt",
         "rank_residents": "Rang {rank} von {n} nach Einwohnerzahl",
-        "gaps_in_quarter": "{gaps} Lücken und {resources} Ressourcen bei {assessed} bewerteten "
-                           "Kategorien (Stadt: im Mittel {mean_gaps} Lücken je Quartier)",
+        "gaps_in_quarter": "Am Richtwert: {gaps} Lücken bei {standard} Kategorien; ohne "
+                           "Richtwert: {below} × unter dem Stadtmittel bei {town} Kategorien; "
+                           "{resources} Ressourcen (Stadt: im Mittel {mean_gaps} Lücken je "
+                           "Quartier)",
+        "rank_need": "Handlungsbedarf: Rang {rank} von {n} ({people} Personen mit ungedecktem "
+                     "Bedarf)",
+        "rank_apart": "Handlungsbedarf: nicht eingestuft ({reason})",
         "age_structure": "Altersstruktur",
         "age_band": "Altersgruppe",
         "share": "Anteil",
@@ -314,8 +408,9 @@ TEXTS: dict[str, dict[str, str]] = {
                       "edition's quarters.",
         "trend_quarters": "Quarters",
         "trend_facilities": "Facilities in the area",
-        "trend_gaps": "Gaps",
+        "trend_gaps": "Gaps (against a standard)",
         "trend_gaps_by_field": "Gaps per action field",
+        "trend_below_town": "Below the town median (no standard)",
         "trend_resources": "Resources",
         "trend_low_status": "Quarters with low or very low status",
         "trend_carried": "Based on other quarter boundaries: edition {editions}; the trend "
@@ -414,14 +509,55 @@ TEXTS: dict[str, dict[str, str]] = {
         "nw_none": "There are no data for this study ([{section}] in quartier.toml).",
         "summary_lead": "{study} has {residents} residents in {quarters} quarters. "
                         "{categories} categories of services in {fields} action fields were "
-                        "assessed: {gaps} gaps and {resources} resources.",
-        "summary_fields": "Gaps and resources per action field",
+                        "assessed: {standard} against a standard, {town} without a standard "
+                        "compared with the median of the quarters.",
+        "summary_counts": "Against standards: {gaps} gaps, {met} × standard met, {well_above} × "
+                          "well above standard. Without a standard, relative to the town: "
+                          "{below} × below the town median, {average} × around the town median, "
+                          "{above} × above the town median. {resources} resources (services in "
+                          "the quarter that also serve neighbouring quarters); {served} × well "
+                          "served from neighbouring quarters.",
+        "key_findings": "Key findings",
+        "finding_top": "The greatest need for action is in {name}{status}: {needs}.",
+        "finding_status": " (social status {status})",
+        "finding_other": "{name}{status} with {people} people with unmet need (among others "
+                         "{need})",
+        "finding_next": "Next come {quarters}.",
+        "and": "and",
+        "finding_field": "The largest unmet need is in the action field {field}: {people} people "
+                         "in {quarters} quarters.",
+        "finding_no_gap": "No service falls short of its standard in any quarter.",
+        "finding_kinds": "Only {standard} categories are measured against a sourced standard "
+                         "({gaps} gaps). {town} categories have no standard; they are only "
+                         "compared with the median of the quarters ({below} × below the town "
+                         "median) – this shows differences, not a proven shortage.",
+        "finding_apart_one": "One quarter with few residents or mostly non-residential land "
+                             "is not ranked: {names}.",
+        "finding_apart": "{n} quarters with few residents or mostly non-residential land are "
+                         "not ranked: {names}.",
+        "summary_fields": "Assessments per action field",
+        "summary_standard": "Against a standard",
+        "summary_town": "Relative to the town (no standard)",
         "summary_attention": "Quarters needing attention",
-        "summary_attention_lead": "Quarters with the most gaps (assessed categories) and their "
-                                  "social status.",
-        "summary_gaps_top": "Most frequent gaps",
+        "summary_attention_lead": "Ranked by unmet need: people of the reference groups lacking "
+                                  "a service against a standard, weighted by social status "
+                                  "(rule under Methods). Comparisons with the town median do "
+                                  "not count.",
+        "rank": "Rank",
+        "people_need": "People with unmet need",
+        "weighted_need": "weighted",
+        "largest_needs": "Largest needs",
+        "summary_apart": "Not ranked",
+        "summary_apart_lead": "Quarters with fewer than {min_population} residents or mostly "
+                              "non-residential land are not ranked.",
+        "reason_few_residents": "few residents",
+        "reason_mostly_non_residential": "mostly non-residential",
+        "reason_no_reference_population": "no reference population",
+        "summary_gaps_top": "Most frequent gaps (against a standard)",
+        "summary_below_top": "Most often below the town median (no standard)",
         "summary_resources_top": "Most frequent resources",
         "quarters_with": "{n} quarters",
+        "quarters_with_one": "1 quarter",
         "field": "Action field",
         "category": "Category",
         "categories": "Categories",
@@ -432,7 +568,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "density": "Residents per km²",
         "gaps": "Gaps",
         "resources": "Resources",
-        "ok": "adequate",
+        "gap": "Gap",
+        "met": "Standard met",
+        "well_above": "Well above standard",
+        "below_town": "Below the town median",
+        "town_average": "Around the town median",
+        "above_town": "Above the town median",
         "not_assessed": "not assessed",
         "status_class": "Status class",
         "dynamics_class": "Dynamics class",
@@ -457,14 +598,43 @@ TEXTS: dict[str, dict[str, str]] = {
         "formula": "Formula",
         "unit": "Unit",
         "assessment": "Assessment",
-        "assessment_rules": "A category with a standard per 1,000 is a gap where the accessible "
-                            "supply is below it and a resource from {resource_factor} times it. "
-                            "With a distance standard, covering less than {gap_below} of the "
-                            "reference group is a gap, from {resource_from} a resource. Without "
-                            "a standard quarters are compared with the median of all quarters: "
-                            "below {median_gap} times a gap, from {median_resource} times a "
-                            "resource. Quarters with fewer than {min_population} residents are "
-                            "not assessed.",
+        "assessment_kinds": [
+            "Against a standard: where a sourced standard exists (table below), the result is "
+            "“Gap”, “Standard met” or “Well above standard”. The "
+            "size of a gap is given in people or places: for distance standards the people of "
+            "the reference group living farther than the standard distance from the nearest "
+            "service; for rate and demand standards the places (or doctors) missing to reach "
+            "the standard. Demand standards are derived from the population (e.g. Kita demand "
+            "from children under 3 and from 3 to school age times published demand rates).",
+            "Relative to the town: where no standard exists, the quarter is compared with the "
+            "median of the quarters: “Below the town median”, “Around the town "
+            "median” or “Above the town median” (own, neutral colours). This is "
+            "not a shortage against a standard and is never called a gap; the reference is "
+            "named “median of the quarters”, not standard, and it moves when other "
+            "quarters change.",
+            "Resource: a quarter is a resource for a category when services located in it have "
+            "more capacity than the quarter needs – they serve neighbouring quarters too. A "
+            "quarter without a service of its own is never a resource; where access from "
+            "neighbouring quarters suffices it reads “Well served from neighbouring "
+            "quarters”.",
+            "Quarters with fewer than {min_population} residents, without a reference "
+            "population or with mostly non-residential land are not assessed.",
+        ],
+        "ranking_title": "Ranking of the need for action",
+        "ranking_rule": "Every gap is measured in people of the reference group: for distance "
+                        "standards the people without a service within the standard distance; "
+                        "for demand standards the missing places (one place meets the demand of "
+                        "one person); for standards per 1,000 the people the missing places "
+                        "would serve at the standard (missing places · 1,000 / standard, at "
+                        "most the reference population). Per quarter the largest of these needs "
+                        "counts in each action field (someone with neither a pharmacy nor a GP "
+                        "nearby counts once); the fields are added up (someone lacking services "
+                        "of two fields counts twice) and weighted by social status: factor 1 for status high or medium or without a "
+                        "social index, 1.5 for low, 2 for very low. Quarters are listed by this "
+                        "weighted need, largest first; the table also shows the unweighted "
+                        "figure. Comparisons with the town median do not count. Quarters with "
+                        "fewer than {min_population} residents or mostly non-residential land "
+                        "are listed apart.",
         "standards": "Standards",
         "target": "Standard",
         "reference_group": "Reference group",
@@ -473,8 +643,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "no": "no",
         "per_1000": "{value} per 1,000",
         "within_m": "at most {value} m",
-        "median_basis": "median of quarters",
-        "field_lead": "{n} categories with services in the study area.",
+        "within_by_group": "at most (m per age group): {values}",
+        "demand_target": "demand per person of the age group: {rates}",
+        "year": "Year",
+        "reference": "Compared with",
+        "median_basis": "median of the quarters",
+        "field_lead": "{n} categories with services in the study area: {standard} against a "
+                      "standard ({gaps} gaps), {town} without a standard compared with the "
+                      "median of the quarters ({below} × below the town median); {resources} "
+                      "resources.",
         "field_none": "There are no data on services of this action field.",
         "field_table": "Assessment per quarter",
         "map_of": "Map: {label}",
@@ -493,13 +670,18 @@ TEXTS: dict[str, dict[str, str]] = {
                        "([indicators.status_index] in quartier.toml).",
         "social_map": "Status index {year}",
         "profiles_lead": "Per quarter: population, age structure, services per action field "
-                         "with a traffic light against the standards, and its place in the town.",
+                         "– with a traffic light where a standard applies and compared with the "
+                         "median of the quarters where none does – and its place in the town.",
         "profiles_pages": "Because of the number of quarters each profile is on a page of its "
                           "own in the same folder.",
         "profile_position": "Place in the town",
         "rank_residents": "rank {rank} of {n} by residents",
-        "gaps_in_quarter": "{gaps} gaps and {resources} resources among {assessed} assessed "
-                           "categories (town: {mean_gaps} gaps per quarter on average)",
+        "gaps_in_quarter": "Against standards: {gaps} gaps among {standard} categories; without "
+                           "a standard: {below} × below the town median among {town} "
+                           "categories; {resources} resources (town: {mean_gaps} gaps per "
+                           "quarter on average)",
+        "rank_need": "Need for action: rank {rank} of {n} ({people} people with unmet need)",
+        "rank_apart": "Need for action: not ranked ({reason})",
         "age_structure": "Age structure",
         "age_band": "Age group",
         "share": "Share",
@@ -531,6 +713,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def texts(language: str) -> dict[str, str]:
+def texts(language: str) -> dict:
     """The fixed texts of one language (``de`` or ``en``)."""
     return TEXTS[language]

@@ -1,0 +1,284 @@
+"""The report's judgements as plain data: status cells, gap sizes in words, counts kept apart
+by kind, the ranking by need and the first screen's key findings.
+
+Standard judgements (Lücke / erfüllt / deutlich über Richtwert) and town judgements (unter dem
+Stadtmittel / im Mittel / über dem Stadtmittel) are never counted together; a town judgement is
+never called Lücke or Ressource (see :mod:`quartier.judgements`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from quartier.catalogue import reference_group_label
+from quartier.fields import FIELDS, field_label
+from quartier.format import format_number
+from quartier.indicators.priorities import priorities
+from quartier.judgements import (
+    STANDARD_STATUSES,
+    TOWN_STATUSES,
+    judgement_kind,
+    judgement_label,
+    need_text,
+    reference_label,
+    resource_label,
+    served_label,
+)
+from quartier.report.texts import texts
+
+__all__ = ["status_cell", "row_need_text", "standard_rows", "judgement_counts",
+           "summary_context", "prepared_gaps"]
+
+#: Contract columns a gaps table may lack (e.g. before the model carried them); filled empty.
+_OPTIONAL = {"resource": False, "served_by_neighbours": False, "unmet_people": math.nan,
+             "missing_places": math.nan, "demand": math.nan, "reason": ""}
+
+
+def prepared_gaps(gaps: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """``results.gaps`` with ``field`` and every optional contract column present."""
+    frame = gaps.copy()
+    if "field" not in frame.columns:
+        frame["field"] = frame["category"].map(catalogue["field"])
+    for column, empty in _OPTIONAL.items():
+        if column not in frame.columns:
+            frame[column] = empty
+    frame["resource"] = frame["resource"].fillna(False).astype(bool)
+    frame["served_by_neighbours"] = frame["served_by_neighbours"].fillna(False).astype(bool)
+    frame["reason"] = frame["reason"].fillna("")
+    return frame
+
+
+def status_cell(record: dict, language: str) -> dict:
+    """Badge data of one judgement: key, kind, label, resource and neighbour markers."""
+    status = record.get("status")
+    if not isinstance(status, str):
+        return {"key": "none", "kind": "none", "label": "", "resource": "", "served": ""}
+    return {"key": status, "kind": judgement_kind(status),
+            "label": judgement_label(status, language),
+            "resource": resource_label(language) if record.get("resource") is True else "",
+            "served": served_label(language) if record.get("served_by_neighbours") is True
+            else ""}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def row_need_text(record: dict, catalogue: pd.DataFrame, labels: dict[str, str],
+                  language: str, with_category: bool = False) -> str:
+    """The size of a Lücke in words ("es fehlen rund 190 Plätze"); empty for other rows."""
+    if record.get("status") != "gap" or record.get("basis") != "standard":
+        return ""
+    category = record["category"]
+    entry = catalogue.loc[category] if category in catalogue.index else pd.Series(dtype=object)
+    distance = entry.get("max_distance_m", math.nan)
+    by_group = _text(entry.get("distance_by_group", ""))
+    unit = _text(entry.get(f"capacity_unit_{language}", ""))
+    label = labels.get(category, category)
+    sentence = need_text(unmet_people=_number(record.get("unmet_people")),
+                         missing_places=_number(record.get("missing_places")),
+                         reference_group=_text(entry.get("reference_group", "all")) or "all",
+                         category=label, unit=unit,
+                         distance_m=math.nan if by_group else _number(distance),
+                         language=language)
+    if sentence and by_group and not _is_number(record.get("missing_places")):
+        sentence += (" in Richtwert-Entfernung" if language == "de"
+                     else " within the standard distance")
+    if sentence and with_category and not _is_number(record.get("unmet_people")):
+        sentence = f"{label}: {sentence}"
+    return sentence
+
+
+def _number(value: object) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number
+
+
+def _is_number(value: object) -> bool:
+    number = _number(value)
+    return not math.isnan(number) and number > 0
+
+
+def standard_rows(catalogue: pd.DataFrame, categories: list[str], labels: dict[str, str],
+                  language: str) -> list[dict]:
+    """The standards of the methods chapter: target, group, source, year, binding."""
+    text = texts(language)
+    rows = []
+    for key in categories:
+        if key not in catalogue.index:
+            continue
+        entry = catalogue.loc[key]
+        demand = _text(entry.get("demand_rates", ""))
+        by_group = _text(entry.get("distance_by_group", ""))
+        per_1000, distance = entry.get("per_1000", math.nan), entry.get("max_distance_m",
+                                                                        math.nan)
+        if demand:
+            target = text["demand_target"].format(rates=demand.replace(";", "; "))
+        elif not pd.isna(per_1000):
+            target = text["per_1000"].format(value=format_number(per_1000, 2, language))
+        elif by_group:
+            target = text["within_by_group"].format(values=by_group.replace(";", "; "))
+        elif not pd.isna(distance):
+            target = text["within_m"].format(value=format_number(distance, 0, language))
+        else:
+            continue
+        binding = entry.get("standard_binding", entry.get("binding", False))
+        rows.append({"label": labels.get(key, key), "target": target,
+                     "group": reference_group_label(entry["reference_group"], language),
+                     "source": _text(entry.get("standard_source", "")) or "–",
+                     "year": _text(str(entry.get("standard_year", "") or "")) or "–",
+                     "binding": text["yes"] if binding is True or binding == 1 else text["no"]})
+    return rows
+
+
+def judgement_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Counts of every status and of resources / served quarters (assessed rows only)."""
+    counts = {key: int((frame["status"] == key).sum())
+              for key in (*STANDARD_STATUSES, *TOWN_STATUSES, "not_assessed")}
+    counts["resource"] = int(frame["resource"].sum())
+    counts["served"] = int(frame["served_by_neighbours"].sum())
+    counts["standard_categories"] = int(frame.loc[frame["basis"] == "standard",
+                                                  "category"].nunique())
+    counts["town_categories"] = int(frame.loc[frame["basis"] == "town", "category"].nunique())
+    return counts
+
+
+def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.DataFrame,
+                    names: pd.Series, residents: pd.Series, labels: dict[str, str],
+                    language: str, large: bool, min_population: float) -> dict:
+    """Counts per field (kept apart by kind), the ranking by need and the key findings."""
+    text = texts(language)
+    fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
+    field_rows = []
+    for key in FIELDS:
+        own = gaps[gaps["field"] == key]
+        if not len(own) or (own["status"] == "not_assessed").all():
+            continue
+        counts = judgement_counts(own)
+        field_rows.append({"key": key, "label": field_label(key, language),
+                           "standard_categories": fmt(counts["standard_categories"]),
+                           "town_categories": fmt(counts["town_categories"]),
+                           **{k: fmt(counts[k]) for k in (*STANDARD_STATUSES, *TOWN_STATUSES,
+                                                          "resource")}})
+    ranking = priorities(gaps, results.indicators, results.status,
+                         min_population=min_population)
+    ranked = ranking[ranking["ranked"]]
+    by_quarter = {q: frame for q, frame in gaps.groupby("quarter_id")}
+
+    def needs_of(q: str, limit: int = 3) -> list[str]:
+        own = by_quarter.get(q)
+        if own is None:
+            return []
+        from quartier.indicators.priorities import need_in_people
+
+        own = own.assign(_people=need_in_people(own, results.indicators))
+        own = own[own["_people"] > 0].sort_values("_people", ascending=False).head(limit)
+        return [row_need_text(r, catalogue, labels, language, with_category=True)
+                for r in own.to_dict("records")]
+
+    def status_text(value: object) -> str:
+        return value if isinstance(value, str) else "–"
+
+    attention = [{
+        "rank": fmt(r.rank), "id": r.quarter_id, "name": names.get(r.quarter_id, r.quarter_id),
+        "residents": fmt(residents.get(r.quarter_id, 0)), "status": status_text(r.status_class),
+        "people": fmt(r.people), "weighted": fmt(r.weighted_need), "gaps": fmt(r.gaps),
+        "below_town": fmt(r.below_town), "needs": "; ".join(needs_of(r.quarter_id)),
+    } for r in ranked.head(10 if large else 7).itertuples() if r.people > 0]
+    apart = [{"id": r.quarter_id, "name": names.get(r.quarter_id, r.quarter_id),
+              "residents": fmt(residents.get(r.quarter_id, 0)),
+              "reason": text.get(f"reason_{r.reason}", r.reason)}
+             for r in ranking[~ranking["ranked"]].itertuples()]
+    counts = judgement_counts(gaps)
+    by_category = gaps.groupby(["category", "status"]).size().unstack(fill_value=0)
+
+    def top(series: pd.Series) -> list[dict]:
+        ranked_series = series.sort_values(ascending=False)
+        return [{"label": labels.get(c, c),
+                 "field": field_label(catalogue.at[c, "field"], language),
+                 "n": text["quarters_with_one"] if n == 1
+                 else text["quarters_with"].format(n=fmt(n))}
+                for c, n in ranked_series.head(5).items() if n > 0]
+
+    def column(status: str) -> pd.Series:
+        return by_category[status] if status in by_category.columns else pd.Series(dtype=int)
+
+    return {
+        "lead": text["summary_lead"].format(
+            study=study_name, residents=fmt(residents.sum()), quarters=fmt(len(names)),
+            categories=fmt(gaps["category"].nunique()), fields=fmt(len(field_rows)),
+            standard=fmt(counts["standard_categories"]), town=fmt(counts["town_categories"])),
+        "counts": text["summary_counts"].format(
+            gaps=fmt(counts["gap"]), met=fmt(counts["met"]),
+            well_above=fmt(counts["well_above"]), below=fmt(counts["below_town"]),
+            average=fmt(counts["town_average"]), above=fmt(counts["above_town"]),
+            resources=fmt(counts["resource"]), served=fmt(counts["served"])),
+        "findings": key_findings(ranking, gaps, results, catalogue, names, labels, language,
+                                 needs_of),
+        "fields": field_rows, "attention": attention, "apart": apart,
+        "apart_lead": text["summary_apart_lead"].format(min_population=fmt(min_population)),
+        "top_gaps": top(column("gap")), "top_below": top(column("below_town")),
+        "top_resources": top(gaps[gaps["resource"]].groupby("category").size()),
+        "ranking": ranking,
+    }
+
+
+def key_findings(ranking: pd.DataFrame, gaps: pd.DataFrame, results, catalogue: pd.DataFrame,
+                 names: pd.Series, labels: dict[str, str], language: str, needs_of
+                 ) -> list[str]:
+    """A few plain sentences for the first screen, generated from the ranking by need."""
+    text = texts(language)
+    fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
+    ranked = ranking[ranking["ranked"] & (ranking["people"] > 0)]
+    sentences = []
+
+    def status_part(value: object) -> str:
+        return text["finding_status"].format(status=value) if isinstance(value, str) else ""
+
+    if len(ranked):
+        first = ranked.iloc[0]
+        needs = needs_of(first["quarter_id"])
+        sentences.append(text["finding_top"].format(
+            name=names.get(first["quarter_id"], first["quarter_id"]),
+            status=status_part(first["status_class"]), needs="; ".join(needs),
+            people=fmt(first["people"])))
+        others = [text["finding_other"].format(
+            name=names.get(r.quarter_id, r.quarter_id), people=fmt(r.people),
+            status=status_part(r.status_class), need=(needs_of(r.quarter_id, 1) or [""])[0])
+            for r in ranked.iloc[1:3].itertuples()]
+        if others:
+            sentences.append(text["finding_next"].format(
+                quarters=(" " + text["and"] + " ").join(others)))
+        fields = {key: ranking[f"people_{key}"][ranking["ranked"]].sum() for key in FIELDS}
+        field, people = max(fields.items(), key=lambda item: item[1])
+        if people > 0:
+            quarters = int((ranking.loc[ranking["ranked"], f"people_{field}"] > 0).sum())
+            sentences.append(text["finding_field"].format(field=field_label(field, language),
+                                                          people=fmt(people),
+                                                          quarters=fmt(quarters)))
+    else:
+        sentences.append(text["finding_no_gap"])
+    counts = judgement_counts(gaps)
+    sentences.append(text["finding_kinds"].format(
+        standard=fmt(counts["standard_categories"]), gaps=fmt(counts["gap"]),
+        town=fmt(counts["town_categories"]), below=fmt(counts["below_town"])))
+    apart = ranking[~ranking["ranked"]]
+    if len(apart):
+        key = "finding_apart_one" if len(apart) == 1 else "finding_apart"
+        sentences.append(text[key].format(
+            n=fmt(len(apart)), names=", ".join(str(names.get(q, q))
+                                               for q in apart["quarter_id"])))
+    return sentences
+
+
+def reference_cell(record: dict, formatted_target: str, language: str) -> str:
+    """"Richtwert 75 %" or "Median der Quartiere 0,42" – the reference named with its kind."""
+    basis = record.get("basis")
+    if basis not in ("standard", "town") or formatted_target == "–":
+        return "–"
+    return f"{reference_label(basis, language)}: {formatted_target}"
