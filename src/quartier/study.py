@@ -108,11 +108,13 @@ def validate_study(path: str | Path, *, edition: str | None = None,
         known = set(quarters["quarter_id"])
         if per_quarter is not None:
             _check_references(per_quarter, known, config.population_quarters, report,
-                              unique=True, complete=True)
+                              unique=True, complete=True, quarters_file=config.quarters.path)
         if housing is not None:
-            _check_references(housing, known, config.housing, report, unique=True)
+            _check_references(housing, known, config.housing, report, unique=True,
+                              quarters_file=config.quarters.path)
         if social is not None and config.social:
-            _check_references(social, known, config.social[0], report, unique=False)
+            _check_references(social, known, config.social[0], report, unique=False,
+                              quarters_file=config.quarters.path)
         if grid is not None and len(grid):
             _check_grid(grid, quarters, config.population_grid, report)
     if not report.ok or quarters is None:

@@ -18,7 +18,8 @@ from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
 from quartier.load.columns import missing_column_hint, read_table_reported
-from quartier.load.tables import EXCEL_SUFFIXES, to_number
+from quartier.load.geometry import likely_crs, non_finite, outside_area_of_use
+from quartier.load.tables import EXCEL_SUFFIXES, parse_numbers
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["read_features", "TABLE_SUFFIXES"]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import CRS, Transformer
 
 from quartier.config import DatasetConfig
 from quartier.format import format_number
 from quartier.load.columns import row_labels
 from quartier.validation import ValidationReport, format_ids
 
-__all__ = ["repair_polygons", "to_points", "check_tiling", "outside_quarters"]
+__all__ = ["repair_polygons", "to_points", "check_tiling", "outside_quarters", "non_finite",
+           "outside_area_of_use", "likely_crs", "far_vertices", "check_extent"]
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 #: Overlaps and gaps smaller than this (m²) are digitising noise and not reported.
@@ -140,3 +143,178 @@ def outside_quarters(points: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame) -> np
     inside = np.zeros(len(points), dtype=bool)
     inside[hit_points] = True
     return ~inside
+
+
+#: Degrees added around a CRS's area of use before coordinates count as outside it: UTM and
+#: Gauss-Krüger data are routinely used a few degrees beyond their zone (all of Germany in
+#: EPSG:25832).
+AREA_OF_USE_MARGIN_DEG = 3.0
+#: CRS tried, in this order, when coordinates do not fit the declared one.
+CANDIDATE_CRS = ("EPSG:4326", "EPSG:25832", "EPSG:25833", "EPSG:31467", "EPSG:31468",
+                 "EPSG:31466", "EPSG:31469", "EPSG:3035")
+#: A quarter vertex this many median quarter diagonals (and at least FAR_MIN_M metres) beyond
+#: the extent of all other quarters is a typo, not a quarter.
+FAR_FACTOR = 20.0
+FAR_MIN_M = 20_000.0
+
+
+def non_finite(geometry: np.ndarray) -> np.ndarray:
+    """Boolean mask of the geometries with an infinite or NaN coordinate."""
+    geometry = np.asarray(geometry, dtype=object)
+    mask = np.zeros(len(geometry), dtype=bool)
+    present = ~shapely.is_missing(geometry)
+    coords, index = shapely.get_coordinates(geometry[present], return_index=True)
+    bad_index = index[~np.isfinite(coords).all(axis=1)]
+    mask[np.flatnonzero(present)[bad_index]] = True
+    return mask
+
+
+@lru_cache(maxsize=32)
+def _area_of_use_bounds(srs: str, margin: float) -> tuple[float, float, float, float] | None:
+    crs = CRS.from_user_input(srs)
+    area = crs.area_of_use
+    if area is None:
+        return None
+    west, south, east, north = area.bounds
+    west, south = max(west - margin, -180.0), max(south - margin, -90.0)
+    east, north = min(east + margin, 180.0), min(north + margin, 90.0)
+    if crs.is_geographic:
+        return west, south, east, north
+    transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return transformer.transform_bounds(west, south, east, north, densify_pts=21)
+
+
+def outside_area_of_use(geometry: np.ndarray, crs: CRS,
+                        margin: float = AREA_OF_USE_MARGIN_DEG) -> np.ndarray:
+    """Boolean mask of the geometries reaching beyond the area of use of ``crs``.
+
+    The area of use (``pyproj.CRS.area_of_use``, in degrees) is widened by ``margin`` degrees
+    and projected into ``crs``; a geometry counts as outside when its bounding box leaves that
+    rectangle. Missing geometries are never outside.
+    """
+    geometry = np.asarray(geometry, dtype=object)
+    limits = _area_of_use_bounds(crs.to_string() if crs.to_epsg() else crs.to_wkt(), margin)
+    if limits is None or not len(geometry):
+        return np.zeros(len(geometry), dtype=bool)
+    bounds = shapely.bounds(geometry)
+    with np.errstate(invalid="ignore"):
+        outside = ((bounds[:, 0] < limits[0]) | (bounds[:, 1] < limits[1])
+                   | (bounds[:, 2] > limits[2]) | (bounds[:, 3] > limits[3]))
+    return outside & ~np.isnan(bounds).any(axis=1)
+
+
+def likely_crs(x: np.ndarray, y: np.ndarray, declared: CRS | None = None,
+               candidates: tuple[str, ...] = CANDIDATE_CRS) -> list[str]:
+    """The candidate CRS in whose area of use the coordinates ``x``/``y`` would lie.
+
+    Checked on the corners and the centre of the coordinates' bounding box, which must lie in
+    the candidate's area of use (widened by half a degree) once transformed to longitude and
+    latitude.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    if not keep.any():
+        return []
+    x0, x1, y0, y1 = x[keep].min(), x[keep].max(), y[keep].min(), y[keep].max()
+    px = np.array([x0, x1, x0, x1, (x0 + x1) / 2])
+    py = np.array([y0, y0, y1, y1, (y0 + y1) / 2])
+    fitting = []
+    for code in candidates:
+        crs = CRS.from_user_input(code)
+        if declared is not None and crs.equals(declared):
+            continue
+        west, south, east, north = _area_of_use_bounds(code, 0.0) if crs.is_geographic else \
+            CRS.from_user_input(code).area_of_use.bounds
+        if crs.is_geographic:
+            lon, lat = px, py
+        else:
+            with np.errstate(all="ignore"):
+                lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(
+                    px, py, errcheck=False)
+        lon, lat = np.asarray(lon), np.asarray(lat)
+        inside = (np.isfinite(lon) & np.isfinite(lat) & (lon >= west - 0.5) & (lon <= east + 0.5)
+                  & (lat >= south - 0.5) & (lat <= north + 0.5))
+        if inside.all():
+            fitting.append(code)
+    return fitting
+
+
+def far_vertices(geometry: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How far each polygon reaches beyond the bounding box of all the others.
+
+    Returns
+    -------
+    distance : ndarray
+        Per geometry, the largest distance (CRS units) of one of its vertices outside the
+        bounding box of all other geometries (0 inside it).
+    vertex : ndarray of shape (n, 2)
+        That vertex.
+    diagonal : ndarray
+        The diagonal of each geometry's bounding box.
+
+    Notes
+    -----
+    The bounding box of "all others" is found without a loop: for each side it is the extreme
+    of all geometries, except for the geometry holding that extreme, which gets the second
+    one.
+    """
+    geometry = np.asarray(geometry, dtype=object)
+    n = len(geometry)
+    bounds = shapely.bounds(geometry)
+    diagonal = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    distance, vertex = np.zeros(n), np.full((n, 2), np.nan)
+    if n < 2:
+        return distance, vertex, diagonal
+    others = np.empty((n, 4))
+    for side, smallest in ((0, True), (1, True), (2, False), (3, False)):
+        order = np.argsort(bounds[:, side] if smallest else -bounds[:, side])
+        others[:, side] = bounds[order[0], side]
+        others[order[0], side] = bounds[order[1], side]
+    coords, index = shapely.get_coordinates(geometry, return_index=True)
+    zero = np.zeros(len(coords))
+    dx = np.maximum.reduce([others[index, 0] - coords[:, 0], coords[:, 0] - others[index, 2],
+                            zero])
+    dy = np.maximum.reduce([others[index, 1] - coords[:, 1], coords[:, 1] - others[index, 3],
+                            zero])
+    outside = np.hypot(dx, dy)
+    np.maximum.at(distance, index, outside)
+    order = np.lexsort((-outside, index))
+    first = order[np.unique(index[order], return_index=True)[1]]
+    vertex[index[first]] = coords[first]
+    return distance, vertex, diagonal
+
+
+def check_extent(quarters: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
+                 report: ValidationReport) -> None:
+    """Report quarters reaching far beyond all others as errors naming quarter and vertex.
+
+    A vertex more than ``FAR_FACTOR`` times the median bounding-box diagonal of the other
+    quarters (and at least ``FAR_MIN_M``) outside the bounding box of all other quarters is a
+    typo; gridding such a quarter would need
+    millions of cells.
+    """
+    geometry = quarters.geometry.to_numpy()
+    present = np.flatnonzero(~shapely.is_missing(geometry) & ~shapely.is_empty(geometry))
+    if len(present) < 2:
+        return
+    distance, vertex, diagonal = far_vertices(geometry[present])
+    # the typical size is the median diagonal of the *other* quarters: with few quarters the
+    # stray one would otherwise set it
+    typical = np.array([np.median(np.delete(diagonal, i)) if distance[i] > FAR_MIN_M else np.inf
+                        for i in range(len(present))])
+    far = np.zeros(len(quarters), dtype=bool)
+    far[present] = distance > np.maximum(FAR_MIN_M, FAR_FACTOR * typical)
+    if not far.any():
+        return
+    ids = quarters["quarter_id"].to_numpy()
+    position = {row: i for i, row in enumerate(present)}
+    for row in np.flatnonzero(far):
+        i = position[row]
+        report.add("error", "far_vertex", cfg.name, f"Quartier {ids[i]} hat einen Eckpunkt bei "
+                   f"{vertex[i, 0]:.0f}/{vertex[i, 1]:.0f}, {format_number(distance[i] / 1000)} km "
+                   "außerhalb aller übrigen Quartiere (das Quartier wäre "
+                   f"{format_number(diagonal[i] / 1000)} km groß, ein mittleres Quartier "
+                   f"{format_number(typical[i] / 1000, 1)} km). Das ist fast "
+                   "sicher ein Tippfehler in den Koordinaten.",
+                   "Den Eckpunkt im GIS korrigieren (QGIS: Stützpunkt-Werkzeug) und die Datei neu "
+                   "speichern.", file=str(path), rows=str(ids[row]), column="geometry")

@@ -39,24 +39,35 @@ def clean_ids(values: pd.Series) -> pd.Series:
 
 
 def infer_id_width(quarter_ids: pd.Series) -> int | None:
-    """The common length of the quarter ids when all are digits of one length, else None.
+    """The width other datasets' quarter ids are brought to, or None to leave them as they are.
+
+    All ids digits of one length: that length. All ids digits without a leading zero (written
+    as integers, e.g. ``1`` to ``12``): 1, so that ``01`` in another file becomes ``1``.
+    Otherwise (letters, or leading zeros on ids of different lengths): None.
 
     Examples
     --------
     >>> infer_id_width(pd.Series(["01100101", "12200411"]))
     8
-    >>> infer_id_width(pd.Series(["1", "12"])) is None
+    >>> infer_id_width(pd.Series(["1", "12"]))
+    1
+    >>> infer_id_width(pd.Series(["01", "123"])) is None
     True
     """
     ids = quarter_ids.dropna().astype(str)
     if ids.empty or not ids.str.fullmatch(r"\d+").all():
         return None
     lengths = ids.str.len().unique()
-    return int(lengths[0]) if len(lengths) == 1 else None
+    if len(lengths) == 1:
+        return int(lengths[0])
+    return 1 if not ids.str.fullmatch(r"0\d+").any() else None
 
 
 def pad_ids(ids: pd.Series, width: int | None) -> tuple[pd.Series, int]:
-    """Zero-pad purely numeric ids to ``width`` digits.
+    """Bring purely numeric ids to ``width`` digits: zero-pad short ones, strip surplus zeros.
+
+    An id longer than ``width`` loses leading zeros down to ``width`` digits (``007`` → ``07``
+    for width 2, ``01`` → ``1`` for width 1); ids whose other digits do not fit stay as they are.
 
     Parameters
     ----------
@@ -70,17 +81,24 @@ def pad_ids(ids: pd.Series, width: int | None) -> tuple[pd.Series, int]:
     ids : Series
         The padded ids.
     changed : int
-        How many ids were padded.
+        How many ids were padded or stripped.
 
     Examples
     --------
     >>> pad_ids(pd.Series(["1100101", "01100102", "A7"]), 8)[0].tolist()
     ['01100101', '01100102', 'A7']
+    >>> pad_ids(pd.Series(["01", "12", "007"]), 1)[0].tolist()
+    ['1', '12', '7']
     """
     if width is None:
         return ids, 0
-    numeric = ids.notna() & ids.astype(str).str.fullmatch(r"\d+")
-    short = numeric & (ids.astype(str).str.len() < width)
+    text = ids.astype(str)
+    numeric = ids.notna() & text.str.fullmatch(r"\d+")
+    core = text.str.lstrip("0").str.zfill(1)
+    short = numeric & (text.str.len() < width)
+    surplus = numeric & (text.str.len() > width) & text.str.startswith("0")
     padded = ids.copy()
-    padded[short] = ids[short].astype(str).str.zfill(width)
-    return padded, int(short.sum())
+    padded[short] = text[short].str.zfill(width)
+    padded[surplus] = core[surplus].str.zfill(width)
+    changed = short | (surplus & (padded != ids))
+    return padded, int(changed.sum())

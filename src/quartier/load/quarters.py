@@ -9,7 +9,7 @@ from pyproj import CRS
 from quartier.config import DatasetConfig
 from quartier.load.columns import map_columns, row_labels
 from quartier.load.features import read_features
-from quartier.load.geometry import check_tiling, repair_polygons
+from quartier.load.geometry import check_extent, check_tiling, repair_polygons
 from quartier.load.ids import clean_ids, infer_id_width, pad_ids
 from quartier.validation import ValidationReport, format_ids
 
@@ -57,6 +57,7 @@ def load_quarters(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
                    column="quarter_id", rows=row_labels(frame, duplicated))
     frame["name"] = frame["name"].astype(object).where(frame["name"].notna(), frame["quarter_id"])
     frame["name"] = frame["name"].map(lambda v: str(v).strip() if v is not None else v)
+    check_extent(frame, cfg, path, report)  # before a repair hides a stray vertex
     frame = repair_polygons(frame, cfg, path, report, "quarter_id")
     if frame.empty:
         report.add("error", "no_rows", cfg.name, "Die Datei enthält keine verwendbaren Quartiere.",
