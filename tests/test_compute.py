@@ -30,7 +30,8 @@ def test_results_table_shape(sample):
     assert list(results.indicators.columns) == RESULT_COLUMNS
     assert not results.indicators.duplicated(["quarter_id", "category", "indicator"]).any()
     judged = results.indicators.dropna(subset=["status"])
-    assert set(judged["status"]) <= {"gap", "ok", "resource", "not_assessed", "hoch", "mittel",
+    assert set(judged["status"]) <= {"gap", "met", "well_above", "below_town", "town_average",
+                                     "above_town", "not_assessed", "hoch", "mittel",
                                      "niedrig", "sehr niedrig", "positiv", "stabil", "negativ"}
 
 
@@ -63,6 +64,16 @@ def test_designed_gaps_of_the_sample_are_found(sample):
     assert value(results, "07", "supermarket", "coverage") == 0.0
     assert gaps[("06", "supermarket")] == "not_assessed"  # commercial quarter, 118 residents
     assert value(results, "07", "gp", "fca_access") == 0.0
+    # the Bahnhofsviertel's Kita shortage: 70 places for 0.491 · 170 + 0.92 · 162 = 232.51
+    # places needed (children 0–2 and 3–5 of the register) → a Lücke of 162.51 places
+    kita = results.gaps.set_index(["quarter_id", "category"]).loc[("02", "kita")]
+    assert kita["status"] == "gap" and kita["basis"] == "standard"
+    assert kita["missing_places"] == pytest.approx(232.51 - 70)
+    # no quarter without a facility of a category is a resource for it
+    counts = results.indicators[results.indicators["indicator"] == "count"].set_index(
+        ["quarter_id", "category"])["value"]
+    resource = results.gaps.set_index(["quarter_id", "category"])["resource"]
+    assert (counts.reindex(resource.index)[resource] > 0).all()
 
 
 def test_fca_conserves_supply_when_all_supply_is_reached(sample):

@@ -52,7 +52,7 @@ def test_status_transitions_only_list_changes(comparison):
     village_shop = result.transitions[(result.transitions["quarter_id"] == "07")
                                       & (result.transitions["category"] == "convenience_store")]
     assert village_shop[["previous_status", "current_status"]].values.tolist() == [
-        ["gap", "resource"]]
+        ["below_town", "above_town"]]  # no standard: town judgements
 
 
 def test_previous_edition():
