@@ -85,6 +85,11 @@ class _Group(click.Group):
             _print_report(exc.report, show_notes=False)
             ctx.exit(1)
         except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
+            from quartier.editions.store import StoreError
+
+            if isinstance(exc, StoreError):  # damaged, newer, read-only, locked, disk full
+                err_console.print(str(exc), style="bold red", markup=False)
+                ctx.exit(1)
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             err_console.print(f"Fehler: {exc}", style="bold red", markup=False)
@@ -210,7 +215,7 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     Jede Ausgabe wird im Ausgabenspeicher abgelegt; eine vorhandene Ausgabe wird nur mit
     --replace ersetzt.
     """
-    from quartier.editions import EditionExistsError
+    from quartier.editions import EditionExistsError, StoreError
     from quartier.report.publish import publish_edition
 
     study, _ = _study_or_exit(ctx, config, edition)
@@ -219,9 +224,11 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     try:
         published = publish_edition(study, store=store, output=output, replace=replace,
                                     progress=step, client=client)
-    except EditionExistsError as exc:  # stored before, or by another run in the meantime
+    except (EditionExistsError, StoreError) as exc:  # stored before; store unusable
         step.stop()
         console.print(str(exc), style="bold red", markup=False)
+        if isinstance(exc, StoreError):
+            console.print("Bericht und Exporte wurden nicht veröffentlicht.", markup=False)
         ctx.exit(1)
     finally:
         step.stop()

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +19,12 @@ from quartier.editions.history import EditionHistory, load_history
 from quartier.editions.store import (
     EditionExistsError,
     EditionInfo,
+    check_store_writable,
     default_store_path,
     list_editions,
     store_edition,
 )
-from quartier.report.build import build_report
+from quartier.report.build import build_report, report_folder
 from quartier.study import Study
 
 __all__ = ["PublishedEdition", "publish_edition"]
@@ -45,9 +49,25 @@ def publish_edition(study: Study, results: Results | None = None, *,
                     client: object = None) -> PublishedEdition:
     """Compute (if needed), compare with the stored editions, write the report, store.
 
-    The report is written first and the edition stored afterwards, so a run that fails while
-    writing the report stores nothing. An edition that is already stored stops the run
-    *before* anything is computed or written, unless ``replace`` is given.
+    Nothing is published unless the edition is stored, and nothing is stored unless the report
+    was written:
+
+    1. before anything is computed, the store is checked (:func:`check_store_writable`:
+       not damaged, not newer, writable, not locked; a rolled-back test write), and an edition
+       that is already stored stops the run unless ``replace`` is given;
+    2. the report is written into a hidden sibling folder ``.<edition>.unfertig-…`` beside
+       the report folder (same file system);
+    3. the edition is stored (one SQLite transaction);
+    4. only then are the report files moved into the report folder with :func:`os.replace`
+       (a rename: a missing report folder appears at once, complete; in an existing one each
+       file is swapped whole).
+
+    If writing the report or storing fails (e.g. the disk fills up), the sibling folder is
+    removed and the report folder is left as it was: a reader never sees a report whose
+    edition is not in the store. Writing into a sibling and renaming was chosen over deleting
+    a half-published report afterwards because an existing report folder (the last run, or
+    files a user keeps there) is never touched on failure, and because no check made in
+    advance can rule out a full disk.
 
     Parameters
     ----------
@@ -68,9 +88,13 @@ def publish_edition(study: Study, results: Results | None = None, *,
     ------
     EditionExistsError
         The edition is stored and ``replace`` is False; nothing was changed.
+    StoreError
+        The store cannot take the edition (damaged, newer, read-only, locked, disk full):
+        nothing was published and every stored edition is unchanged.
     """
     step = progress or (lambda _message: None)
     store = Path(store) if store is not None else default_store_path(study)
+    check_store_writable(store)
     if not replace and study.edition in set(list_editions(store)["label"]):
         raise EditionExistsError(
             f"Die Ausgabe {study.edition} ist schon gespeichert ({store}). Nichts wurde "
@@ -81,9 +105,48 @@ def publish_edition(study: Study, results: Results | None = None, *,
     step("Mit gespeicherten Ausgaben vergleichen")
     history = load_history(store, study, results)
     comparison = compare_with_stored(store, study, results, history)
-    path = build_report(study, results, output=output, comparison=comparison, history=history,
-                        progress=step)
-    step("Ausgabe speichern")
-    info = store_edition(store, study, results, replace=replace)
-    return PublishedEdition(report=path, store=store, info=info, results=results,
-                            comparison=comparison, history=history)
+    folder = Path(output) if output else report_folder(study)
+    staging = _staging_folder(folder.resolve())
+    try:
+        path = build_report(study, results, output=staging, comparison=comparison,
+                            history=history, progress=step)
+        step("Ausgabe speichern")
+        info = store_edition(store, study, results, replace=replace)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _move_into_place(staging, folder)
+    return PublishedEdition(report=folder / path.name, store=store, info=info,
+                            results=results, comparison=comparison, history=history)
+
+
+def _staging_folder(folder: Path) -> Path:
+    """A new hidden folder beside `folder`, with the permissions of a normal new folder."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.unfertig-"))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a report is shared
+    return staging
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    """Publish the finished report: rename `staging` to `folder`, or swap its files in.
+
+    Files of an existing `folder` that the new report does not write are left alone.
+    """
+    try:
+        if not folder.exists():
+            staging.rename(folder)
+            return
+        for source in sorted(staging.rglob("*"), key=lambda p: len(p.parts)):
+            target = folder / source.relative_to(staging)
+            if source.is_dir():
+                target.mkdir(exist_ok=True)
+            else:
+                os.replace(source, target)
+        shutil.rmtree(staging)
+    except OSError as exc:
+        raise OSError(f"Die Ausgabe ist gespeichert, aber der Bericht ließ sich nicht von "
+                      f"{staging} nach {folder} verschieben ({exc}). Den Inhalt von Hand "
+                      "verschieben.") from exc
