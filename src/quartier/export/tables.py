@@ -89,10 +89,15 @@ _STATUS_COLUMNS = ("status_index", "status_class", "dynamics_index", "dynamics_c
 _FORBIDDEN_SHEET = re.compile(r"[\[\]:*?/\\]")
 _EXCEL_EPOCH = _dt.datetime(1980, 1, 1)
 
-# Status fills (light tints of the Okabe–Ito orange and blue; readable in black and white).
+# Status fills: light tints of the report's colours (quartier.judgements.MAP_COLOURS): a
+# traffic light for judgements against a standard, purple–grey–blue relative to the town.
 _STATUS_FILLS = {
-    "gap": PatternFill("solid", fgColor="F9D29D"),
-    "resource": PatternFill("solid", fgColor="B9DCF2"),
+    "gap": PatternFill("solid", fgColor="F4B6AE"),
+    "met": PatternFill("solid", fgColor="DDF0C8"),
+    "well_above": PatternFill("solid", fgColor="9FD29B"),
+    "below_town": PatternFill("solid", fgColor="DCC4E8"),
+    "town_average": PatternFill("solid", fgColor="EEEAF2"),
+    "above_town": PatternFill("solid", fgColor="C6E0F0"),
     "not_assessed": PatternFill("solid", fgColor="E6E6E6"),
 }
 _BOLD = Font(bold=True)
@@ -125,10 +130,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "sheet_facilities": "Alle Einrichtungen mit Quartier und Koordinaten.",
         "sheet_categories": "Die Kategorien mit Bezugsgruppe und Richtwerten.",
         "sheet_indicators": "Bezeichnung, Formel und Einheit jeder Kennzahl.",
-        "gap": "Die Kennzahl liegt unter dem Richtwert bzw. deutlich unter dem Median der Stadt.",
-        "ok": "Die Kennzahl erreicht den Richtwert bzw. liegt im Bereich des Medians.",
-        "resource": "Deutlich überdurchschnittliche Versorgung – eine Stärke des Quartiers.",
-        "not_assessed": "Zu wenige Einwohner*innen für eine Bewertung.",
+        "gap": "Am Richtwert: die Kennzahl verfehlt den Richtwert (Lücke).",
+        "met": "Am Richtwert: der Richtwert ist erfüllt.",
+        "well_above": "Am Richtwert: deutlich über dem Richtwert.",
+        "below_town": "Kein Richtwert: deutlich unter dem Median der Quartiere (keine Lücke).",
+        "town_average": "Kein Richtwert: im Bereich des Medians der Quartiere.",
+        "above_town": "Kein Richtwert: deutlich über dem Median der Quartiere.",
+        "not_assessed": "Nicht bewertet (wenige Einwohner*innen, keine Bezugsbevölkerung oder "
+                        "überwiegend ohne Wohnnutzung).",
         "social_legend": "Statusklasse: hoch, mittel, niedrig, sehr niedrig (Statusindex < −1, "
                          "−1 bis 1, über 1 bis 1,5, über 1,5). Dynamik: positiv, stabil, negativ "
                          "(Dynamikindex < −1, −1 bis 1, > 1).",
@@ -136,8 +145,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "field": "Handlungsfeld", "category": "Kategorie", "indicator": "Kennzahl",
         "value": "Wert", "target": "Vergleichswert", "unit": "Einheit", "basis": "Grundlage",
         "status": "Bewertung", "judged": "Bewertung: {indicator}",
-        "standard": "Richtwert", "median": "Median der Stadt",
-        "few_residents": "zu wenige Einwohner*innen",
+        "standard": "Richtwert", "median": "Median der Quartiere",
+        "town": "Median der Quartiere", "few_residents": "zu wenige Einwohner*innen",
         "facility_id": "ID", "name": "Name", "capacity": "Kapazität", "operator": "Träger",
         "target_group": "Zielgruppe", "address": "Adresse", "source": "Quelle",
         "lon": "Länge (WGS 84)", "lat": "Breite (WGS 84)",
@@ -180,10 +189,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "sheet_facilities": "All facilities with their quarter and coordinates.",
         "sheet_categories": "The categories with reference group and standards.",
         "sheet_indicators": "Label, formula and unit of every indicator.",
-        "gap": "The indicator is below the standard or well below the town's median.",
-        "ok": "The indicator meets the standard or is close to the median.",
-        "resource": "Clearly above-average supply – a strength of the quarter.",
-        "not_assessed": "Too few residents to be assessed.",
+        "gap": "Against a standard: the indicator falls short of the standard (gap).",
+        "met": "Against a standard: the standard is met.",
+        "well_above": "Against a standard: well above the standard.",
+        "below_town": "No standard: well below the median of the quarters (not a gap).",
+        "town_average": "No standard: around the median of the quarters.",
+        "above_town": "No standard: well above the median of the quarters.",
+        "not_assessed": "Not assessed (few residents, no reference population or mostly "
+                        "non-residential).",
         "social_legend": "Status class: hoch (high), mittel (medium), niedrig (low), sehr niedrig "
                          "(very low) for status index < −1, −1 to 1, over 1 to 1.5, over 1.5. "
                          "Dynamics: positiv (positive), stabil (stable), negativ (negative) for "
@@ -192,7 +205,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "field": "Action field", "category": "Category", "indicator": "Indicator",
         "value": "Value", "target": "Compared with", "unit": "Unit", "basis": "Basis",
         "status": "Assessment", "judged": "Assessment: {indicator}",
-        "standard": "standard", "median": "town median", "few_residents": "too few residents",
+        "standard": "standard", "median": "median of the quarters",
+        "town": "median of the quarters", "few_residents": "too few residents",
         "facility_id": "Id", "name": "Name", "capacity": "Capacity", "operator": "Operator",
         "target_group": "Target group", "address": "Address", "source": "Source",
         "lon": "Longitude (WGS 84)", "lat": "Latitude (WGS 84)",
