@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from quartier import __version__
+from quartier._paths import UnsafePathError
 from quartier.format import format_number
 from quartier.validation import StudyError, ValidationReport
 
@@ -84,6 +85,9 @@ class _Group(click.Group):
         except StudyError as exc:
             _print_report(exc.report, show_notes=False)
             ctx.exit(1)
+        except UnsafePathError as exc:  # e.g. a symbolic link in the output folder
+            err_console.print(f"Fehler: {exc}", style="bold red", markup=False)
+            ctx.exit(2)
         except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
             from quartier.editions.store import StoreError
 
@@ -167,7 +171,9 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
                output: Path | None) -> None:
     """Alle Indikatoren berechnen und als CSV-Tabellen schreiben."""
     study, _ = _study_or_exit(ctx, config, edition)
+    from quartier._paths import inside
     from quartier.compute import compute
+    from quartier.export.spreadsheet import write_csv
     from quartier.report.build import report_folder
 
     step = _progress()
@@ -177,10 +183,10 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
         step.stop()
     folder = Path(output) if output else report_folder(study)
     folder.mkdir(parents=True, exist_ok=True)
-    results.indicators.to_csv(folder / "indikatoren.csv", index=False)
-    results.gaps.to_csv(folder / "bewertung.csv", index=False)
+    write_csv(inside(folder, "indikatoren.csv"), results.indicators, "en")
+    write_csv(inside(folder, "bewertung.csv"), results.gaps, "en")
     if results.status is not None:
-        results.status.to_csv(folder / "sozialindex.csv")
+        write_csv(inside(folder, "sozialindex.csv"), results.status, "en", index=True)
     if len(results.findings):
         _print_report(results.findings)
     counts = results.gaps["status"].value_counts()
@@ -200,6 +206,12 @@ store_option = click.option("--store", type=click.Path(path_type=Path), default=
 @edition_option
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Zielordner (Standard: reports/<Studie>/<Ausgabe>/ neben dem Arbeitsordner).")
+@click.option("--intern", "intern", type=click.Path(path_type=Path), default=None,
+              help="Ordner der internen Partnerliste mit Kontaktdaten (Standard: "
+                   "reports/<Studie>/intern/<Ausgabe>/ neben der Konfiguration); nie im "
+                   "Zielordner.")
+@click.option("--no-intern", is_flag=True,
+              help="Die interne Partnerliste mit Kontaktdaten nicht schreiben.")
 @click.option("--replace", is_flag=True,
               help="Eine schon gespeicherte Ausgabe ersetzen (sonst bricht der Lauf ab).")
 @store_option
@@ -209,7 +221,8 @@ store_option = click.option("--store", type=click.Path(path_type=Path), default=
                    "z. B. tcp://scheduler:8786.")
 @click.pass_context
 def report(ctx: click.Context, config: Path, edition: str | None, output: Path | None,
-           replace: bool, store: Path | None, dask_address: str | None) -> None:
+           intern: Path | None, no_intern: bool, replace: bool, store: Path | None,
+           dask_address: str | None) -> None:
     """Die Ausgabe speichern und den Bericht schreiben (HTML, Karten, CSV, Excel, GeoPackage).
 
     Jede Ausgabe wird im Ausgabenspeicher abgelegt; eine vorhandene Ausgabe wird nur mit
@@ -219,6 +232,9 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     from quartier.report.publish import publish_edition
 
     study, _ = _study_or_exit(ctx, config, edition)
+    if intern is not None and no_intern:
+        raise click.UsageError("--intern und --no-intern schließen einander aus.")
+    internal = None if no_intern else _internal_folder(study, intern, output)
     client = _dask_client(ctx, dask_address) if dask_address else None
     step = _progress()
     try:
@@ -235,8 +251,8 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     store, path = published.store, published.report
     console.print(f"Ausgabe {study.edition} gespeichert in {store}", markup=False)
     console.print(f"Bericht geschrieben: {path}", style="bold green", markup=False)
-    _write_internal(study, None if output is None else Path(output).resolve().parent / "intern"
-                    / study.edition)
+    if internal is not None:
+        _write_internal(study, internal)
 
 
 def _dask_client(ctx: click.Context, address: str):
@@ -257,11 +273,26 @@ def _dask_client(ctx: click.Context, address: str):
         ctx.exit(3)
 
 
-def _write_internal(study, folder: Path | None) -> None:
-    """Write the internal partner register (contacts!) outside the public report folder."""
-    from quartier.network.export import internal_folder, write_internal_register
+def _internal_folder(study, intern: Path | None, public: Path | None) -> Path:
+    """The internal folder (``--intern`` or beside the config), checked to lie outside the
+    public report folder (``--output`` or the default); a usage error otherwise."""
+    from quartier._paths import check_internal_folder
+    from quartier.network.export import internal_folder
+    from quartier.report.build import report_folder
 
-    written = write_internal_register(study, folder or internal_folder(study))
+    folder = intern if intern is not None else internal_folder(study)
+    try:
+        return check_internal_folder(folder, public if public is not None
+                                     else report_folder(study))
+    except UnsafePathError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _write_internal(study, folder: Path) -> None:
+    """Write the internal partner register (contacts!) outside the public report folder."""
+    from quartier.network.export import write_internal_register
+
+    written = write_internal_register(study, folder)
     if written:
         console.print(f"INTERN – nicht veröffentlichen: Partnerliste mit Kontaktdaten in "
                       f"{written['excel'].parent}", style="bold yellow", markup=False)
@@ -271,8 +302,8 @@ def _write_internal(study, folder: Path | None) -> None:
 @config_argument
 @edition_option
 @click.option("--output", type=click.Path(path_type=Path), default=None,
-              help="Zielordner (Standard: reports/<Studie>/intern/<Ausgabe>/, außerhalb des "
-                   "öffentlichen Berichts).")
+              help="Zielordner (Standard: reports/<Studie>/intern/<Ausgabe>/ neben der "
+                   "Konfiguration, außerhalb des öffentlichen Berichts).")
 @click.pass_context
 def partners(ctx: click.Context, config: Path, edition: str | None,
              output: Path | None) -> None:
@@ -287,7 +318,7 @@ def partners(ctx: click.Context, config: Path, edition: str | None,
         console.print("Die Studie hat weder Akteure ([actors]) noch Einrichtungen.",
                       style="bold red", markup=False)
         ctx.exit(1)
-    _write_internal(study, output)
+    _write_internal(study, _internal_folder(study, output, None))
 
 
 @cli.group()

@@ -13,6 +13,7 @@ from pyproj.exceptions import CRSError
 
 from quartier.config_schema import (DATASET_SECTIONS, LIST_SECTIONS, SECTIONS, check_columns,
                                     check_table, report_unknown, subsections, type_name)
+from quartier._paths import check_study_labels
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 
@@ -136,6 +137,7 @@ def read_config(path: str | Path, *, edition: str | None = None,
     crs = _working_crs(study.get("crs", DEFAULT_CRS), report, path)
     edition_label = str(edition if edition is not None else study.get("edition",
                                                                     _dt.date.today().year))
+    edition_label = check_study_labels(name, edition_label, report, str(path))
     language = str(study.get("language", "de"))
     id_width = study.get("id_width")
     attribution = study.get("attribution", [])

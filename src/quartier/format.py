@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import math
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
@@ -17,7 +20,8 @@ from babel.numbers import (
     get_minus_sign_symbol,
 )
 
-__all__ = ["format_number", "format_percent", "format_date", "ascii_text", "slug", "LOCALES"]
+__all__ = ["format_number", "format_percent", "format_date", "ascii_text", "slug",
+           "unique_slugs", "WINDOWS_RESERVED", "MAX_SLUG", "LOCALES"]
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -77,11 +81,43 @@ def ascii_text(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
-def slug(name: str) -> str:
-    """A file-name-safe, lower-case ASCII slug (report folder, export files, edition store).
+#: Device names that Windows reserves whatever the extension (``nul.html`` is the device).
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
 
-    Everything but letters, digits, ``-`` and ``_`` becomes ``-``; ``"studie"`` if nothing is
-    left.
+#: Longest slug: a file name stays short enough for Windows paths and zip archives.
+MAX_SLUG = 64
+
+
+def slug(name: str, default: str = "studie", max_length: int = MAX_SLUG) -> str:
+    """A file-name-safe, lower-case ASCII slug: the only way a name becomes part of a path.
+
+    Study names, edition labels, quarter ids and category keys pass through here before they
+    are used as a folder or file name (report folder, profile pages, export files, edition
+    store, internal register).
+
+    Parameters
+    ----------
+    name : str
+        Any text, also hostile (``"../x"``, control characters, ``"NUL"``).
+    default : str
+        Returned when nothing usable is left (e.g. ``"../"``).
+    max_length : int
+        Longest result; a longer slug is cut and ends in 8 hex digits of a hash of ``name``,
+        so distinct long names stay distinct.
+
+    Returns
+    -------
+    str
+        Only ``a``–``z``, ``0``–``9``, ``-`` and ``_``; never empty, never ``.`` or ``..``,
+        never a path separator, never a Windows device name (``con`` becomes ``con_``).
+
+    Notes
+    -----
+    Umlauts are transliterated (``ä`` → ``ae``), other accents dropped; every run of other
+    characters becomes one ``-``; leading and trailing ``-``/``_`` are removed; the result is
+    lower case, so names differing only in case share a slug (as on Windows and macOS file
+    systems). Distinct names can share a slug: :func:`unique_slugs` separates them.
 
     Examples
     --------
@@ -89,6 +125,61 @@ def slug(name: str) -> str:
     'musterstadt'
     >>> slug("Bad Dürkheim / Süd")
     'bad-duerkheim-sued'
+    >>> slug("../../etc/passwd")
+    'etc-passwd'
+    >>> slug("NUL")
+    'nul_'
+    >>> slug("..", default="quartier")
+    'quartier'
     """
     text = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text(name).strip()).strip("-_").lower()
-    return re.sub(r"-{2,}", "-", text) or "studie"
+    text = re.sub(r"-{2,}", "-", text)
+    if len(text) > max_length:
+        digest = hashlib.sha1(str(name).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        text = f"{text[:max_length - 9].rstrip('-_')}-{digest}"
+    text = text or default
+    return f"{text}_" if text in WINDOWS_RESERVED else text
+
+
+def unique_slugs(names: Iterable[object], default: str = "studie") -> dict[str, str]:
+    """A distinct :func:`slug` for each distinct name (e.g. quarter ids → profile pages).
+
+    A name that is its own slug keeps it; other names whose slug is shared get ``-`` and 8 hex
+    digits of a hash of the name appended. The suffix depends only on the name, so a quarter
+    keeps its file name from edition to edition.
+
+    Parameters
+    ----------
+    names : iterable
+        Names (converted with ``str``); duplicates are listed once.
+    default : str
+        See :func:`slug`.
+
+    Returns
+    -------
+    dict of str to str
+        Name → slug, all slugs distinct.
+
+    Examples
+    --------
+    >>> pages = unique_slugs(["01", "01/", "A", "a"])
+    >>> pages["01"], pages["a"], len(set(pages.values()))
+    ('01', 'a', 4)
+    """
+    names = list(dict.fromkeys(str(n) for n in names))
+    plain = {n: slug(n, default) for n in names}
+    shared = Counter(plain.values())
+    result = {n: s if shared[s] == 1 or n == s else _suffixed(s, n) for n, s in plain.items()}
+    taken: set[str] = set()
+    for name in names:  # a suffixed slug equal to another name's slug: practically never
+        number, candidate = 2, result[name]
+        while candidate in taken:
+            candidate, number = f"{result[name]}-{number}", number + 1
+        result[name] = candidate
+        taken.add(candidate)
+    return result
+
+
+def _suffixed(text: str, name: str) -> str:
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{text[:MAX_SLUG - 9].rstrip('-_')}-{digest}"

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from quartier._paths import check_quarter_ids
 from quartier.catalogue import apply_standards, default_catalogue, merge_catalogue
 from quartier.config import DatasetConfig, StudyConfig, read_config
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
@@ -106,6 +107,7 @@ def validate_study(path: str | Path, *, edition: str | None = None,
 
     if quarters is not None:
         known = set(quarters["quarter_id"])
+        check_quarter_ids(quarters["quarter_id"], report, file=str(config.quarters.path))
         if per_quarter is not None:
             _check_references(per_quarter, known, config.population_quarters, report,
                               unique=True, complete=True, quarters_file=config.quarters.path)

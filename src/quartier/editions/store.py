@@ -103,6 +103,7 @@ import pandas as pd
 
 from quartier import __version__
 from quartier.editions._codec import TABLES, encode_frame, read_frame, write_frame
+from quartier._paths import inside
 from quartier.format import slug
 
 if TYPE_CHECKING:
@@ -383,7 +384,7 @@ def default_store_path(study_or_config: Study | StudyConfig | str | Path) -> Pat
     'musterstadt.editions.sqlite'
     """
     config = _config_of(study_or_config)
-    return config.path.parent / f"{slug(config.name)}{STORE_SUFFIX}"
+    return inside(config.path.parent, f"{slug(config.name)}{STORE_SUFFIX}")
 
 
 def store_edition(store: str | Path, study: Study, results: Results, *,

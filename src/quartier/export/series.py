@@ -8,13 +8,13 @@ boundaries appear with their values carried onto today's quarters (see
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from quartier._paths import inside
 from quartier.editions.history import EditionHistory, indicator_series
+from quartier.export.spreadsheet import write_csv
 
 __all__ = ["series_table", "write_series_csv"]
 
@@ -53,16 +53,5 @@ def write_series_csv(history: EditionHistory, folder: Path, catalogue: pd.DataFr
                      language: str = "de") -> Path:
     """Write the table atomically into ``folder``; German: ``;``, decimal comma, BOM."""
     table = series_table(history, catalogue, language)
-    path = Path(folder) / _HEADERS["de" if language == "de" else "en"]["file"]
-    separator, decimal = (";", ",") if language == "de" else (",", ".")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            table.to_csv(stream, sep=separator, decimal=decimal, index=False,
-                         lineterminator="\r\n")
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    name = _HEADERS["de" if language == "de" else "en"]["file"]
+    return write_csv(inside(folder, name), table, "de" if language == "de" else "en")

@@ -51,9 +51,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from quartier import __version__
+from quartier._paths import inside
 from quartier.assign import assign_points
 from quartier.catalogue import category_labels
 from quartier.compute import Results
+from quartier.export.spreadsheet import safe_cell, write_csv
 from quartier.fields import FIELDS, LANGUAGES, field_label
 from quartier.format import ascii_text, format_date, slug
 from quartier.indicators.registry import INDICATORS, STATUSES, indicator_table, status_label
@@ -528,12 +530,6 @@ def _write_geopackage(path: Path, quarters: gpd.GeoDataFrame, facilities: gpd.Ge
                 pyogrio.write_dataframe(_text_columns(table), path, layer=layer, driver="GPKG")
 
 
-def _write_csv(path: Path, table: pd.DataFrame, language: str) -> None:
-    separator, decimal = (";", ",") if language == "de" else (",", ".")
-    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-        table.to_csv(stream, sep=separator, decimal=decimal, index=False, lineterminator="\r\n")
-
-
 def _number_format(unit: str, text: dict[str, str]) -> str:
     if unit == "%":
         return text["percent_format"]
@@ -562,9 +558,12 @@ def _unit_label(unit: Any, language: str, units: dict[str, str]) -> str:
 
 
 def _cell_value(value: Any) -> Any:
-    """Excel cell value: None for missing, plain Python scalars, text stays text."""
+    """Excel cell value: None for missing, plain Python scalars, text stays text and never
+    becomes a formula (:func:`quartier.export.spreadsheet.safe_cell`)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, str):
+        return safe_cell(value, xlsx=True)
     if isinstance(value, (float, np.floating)):
         return None if not np.isfinite(value) else float(value)
     if isinstance(value, (bool, np.bool_)):
@@ -590,7 +589,7 @@ class _Sheet:
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n_rows + 1}"
         cells = []
         for header in headers:
-            cell = WriteOnlyCell(self.sheet, value=header)
+            cell = WriteOnlyCell(self.sheet, value=_cell_value(header))
             cell.font, cell.alignment = _BOLD, _WRAP
             cells.append(cell)
         self.sheet.append(cells)
@@ -637,7 +636,7 @@ def _overview(workbook: Workbook, title: str, study: Study, results: Results, la
              fill: PatternFill | None = None) -> None:
         cells = []
         for item, style in ((label, font or _BOLD), (value, None)):
-            cell = WriteOnlyCell(sheet, value=item)
+            cell = WriteOnlyCell(sheet, value=_cell_value(item))
             cell.alignment = _WRAP
             if style is not None:
                 cell.font = style
@@ -857,7 +856,7 @@ def _write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Ge
     for record in table.itertuples(index=False):
         cells = []
         for value in record:
-            cell = WriteOnlyCell(sheet.sheet, value=value)
+            cell = WriteOnlyCell(sheet.sheet, value=_cell_value(value))
             cell.alignment = _WRAP
             cells.append(cell)
         sheet.sheet.append(cells)
@@ -921,17 +920,11 @@ def _remove(path: Path) -> None:
 def export_targets(study: Study, results: Results, folder: Path) -> dict[str, Path]:
     """The files :func:`write_exports` writes, by key, without writing anything."""
     base = f"{export_slug(study.name)}_{export_slug(str(study.edition))}"
-    folder = Path(folder)
-    targets = {
-        "geopackage": folder / f"{base}.gpkg",
-        "indicators": folder / "indikatoren.csv",
-        "gaps": folder / "bewertung.csv",
-        "facilities": folder / "einrichtungen.csv",
-        "excel": folder / f"{base}.xlsx",
-    }
+    names = {"geopackage": f"{base}.gpkg", "indicators": "indikatoren.csv",
+             "gaps": "bewertung.csv", "facilities": "einrichtungen.csv", "excel": f"{base}.xlsx"}
     if results.status is not None:
-        targets["status"] = folder / "sozialindex.csv"
-    return targets
+        names["status"] = "sozialindex.csv"
+    return {key: inside(folder, name) for key, name in names.items()}
 
 
 def write_exports(study: Study, results: Results, folder: Path, *, language: str | None = None,
@@ -1026,11 +1019,11 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
                           {"indikatoren": indicators, "bewertung": gaps,
                            "kategorien": _used_categories(study, results),
                            "spalten": columns_table, "sozialindex": status}, stamp)
-        _write_csv(staged["indicators"], indicators, language)
-        _write_csv(staged["gaps"], gaps, language)
-        _write_csv(staged["facilities"], _facility_csv_table(facilities), language)
+        write_csv(staged["indicators"], indicators, language)
+        write_csv(staged["gaps"], gaps, language)
+        write_csv(staged["facilities"], _facility_csv_table(facilities), language)
         if status is not None:
-            _write_csv(staged["status"], status, language)
+            write_csv(staged["status"], status, language)
         _write_workbook(staged["excel"], study, results, quarters, plan, facilities, language,
                         stamp)
         for key, temporary in staged.items():

@@ -11,11 +11,13 @@ Publishable (beside the report, in ``reports/<study>/<edition>/``):
 ========================  ========================================================================
 
 Internal (for the quarter manager only, never in the report folder):
-``reports/<study>/intern/<edition>/netzwerk_partner.csv`` and ``netzwerk_partner.xlsx`` with
-contact people, e-mail addresses, phone numbers and every further column of the actors table.
+``<config folder>/reports/<study>/intern/<edition>/netzwerk_partner.csv`` and
+``netzwerk_partner.xlsx`` (:func:`internal_folder`) with contact people, e-mail addresses, phone
+numbers and every further column of the actors table.
 
 CSV files follow the other exports: UTF-8 with byte-order mark, ``;`` and decimal comma for
-German, ``,`` and ``.`` for English, English contract names as column headers.
+German, ``,`` and ``.`` for English, English contract names as column headers; text that a
+spreadsheet would run as a formula gets a leading ``'`` (:mod:`quartier.export.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from typing import Any
 
 import pandas as pd
 
+from quartier._paths import INTERNAL_FOLDER, inside
+from quartier.export.spreadsheet import safe_table, write_csv
 from quartier.format import slug
 from quartier.load.concerns import concern_settings
 from quartier.network.concerns import PUBLISHED_TABLES, Protection, published_concerns
@@ -112,18 +116,6 @@ def public_tables(study: Study, language: str | None = None) -> dict[str, pd.Dat
     return tables
 
 
-def _write_csv(path: Path, table: pd.DataFrame, language: str) -> None:
-    separator, decimal = (";", ",") if language == "de" else (",", ".")
-    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.tmp{path.suffix}")
-    try:
-        with open(temporary, "w", encoding="utf-8-sig", newline="") as stream:
-            table.to_csv(stream, sep=separator, decimal=decimal, index=False,
-                         lineterminator="\r\n")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def write_network_exports(study: Study, folder: Path, *, language: str | None = None
                           ) -> dict[str, Path]:
     """Write the publishable tables into ``folder`` (the report folder).
@@ -140,14 +132,18 @@ def write_network_exports(study: Study, folder: Path, *, language: str | None = 
             "anliegen.csv": "concerns"}
     written = {}
     for name, table in public_tables(study, language).items():
-        _write_csv(folder / name, table, language)
-        written[keys[name]] = folder / name
+        written[keys[name]] = write_csv(inside(folder, name), table, language)
     return written
 
 
 def internal_folder(study: Study, root: Path | None = None) -> Path:
-    """``reports/<study>/intern/<edition>/`` below ``root``: outside the public report folder."""
-    return (root or Path(".")) / "reports" / slug(study.name) / "intern" / study.edition
+    """``reports/<study>/intern/<edition>/`` below ``root``, by default the folder of the
+    study's config: never inside a report folder given with ``--output``.
+
+    Check it against the public folder with :func:`quartier._paths.check_internal_folder`.
+    """
+    return inside(root if root is not None else study.config.path.parent, "reports",
+                  slug(study.name), INTERNAL_FOLDER, slug(study.edition))
 
 
 def write_internal_register(study: Study, folder: Path, *, language: str | None = None
@@ -169,16 +165,18 @@ def write_internal_register(study: Study, folder: Path, *, language: str | None 
         return {}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path, excel_path = folder / "netzwerk_partner.csv", folder / "netzwerk_partner.xlsx"
-    _write_csv(csv_path, register, language)
+    csv_path = inside(folder, "netzwerk_partner.csv")
+    excel_path = inside(folder, "netzwerk_partner.xlsx")
+    write_csv(csv_path, register, language)
     missing = missing_partners(register, list(study.quarters["quarter_id"]))
     temporary = excel_path.with_name(f".{excel_path.stem}.{uuid.uuid4().hex[:12]}.tmp.xlsx")
     try:
         with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-            register.to_excel(writer, sheet_name="Partner" if language == "de" else "Partners",
-                              index=False)
-            missing.to_excel(writer, sheet_name="Fehlende Partner" if language == "de"
-                             else "Missing partners", index=False)
+            safe_table(register, xlsx=True).to_excel(
+                writer, sheet_name="Partner" if language == "de" else "Partners", index=False)
+            safe_table(missing, xlsx=True).to_excel(
+                writer, sheet_name="Fehlende Partner" if language == "de" else
+                "Missing partners", index=False)
         os.replace(temporary, excel_path)
     finally:
         temporary.unlink(missing_ok=True)

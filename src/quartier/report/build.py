@@ -14,23 +14,38 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from quartier._paths import inside
 from quartier.catalogue import category_labels
 from quartier.compute import Results, compute
 from quartier.editions.compare import Comparison
 from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
-from quartier.format import slug
+from quartier.format import slug, unique_slugs
 from quartier.report.context import report_context
 from quartier.study import Study
 
-__all__ = ["build_report", "render_report", "report_folder", "write_text_atomic"]
+__all__ = ["build_report", "profile_pages", "render_report", "report_folder",
+           "write_text_atomic"]
 
 Progress = Callable[[str], None]
 
 
 def report_folder(study: Study, root: Path | None = None) -> Path:
-    """``reports/<study>/<edition>/`` below ``root`` (default: the working directory)."""
-    return (root or Path(".")) / "reports" / slug(study.name) / study.edition
+    """``reports/<study>/<edition>/`` below ``root`` (default: the working directory).
+
+    Study name and edition label pass through :func:`quartier.format.slug`.
+    """
+    return inside(root or Path("."), "reports", slug(study.name), slug(study.edition))
+
+
+def profile_pages(quarter_ids) -> dict[str, str]:
+    """Quarter id → its profile page ``quartiere/<slug>.html`` (large reports).
+
+    Every id gets its own file, also when ids differ only in case or in characters a file
+    name cannot hold (see :func:`quartier.format.unique_slugs`).
+    """
+    return {quarter_id: f"quartiere/{name}.html"
+            for quarter_id, name in unique_slugs(quarter_ids, default="quartier").items()}
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -173,7 +188,7 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
                   comparison: Comparison | None = None,
                   history: EditionHistory | None = None) -> dict[str, str]:
     """The report's pages as HTML text: ``{"index.html": …}`` plus, for large studies,
-    ``anhang.html`` and ``quartiere/<id>.html``."""
+    ``anhang.html`` and one page per quarter (:func:`profile_pages`)."""
     language = study.config.language
     context = report_context(
         study, results, downloads=downloads,
@@ -185,15 +200,16 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
               "text": context["text"], "study": study.name, "edition": study.edition,
               "generated": context["generated"]}
     environment = _environment()
+    links = profile_pages(p["id"] for p in context["profiles"]) if context["large"] else {}
     pages = {"index.html": environment.get_template("report.html").render(
-        **context, css=css, attribution=study.config.attribution)}
+        **context, css=css, attribution=study.config.attribution, profile_pages=links)}
     if context["large"]:
         pages["anhang.html"] = environment.get_template("appendix_page.html").render(
             **common, appendix=context["appendix"],
             appendix_indicators=context["appendix_indicators"])
         profile = environment.get_template("profile_page.html")
         for p in context["profiles"]:
-            pages[f"quartiere/{p['id']}.html"] = profile.render(**common, p=p)
+            pages[links[str(p["id"])]] = profile.render(**common, p=p)
     return pages
 
 
@@ -256,5 +272,5 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
         if pending is not None:  # wait for the exports, also when rendering failed
             pending.result()
     for name, html in pages.items():
-        write_text_atomic(folder / name, html)
+        write_text_atomic(inside(folder, *name.split("/")), html)
     return folder / "index.html"
