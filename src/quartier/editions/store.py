@@ -755,10 +755,11 @@ def check_store_writable(store: str | Path) -> None:
 
     Examples
     --------
-    >>> check_store_writable("no-such-folder/musterstadt.editions.sqlite")
-    Traceback (most recent call last):
-    ...
-    quartier.editions.store.StoreError: Der Ordner no-such-folder des Fortschreibungsspeichers ...
+    >>> try:
+    ...     check_store_writable("no-such-folder/musterstadt.editions.sqlite")
+    ... except StoreError as error:
+    ...     print(str(error)[:42])
+    Der Ordner no-such-folder des Fortschreibu
     """
     path = Path(store)
     folder = path.parent
