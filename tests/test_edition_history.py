@@ -44,8 +44,11 @@ def test_town_trends_count_each_edition_on_its_own(sample_editions):
                                   ("2025", study_2025, results_2025)):
         assert town.at[label, "quarters"] == 7
         assert town.at[label, "facilities"] == study.facilities["in_study_area"].sum()
-        assert town.at[label, "gaps"] == (results.gaps["status"] == "gap").sum()
-        assert town.at[label, "resources"] == (results.gaps["status"] == "resource").sum()
+        gaps = results.gaps
+        assert town.at[label, "gaps"] == ((gaps["status"] == "gap")
+                                          & (gaps["basis"] == "standard")).sum()
+        assert town.at[label, "below_town"] == (gaps["status"] == "below_town").sum() > 0
+        assert town.at[label, "resources"] == gaps["resource"].sum()
         per_field = [town.at[label, c] for c in town.columns if c.startswith("gaps_")]
         assert sum(per_field) == town.at[label, "gaps"]
     # the sample's 2025 register has one more facility in town (7 opened, 6 closed)

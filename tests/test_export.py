@@ -280,6 +280,9 @@ def test_workbook_sheets_and_values(sample, exported):
     assert set(assessment["Bewertung"]) <= GERMAN_STATUS and "Lücke" in set(
         assessment["Bewertung"])
     assert np.allclose(assessment["Wert"], results.gaps["value"], rtol=1e-12, equal_nan=True)
+    town = (results.gaps["basis"] == "town").to_numpy()
+    assert town.any() and "Lücke" not in set(assessment.loc[town, "Bewertung"])
+    assert set(assessment.loc[town, "Grundlage"]) == {"Median der Quartiere"}
 
     social = pd.read_excel(exported["excel"], sheet_name="Sozialindex", dtype=ids)
     assert social["Quartier-Nr."].iloc[0] == "01"

@@ -335,11 +335,13 @@ def test_facility_map_all_categories_and_markers(sample):
 
 def test_status_map_legend(sample):
     study, results = sample
-    gaps = results.gaps[results.gaps["category"] == "supermarket"]
-    status = gaps.set_index("quarter_id")["status"]
-    fig = status_map(study.quarters, status, title="Supermärkte: Lücken und Ressourcen",
+    gaps = results.gaps[results.gaps["category"] == "supermarket"].set_index("quarter_id")
+    assert set(gaps["basis"]) <= {"standard", "not_assessed"}
+    status = gaps["status"]
+    fig = status_map(study.quarters, status, title="Supermärkte",
                      attribution=study.config.attribution)
-    assert legend_texts(fig) == ["Lücke", "ausreichend", "Ressource", "nicht bewertet"]
+    assert legend_texts(fig) == ["Lücke", "erfüllt", "deutlich über Richtwert",
+                                 "nicht bewertet"]
     assert polygon_count(fig) == len(study.quarters)
     ax = fig.axes[0]
     [assessed] = [c for c in ax.collections if c.get_gid() == "quarters"]
@@ -349,12 +351,34 @@ def test_status_map_legend(sample):
 
     english = status_map(study.quarters, status.drop("07"), title="Supermarkets",
                          language="en")
-    assert legend_texts(english) == ["gap", "sufficient", "resource", "not assessed"]
+    assert legend_texts(english) == ["Gap", "Standard met", "Well above standard",
+                                     "Not assessed"]
     [not_assessed] = [c for c in english.axes[0].collections
                       if c.get_gid() == "quarters-not-assessed"]
     assert len(not_assessed.get_paths()) == (status.drop("07") == "not_assessed").sum() + 1
     with pytest.raises(ValueError, match="unknown status"):
         status_map(study.quarters, status.replace("gap", "Lücke"), title="x")
+
+
+def test_status_map_town_judgements_have_their_own_words_and_colours(sample):
+    study, _ = sample
+    ids = study.quarters["quarter_id"].tolist()
+    status = pd.Series(["below_town", "town_average", "above_town", "not_assessed"]
+                       + ["town_average"] * (len(ids) - 4), index=ids)
+    resource = pd.Series([False, False, True] + [False] * (len(ids) - 3), index=ids)
+    fig = status_map(study.quarters, status, resource=resource, title="Bibliotheken")
+    texts = legend_texts(fig)
+    assert texts == ["unter dem Stadtmittel", "im Mittel", "über dem Stadtmittel",
+                     "nicht bewertet", "Ressource"]
+    assert not {"Lücke", "erfüllt", "Ressource"} & set(texts[:3])
+    town_colours = {STATUS_COLOURS[k] for k in ("below_town", "town_average", "above_town")}
+    traffic_light = {STATUS_COLOURS[k] for k in ("gap", "met", "well_above")}
+    assert not town_colours & traffic_light
+    [outline] = [c for c in fig.axes[0].collections if c.get_gid() == "resources"]
+    assert len(outline.get_paths()) == 1 and len(outline.get_facecolors()) == 0
+    mixed = status_map(study.quarters, status.replace("town_average", "gap"), title="x")
+    assert legend_texts(mixed)[0] == "Bewertung am Richtwert"
+    assert "Vergleich mit dem Median der Quartiere (kein Richtwert)" in legend_texts(mixed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -187,8 +187,10 @@ def town_trends(snapshots: Iterable[EditionSnapshot]) -> pd.DataFrame:
                 gap &= assessed["basis"] == "standard"
             row["gaps"] = float(gap.sum())
             row["below_town"] = float((assessed["status"] == "below_town").sum())
-            row["resources"] = (float(assessed["resource"].fillna(False).astype(bool).sum())
-                                if "resource" in assessed.columns else np.nan)
+            # a Ressource stands apart from the judgement: counted in every row (also where
+            # a quarter with few residents holds facilities that serve its neighbours)
+            row["resources"] = (float(s.gaps["resource"].fillna(False).astype(bool).sum())
+                                if "resource" in s.gaps.columns else np.nan)
             fields = assessed["category"].map(field_of)
             for key in FIELDS:
                 row[f"gaps_{key}"] = float((gap & (fields == key)).sum())

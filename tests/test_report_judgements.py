@@ -1,0 +1,117 @@
+"""The report keeps the three kinds of judgement apart (issue 11), on a hand-made gaps frame."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import quartier
+from quartier.indicators.priorities import priorities
+from quartier.report.build import render_report
+from conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def handmade():
+    """The sample's results with a hand-made judgement of libraries and Kitas.
+
+    Libraries: judged relative to the town in every quarter, quarter 02 "below the town
+    median" with a (misleading) unmet_people figure that must never be shown as a Lücke.
+    Kitas: a Lücke of 123 missing places in quarter 02 (status "sehr niedrig" in the sample),
+    no other Lücke anywhere, so 02 tops the ranking.
+    """
+    study = quartier.load_study(SAMPLE / "quartier.toml")
+    results = quartier.compute(study)
+    gaps = results.gaps.copy()
+    judged = gaps["status"] != "not_assessed"
+    gaps.loc[judged & (gaps["basis"] == "standard"), ["status", "unmet_people",
+                                                      "missing_places"]] = ["met", np.nan, 0.0]
+    library = gaps["category"] == "library"
+    gaps.loc[library & judged, ["basis", "status", "target", "standard_source"]] = \
+        ["town", "town_average", 0.5, ""]
+    q02 = gaps["quarter_id"] == "02"
+    gaps.loc[library & q02, ["status", "unmet_people"]] = ["below_town", 999.0]
+    kita = (gaps["category"] == "kita") & q02
+    assert gaps.loc[kita, "basis"].eq("standard").all()
+    gaps.loc[kita, ["status", "missing_places"]] = ["gap", 123.0]
+    results = replace(results, gaps=gaps)
+    pages = render_report(study, results, maps=False, interactive=False)
+    return study, results, pages["index.html"]
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def _cells(index: str, quarter: str, category: str) -> list[str]:
+    """The text of every table cell (field chapter and profile) of quarter × category."""
+    found = re.findall(
+        rf'<td class="num s-[a-z_]+" data-category="{category}">(.*?)</td>', index)
+    rows = re.findall(rf'<tr class="s-[a-z_]+" data-category="{category}">(.*?)</tr>', index)
+    field_rows = re.findall(rf'<tr data-quarter="{quarter}">(.*?)</tr>', index)
+    own = [c for row in field_rows for c in re.findall(
+        rf'data-category="{category}">(.*?)</td>', row)]
+    profile = index[index.index(f'id="q-{quarter}"'):]
+    profile = profile[:profile.index("</section>")]
+    mine = re.findall(rf'<tr class="s-[a-z_]+" data-category="{category}">(.*?)</tr>', profile)
+    assert found and rows and own and mine
+    return [_text(c) for c in own + mine]
+
+
+def test_a_town_judgement_is_never_a_luecke(handmade):
+    _, _, index = handmade
+    for text in _cells(index, "02", "library"):
+        assert "unter dem Stadtmittel" in text
+        assert "Lücke" not in text and "Ressource" not in text and "999" not in text
+        assert "es fehlen" not in text and "ohne Bibliothek" not in text
+
+
+def test_the_profile_names_the_median_never_richtwert(handmade):
+    _, results, index = handmade
+    profile = index[index.index('id="q-02"'):]
+    profile = profile[:profile.index("</section>")]
+    references = re.findall(r'<tr class="s-([a-z_]+)" data-category="([a-z_]+)">.*?'
+                            r'<td class="num reference">(.*?)</td>', profile)
+    assert len(references) > 10
+    basis = results.gaps[results.gaps["quarter_id"] == "02"].set_index("category")["basis"]
+    for status, category, reference in references:
+        reference = html.unescape(reference)
+        if basis[category] == "town":
+            assert reference.startswith("Median der Quartiere") and "Richtwert" not in reference
+        elif basis[category] == "standard":
+            assert reference.startswith("Richtwert")
+    headers = re.findall(r"<thead>(.*?)</thead>", profile, re.S)
+    judged = [h for h in headers if "Bewertung" in h]
+    assert judged and all("Vergleichswert" in h and "Richtwert" not in h for h in judged)
+
+
+def test_summary_counts_the_kinds_apart(handmade):
+    _, results, index = handmade
+    gaps = results.gaps
+    summary = _text(index[index.index('id="zusammenfassung"'):index.index('id="grundlagen"')])
+    # one Lücke (the Kita of 02), libraries below / around the town median apart
+    assert "Am Richtwert: 1 Lücken" in summary
+    below = int((gaps["status"] == "below_town").sum())
+    assert f"relativ zur Stadt: {below} × unter dem Stadtmittel" in summary
+    row = re.search(r'<tr data-field="social_infrastructure">(.*?)</tr>', index).group(1)
+    assert re.search(r'data-status="gap">1<', row)
+    social_below = ((gaps["status"] == "below_town")
+                    & (gaps["field"] == "social_infrastructure")).sum()
+    assert re.search(rf'data-status="below_town">{social_below}<', row)
+
+
+def test_first_screen_names_the_top_priority(handmade):
+    study, results, index = handmade
+    ranking = priorities(results.gaps, results.indicators, results.status)
+    top = ranking.iloc[0]
+    assert top["quarter_id"] == "02" and top["people"] == 123.0
+    first_screen = _text(index[:index.index('<nav')])
+    name = study.quarters.set_index("quarter_id").at["02", "name"]
+    assert f"Den größten Handlungsbedarf hat {name} (sozialer Status sehr niedrig)" \
+        in first_screen
+    assert "Kindertagesstätte (Kita): es fehlen rund 120 Plätze" in first_screen  # 123 → 120
+    assert "Median der Quartiere" in first_screen  # what is relative is said so
