@@ -27,7 +27,8 @@ from quartier.population import (
     fill_suppressed_bands,
     cells_from_grid,
     reference_population,
-    spread_quarter_totals,
+    PopulationMethod,
+    spread_where_people_live,
 )
 from quartier.study import Study
 from quartier.validation import ValidationReport, format_ids
@@ -74,7 +75,10 @@ def population_surface(study: Study, report: ValidationReport | None = None
     split_boundary_cells``); with a register table as well, the register's figures per quarter
     are distributed over the quarter's cells (:func:`quartier.population.calibrate_to_quarters`),
     and register quarters without any populated cell are spread over their area. With only a
-    register table: spread uniformly over a 100 m grid clipped to each quarter.
+    register table: spread over a 100 m grid clipped to each quarter, only where people live
+    when ``[population.residential]`` or ``[population.uninhabited]`` is given
+    (:func:`quartier.population.spread_where_people_live`). ``attrs["population_method"]``
+    of the result names the method (:class:`quartier.population.PopulationMethod`).
     """
     report = report if report is not None else ValidationReport()
     settings = study.config.indicators
@@ -91,10 +95,12 @@ def population_surface(study: Study, report: ValidationReport | None = None
                        "Einwohnerzahl nachtragen, wenn sie bekannt ist.")
             table = table.assign(total=table["total"].fillna(0.0))
         table = fill_suppressed_bands(table, pd.Series(0, index=table.index))
+    land = {"residential": study.residential, "uninhabited": study.uninhabited}
     if grid is None:
-        return spread_quarter_totals(table, study.quarters)
+        return spread_where_people_live(table, study.quarters, report=report, **land)
     cells = cells_from_grid(grid, study.quarters, split_boundary=settings.split_boundary_cells)
     if table is None:
+        cells.attrs["population_method"] = PopulationMethod("grid")
         return cells
     cells = calibrate_to_quarters(cells, table)
     empty = table[~table["quarter_id"].isin(cells["quarter_id"]) & (table["total"] > 0)]
@@ -102,12 +108,14 @@ def population_surface(study: Study, report: ValidationReport | None = None
         report.add("warning", "quarters_without_cells", "population",
                    f"{len(empty)} Quartiere haben laut Einwohnertabelle Einwohner*innen, aber "
                    f"keine bewohnte Gitterzelle: {format_ids(empty['quarter_id'])}. Ihre "
-                   "Einwohner*innen werden gleichmäßig über die Fläche verteilt.",
+                   "Einwohner*innen werden über die Fläche verteilt (mit einer Flächenebene nur "
+                   "dort, wo Menschen wohnen).",
                    "Gitter und Quartiersgrenzen vergleichen.")
-        spread = spread_quarter_totals(empty, study.quarters[study.quarters["quarter_id"].isin(
-            empty["quarter_id"])])
+        spread = spread_where_people_live(empty, study.quarters[study.quarters[
+            "quarter_id"].isin(empty["quarter_id"])], report=report, **land)
         cells = gpd.GeoDataFrame(pd.concat([cells, spread[cells.columns]], ignore_index=True),
                                  geometry="geometry", crs=cells.crs)
+    cells.attrs["population_method"] = PopulationMethod("grid_calibrated")
     return cells
 
 

@@ -66,6 +66,8 @@ class StudyConfig:
     raw: dict[str, Any]
     indicators: IndicatorSettings = field(default_factory=IndicatorSettings)
     concerns: DatasetConfig | None = None
+    population_residential: DatasetConfig | None = None
+    population_uninhabited: DatasetConfig | None = None
 
     @property
     def root(self) -> Path:
@@ -193,6 +195,8 @@ def read_config(path: str | Path, *, edition: str | None = None,
         indicators=read_indicator_settings(original.get("indicators"), report, str(path),
                                            edition_label),
         concerns=block("concerns"),
+        population_residential=block("population.residential"),
+        population_uninhabited=block("population.uninhabited"),
     )
     return config, report
 

@@ -119,12 +119,20 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "population": {},
     "population.grid": {**_DATASET_COMMON, **_PRESET, "crs": _GEO["crs"]},
     "population.quarters": {**_DATASET_COMMON, **_PRESET},
+    "population.residential": {**_DATASET_COMMON, **_GEO, "filter": Key(
+        "columns", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",
+        '{ nutzung = ["Wohnen", "Mischgebiet"] }')},
+    "population.uninhabited": {**_DATASET_COMMON, **_GEO, "filter": Key(
+        "columns", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",
+        '{ fclass = ["forest", "water"] }')},
     "facilities": {
         **_DATASET_COMMON, **_GEO, **_XY,
         "category": Key("text", "Schlüssel einer Kategorie des Katalogs als Text", '"kita"'),
         "category_map": Key("text_table", "Tabelle { \"Wert in der Datei\" = \"Kategorie\" }",
                             '{ "Kindertagesstätte" = "kita" }'),
         "osm": Key("bool", "Wahrheitswert", "true"),
+        "context": Key("bool", "Wahrheitswert", "true"),
+        "complete": Key("bool", "Wahrheitswert", "false"),
         "id_prefix": Key("text", "Vorsilbe der IDs als Text", '"kita-"'),
         "address_columns": Key("texts", "Liste von Spaltennamen (Texte)",
                                '["strasse", "hausnummer", "plz", "ort"]'),
@@ -156,6 +164,8 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "median_gap_factor": Key("number", "Faktor zwischen 0 und 1", "0.5", minimum=0,
                                  maximum=1),
         "median_resource_factor": Key("number", "Faktor, mindestens 1", "1.5", minimum=1),
+        "context_buffer_m": Key("number", "Entfernung in Metern, mindestens 0 und höchstens "
+                                "100000", "2000", minimum=0, maximum=100_000),
     },
     "indicators.status_index": {
         "status": Key("texts", "Liste von Spaltennamen der Sozialindikatoren (Texte)",
@@ -185,6 +195,8 @@ COLUMN_CONTRACTS: dict[str, tuple[str, ...]] = {
     "quarters": ("quarter_id", "name"),
     "population.grid": ("cell_id", "x", "y", "total"),
     "population.quarters": ("quarter_id", "name", "total"),
+    "population.residential": ("weight",),
+    "population.uninhabited": (),
     "facilities": ("facility_id", "name", "category", "capacity", "operator", "target_group",
                    "address"),
     "housing": ("quarter_id", "name"),

@@ -19,6 +19,7 @@ from quartier.config import DatasetConfig, StudyConfig, read_config
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
 from quartier.load.concerns import load_concerns
 from quartier.load.facilities import load_facilities
+from quartier.load.landcover import load_land_layer
 from quartier.load.geometry import outside_quarters
 from quartier.load.population import load_population_grid, load_population_quarters
 from quartier.load.quarters import load_quarters
@@ -46,6 +47,8 @@ class Study:
     actors: pd.DataFrame | None = None
     measures: pd.DataFrame | None = None
     concerns: pd.DataFrame | None = None
+    residential: gpd.GeoDataFrame | None = None
+    uninhabited: gpd.GeoDataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -94,6 +97,12 @@ def validate_study(path: str | Path, *, edition: str | None = None,
         step("Einwohner je Quartier laden")
         per_quarter = load_population_quarters(config.population_quarters, report,
                                                id_width=id_width)
+    land = {}
+    for key in ("residential", "uninhabited"):  # where people live (population surface)
+        if getattr(config, f"population_{key}"):
+            step("Flächennutzung laden")
+            land[key] = load_land_layer(getattr(config, f"population_{key}"), config.crs,
+                                        report)
     step("Einrichtungen laden")
     facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters)
     step("Weitere Tabellen laden")
@@ -124,7 +133,7 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     study = Study(config=config, quarters=quarters, facilities=facilities, catalogue=catalogue,
                   report=report, population_grid=grid, population_quarters=per_quarter,
                   housing=housing, social=social, actors=actors, measures=measures,
-                  concerns=concerns)
+                  concerns=concerns, **land)
     return study, report
 
 

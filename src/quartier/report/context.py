@@ -34,6 +34,7 @@ from quartier.report.judgement_context import (
 )
 from quartier.report.reconcile import facility_reconciliation
 from quartier.report.network_context import network_context
+from quartier.report.population_text import population_method_text
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -149,7 +150,9 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                                                residents=fmt(residents.sum()),
                                                crs=study.config.crs.to_string()),
         "quarters": quarter_rows, "sources": sources, "attribution": study.config.attribution,
-        "methods": methods, "rules": rules, "ranking_rule": ranking_rule,
+        "methods": methods, "rules": rules,
+        "population_method": population_method_text(results.surface.attrs.get(
+            "population_method"), text), "ranking_rule": ranking_rule,
         "standards": standards, "notes": notes,
         "reconciliation": reconciliation if len(study.facilities) else [],
         "map": interactive_map,

@@ -244,6 +244,49 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "methods_lead": "Alle Entfernungen sind Luftlinien zwischen dem Mittelpunkt einer "
                         "bewohnten 100-m-Zelle und der Einrichtung. Jede Zahl des Berichts "
                         "folgt einer der folgenden Formeln.",
+        "population_method_grid": "Wo die Menschen wohnen, zeigt das Bevölkerungsgitter "
+                                  "selbst: Jede 100-m-Zelle trägt ihre gezählten "
+                                  "Einwohner*innen. Grenzen: Das Gitter hat den Stand seines "
+                                  "Stichtags; geheim gehaltene Altersgruppen sind aus den "
+                                  "Anteilen der Nachbarzellen geschätzt.",
+        "population_method_grid_calibrated": "Wo die Menschen wohnen, zeigt das "
+                                             "Bevölkerungsgitter; wie viele es sind, die neuere "
+                                             "Einwohnertabelle: Ihre Zahlen je Quartier und "
+                                             "Altersgruppe sind im Verhältnis des Gitters auf "
+                                             "dessen Zellen verteilt. Grenzen: Wer seit dem "
+                                             "Stichtag des Gitters in ein neues Wohngebiet "
+                                             "gezogen ist, wird den älteren Zellen des Quartiers "
+                                             "zugerechnet.",
+        "population_method_uniform": "Es gibt nur Einwohnerzahlen je Quartier. Sie sind "
+                                     "gleichmäßig über die ganze Fläche jedes Quartiers "
+                                     "verteilt, auch über Wald, Wasser, Parks und "
+                                     "Gewerbeflächen. Grenzen: In Quartieren mit großen "
+                                     "unbewohnten Flächen erscheinen Wege zu lang und "
+                                     "Abdeckungen zu klein.",
+        "population_method_residential": "Es gibt nur Einwohnerzahlen je Quartier. Sie sind im "
+                                         "Verhältnis der Wohnfläche ({sources}) auf die "
+                                         "100-m-Zellen verteilt; Zellen ohne Wohnfläche bleiben "
+                                         "leer. Grenzen: Innerhalb der Wohnflächen gilt überall "
+                                         "dieselbe Dichte.",
+        "population_method_residential_weighted": "Es gibt nur Einwohnerzahlen je Quartier. "
+                                                  "Sie sind im Verhältnis der Gewichte der "
+                                                  "Wohnflächen ({sources}) auf die 100-m-Zellen "
+                                                  "verteilt; jede Fläche gibt ihr Gewicht nach "
+                                                  "ihrem Flächenanteil an die Zellen. Grenzen: "
+                                                  "Innerhalb einer Fläche gilt überall dieselbe "
+                                                  "Dichte.",
+        "population_method_uninhabited": "Es gibt nur Einwohnerzahlen je Quartier. Sie sind "
+                                         "gleichmäßig über die Fläche jedes Quartiers ohne die "
+                                         "Flächen verteilt, auf denen niemand wohnt ({sources}, "
+                                         "etwa Wald und Wasser); Reste unter 100 m² in einer "
+                                         "Zelle zählen nicht. Grenzen: Was die Ebene nicht als "
+                                         "unbewohnt kennt (etwa Gewerbe-, Bahn- oder "
+                                         "Parkflächen, wenn sie fehlen), erhält weiter "
+                                         "Einwohner*innen, und auf der übrigen Fläche gilt "
+                                         "überall dieselbe Dichte.",
+        "population_method_evenly": "In {n} Quartieren blieb keine Wohnfläche; dort sind die "
+                                    "Einwohner*innen gleichmäßig über die ganze Fläche "
+                                    "verteilt: {quarters}.",
         "indicator": "Indikator",
         "formula": "Formel",
         "unit": "Einheit",
@@ -594,6 +637,45 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "methods_lead": "All distances are straight lines between the centre of a populated "
                         "100 m cell and the facility. Every figure of the report follows one of "
                         "these formulas.",
+        "population_method_grid": "Where people live comes from the population grid itself: "
+                                  "each 100 m cell carries its counted residents. Limits: the "
+                                  "grid is as of its reference date; suppressed age groups are "
+                                  "estimated from the shares of neighbouring cells.",
+        "population_method_grid_calibrated": "Where people live comes from the population "
+                                             "grid, how many from the newer population table: "
+                                             "its figures per quarter and age group are shared "
+                                             "among the grid's cells in proportion to the grid. "
+                                             "Limits: people who moved into a new residential "
+                                             "area since the grid's reference date are counted "
+                                             "in the quarter's older cells.",
+        "population_method_uniform": "Only totals per quarter are available. They are spread "
+                                     "evenly over the whole area of each quarter, including "
+                                     "forest, water, parks and commercial land. Limits: in "
+                                     "quarters with large uninhabited areas distances appear "
+                                     "too long and coverage too low.",
+        "population_method_residential": "Only totals per quarter are available. They are "
+                                         "spread onto the 100 m cells in proportion to their "
+                                         "residential area ({sources}); cells without "
+                                         "residential area stay empty. Limits: the density is "
+                                         "the same everywhere within residential land.",
+        "population_method_residential_weighted": "Only totals per quarter are available. They "
+                                                  "are spread onto the 100 m cells in "
+                                                  "proportion to the weights of the residential "
+                                                  "areas ({sources}); each area passes its "
+                                                  "weight to the cells by its share of area. "
+                                                  "Limits: the density is the same everywhere "
+                                                  "within one area.",
+        "population_method_uninhabited": "Only totals per quarter are available. They are "
+                                         "spread evenly over each quarter's area without the "
+                                         "land where nobody lives ({sources}, such as forest "
+                                         "and water); remainders under 100 m² in a cell do not "
+                                         "count. Limits: land the layer does not know as "
+                                         "uninhabited (commercial, railway or park land where "
+                                         "missing) still receives residents, and the density "
+                                         "is the same everywhere on the remaining land.",
+        "population_method_evenly": "In {n} quarters no residential land was left; there the "
+                                    "residents are spread evenly over the whole area: "
+                                    "{quarters}.",
         "indicator": "Indicator",
         "formula": "Formula",
         "unit": "Unit",
