@@ -366,6 +366,7 @@ def test_default_internal_folder_is_beside_the_config_not_the_output(hostile_sam
     from quartier.network.export import internal_folder
 
     folder = internal_folder(study)
-    assert folder == config.parent / "reports" / "musterstadt" / "intern" / "2025"
+    assert folder.resolve() == (config.parent / "reports" / "musterstadt" / "intern"
+                                / "2025").resolve()
     result = runner.invoke(cli, ["partners", str(config), "--output", str(tmp_path / "p")])
     assert result.exit_code == 0 and (tmp_path / "p" / "netzwerk_partner.xlsx").is_file()

@@ -21,6 +21,13 @@ __all__ = ["load_facilities", "FACILITY_COLUMNS"]
 FACILITY_COLUMNS = ["facility_id", "name", "field", "category", "capacity", "operator",
                     "target_group", "address", "source"]
 _OPTIONAL = ("facility_id", "name", "category", "capacity", "operator", "target_group", "address")
+#: Kept beside the contract: the geometry kind before conversion to points (``point``,
+#: ``area``, ``line``; see :mod:`quartier.load.completeness`) and ``context`` (True for a
+#: facility of a ``context = true`` dataset: like one outside every quarter, it counts for
+#: access, never as a quarter's facility; see :mod:`quartier.indicators.edges`).
+_KEPT = ["geometry_kind", "context"]
+_GEOMETRY_KINDS = {"Point": "point", "MultiPoint": "point", "Polygon": "area",
+                   "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line"}
 
 
 def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
@@ -39,7 +46,8 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
         facilities = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
                                       crs=working_crs)
     else:
-        facilities = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in FACILITY_COLUMNS},
+        facilities = gpd.GeoDataFrame({c: pd.Series(dtype=object)
+                                       for c in FACILITY_COLUMNS + _KEPT},
                                       geometry=gpd.GeoSeries([], crs=working_crs))
         facilities["capacity"] = facilities["capacity"].astype(float)
     duplicated = facilities["facility_id"].duplicated(keep=False)
@@ -132,8 +140,11 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
                                           and not (isinstance(v, float) and np.isnan(v))
                                           else None)
     frame["source"] = label
+    frame["geometry_kind"] = frame.geometry.geom_type.map(_GEOMETRY_KINDS)
+    frame["context"] = bool(cfg.get("context", False))
     frame = to_points(frame, cfg, path, report, "facility_id")
-    return gpd.GeoDataFrame(frame[FACILITY_COLUMNS].copy(), geometry=frame.geometry.values,
+    return gpd.GeoDataFrame(frame[FACILITY_COLUMNS + _KEPT].copy(),
+                            geometry=frame.geometry.values,
                             crs=working_crs)
 
 
