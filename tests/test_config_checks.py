@@ -122,6 +122,13 @@ def test_column_mapped_to_a_number_is_an_error(make_study):
     assert error.dataset == "facilities[1]" and "ordnet 'capacity' ganze Zahl zu" in error.message
 
 
+def test_column_mapped_to_a_list_is_an_error_except_for_the_address(make_study):
+    path = replaced(make_study(), 'capacity = "plaetze"',
+                    'capacity = ["plaetze", "id"], address = ["name", "id"]')
+    [error] = config_findings(path, "bad_value", "error")
+    assert "ordnet 'capacity' Liste zu" in error.message and "address" not in error.message
+
+
 @pytest.mark.parametrize(("old", "new", "problem"), [
     ('path = "einwohner.csv"', "path = 5", "ist ganze Zahl, kein Text"),
     ('path = "einwohner.csv"', "path = []", "ist eine leere Liste"),

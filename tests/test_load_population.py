@@ -8,13 +8,14 @@ from pyproj import Transformer
 import quartier
 from quartier.load.population import age_bands, covers_all_ages, parse_age_band
 
+# cell centres lie in the two test quarters (a grid missing the quarters is an error)
 ZENSUS = ("GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner\n"
-          "CRS3035RES100mN2900000E4200000;4200050;2900050;12\n"
-          "CRS3035RES100mN2900100E4200000;4200050;2900150;3\n")
+          "CRS3035RES100mN2915000E4225000;4225050;2915050;12\n"
+          "CRS3035RES100mN2915100E4225000;4225050;2915150;3\n")
 AGES = ("GITTER_ID_100m;x_mp_100m;y_mp_100m;Insgesamt_Bevoelkerung;Unter10;a10bis19;a20bis29;"
         "a30bis39;a40bis49;a50bis59;a60bis69;a70bis79;a80undaelter;werterlaeuternde_Zeichen\n"
-        "CRS3035RES100mN2900000E4200000;4200050;2900050;12;2;1;1;2;2;1;1;1;1;\n"
-        "CRS3035RES100mN2900100E4200000;4200050;2900150;3;–;–;–;–;–;–;–;–;–;\n")
+        "CRS3035RES100mN2915000E4225000;4225050;2915050;12;2;1;1;2;2;1;1;1;1;\n"
+        "CRS3035RES100mN2915100E4225000;4225050;2915150;3;–;–;–;–;–;–;–;–;–;\n")
 
 
 def grid_study(make_study, files, grid_paths='["zensus.csv", "alter.csv"]', extra=""):
@@ -32,21 +33,21 @@ def test_zensus_grid_joins_files_and_reprojects_cell_centres(make_study):
     study, report = quartier.validate_study(path)
     grid = study.population_grid.set_index("cell_id")
     assert grid["total"].tolist() == [12.0, 3.0]
-    assert grid.loc["CRS3035RES100mN2900000E4200000", "age_80_plus"] == 1.0
+    assert grid.loc["CRS3035RES100mN2915000E4225000", "age_80_plus"] == 1.0
     # suppressed ages are NaN and counted in a note, the total stays
-    assert grid.loc["CRS3035RES100mN2900100E4200000", ["age_0_9", "age_80_plus"]].isna().all()
+    assert grid.loc["CRS3035RES100mN2915100E4225000", ["age_0_9", "age_80_plus"]].isna().all()
     assert "suppressed_values" in report.codes("note")
-    x, y = Transformer.from_crs(3035, 25832, always_xy=True).transform(4200050, 2900050)
-    point = grid.geometry["CRS3035RES100mN2900000E4200000"]
+    x, y = Transformer.from_crs(3035, 25832, always_xy=True).transform(4225050, 2915050)
+    point = grid.geometry["CRS3035RES100mN2915000E4225000"]
     assert (point.x, point.y) == pytest.approx((x, y), abs=1e-6)
     assert study.population_grid.crs.to_epsg() == 25832
 
 
 def test_cell_centres_from_ids_when_coordinates_are_missing(make_study):
-    only_ids = "GITTER_ID_100m;Einwohner\nCRS3035RES100mN2900000E4200000;7\n"
+    only_ids = "GITTER_ID_100m;Einwohner\nCRS3035RES100mN2915000E4225000;7\n"
     path = grid_study(make_study, {"zensus.csv": only_ids}, grid_paths='"zensus.csv"')
     study, report = quartier.validate_study(path)
-    x, y = Transformer.from_crs(3035, 25832, always_xy=True).transform(4200050, 2900050)
+    x, y = Transformer.from_crs(3035, 25832, always_xy=True).transform(4225050, 2915050)
     point = study.population_grid.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((x, y), abs=1e-6)
     assert "centres_from_ids" in report.codes("note")
@@ -57,7 +58,7 @@ def test_negative_grid_population_is_an_error(make_study):
                       grid_paths='"zensus.csv"')
     _, report = quartier.validate_study(path)
     [finding] = [f for f in report if f.code == "negative_value"]
-    assert finding.rows == "CRS3035RES100mN2900000E4200000"
+    assert finding.rows == "CRS3035RES100mN2915000E4225000"
 
 
 def test_register_in_cp1252_without_leading_zeros(make_study):

@@ -84,11 +84,19 @@ def test_negative_population(make_study):
 
 
 def test_mistyped_capacity_is_a_warning_and_kept_unknown(make_study):
-    csv = FACILITIES_CSV.replace(";60;", ";ca. 60;")
+    csv = FACILITIES_CSV.replace(";60;", ";sechzig;")
     study, report = quartier.validate_study(make_study(files={"einrichtungen.csv": csv}))
     [finding] = findings(report, "non_numeric")
     assert finding.severity == "warning" and finding.rows == "F1"
     assert study.facilities["capacity"].isna().all()
+
+
+def test_approximate_capacity_is_read_with_a_warning(make_study):
+    csv = FACILITIES_CSV.replace(";60;", ";ca. 60;")
+    study, report = quartier.validate_study(make_study(files={"einrichtungen.csv": csv}))
+    [finding] = findings(report, "approximate_number")
+    assert finding.severity == "warning" and finding.rows == "F1"
+    assert study.facilities.set_index("facility_id").loc["F1", "capacity"] == 60.0
 
 
 def test_duplicate_and_empty_quarter_ids(make_study):

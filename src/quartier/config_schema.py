@@ -47,7 +47,8 @@ class Key:
         one), ``ids`` (a list of texts or whole numbers, read as texts), ``paths`` (a text or a
         non-empty list of texts), ``label`` (text or whole number), ``date`` (text or TOML
         date), ``year`` (a whole number or digits as text), ``text_table`` (a table of texts),
-        ``columns`` (a column mapping: texts or lists of texts).
+        ``columns`` (a column mapping: texts; a list of texts for ``address``), ``filter`` (a
+        table of attribute values: texts or numbers, or lists of them).
     description : str
         German description of what is expected, for messages ("Entfernung in Metern").
     example : str
@@ -120,10 +121,10 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "population.grid": {**_DATASET_COMMON, **_PRESET, "crs": _GEO["crs"]},
     "population.quarters": {**_DATASET_COMMON, **_PRESET},
     "population.residential": {**_DATASET_COMMON, **_GEO, "filter": Key(
-        "columns", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",
+        "filter", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",
         '{ nutzung = ["Wohnen", "Mischgebiet"] }')},
     "population.uninhabited": {**_DATASET_COMMON, **_GEO, "filter": Key(
-        "columns", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",
+        "filter", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",
         '{ fclass = ["forest", "water"] }')},
     "facilities": {
         **_DATASET_COMMON, **_GEO, **_XY,
@@ -373,11 +374,16 @@ def _year(value: Any, key: Key) -> int:
     return int(_in_range(value, key))
 
 
-def _table_of(check: Callable[[Any], bool], what: str) -> Callable[[Any, Key], dict]:
+def _attribute_value(value: Any) -> bool:
+    """A value an attribute filter can compare with: text or a finite number."""
+    return isinstance(value, str) or (_is_number(value) and math.isfinite(value))
+
+
+def _table_of(check: Callable[[str, Any], bool], what: str) -> Callable[[Any, Key], dict]:
     def table(value: Any, key: Key) -> dict:
         if not isinstance(value, dict):
             raise _Mismatch(f"ist {type_name(value)}, keine Tabelle {{ … = … }}")
-        wrong = [(k, v) for k, v in value.items() if not check(v)]
+        wrong = [(k, v) for k, v in value.items() if not check(k, v)]
         if wrong:
             raise _Mismatch(f"ordnet '{wrong[0][0]}' {type_name(wrong[0][1])} zu statt {what}")
         return dict(value)
@@ -388,10 +394,14 @@ _CHECKS: dict[str, Callable[[Any, Key], Any]] = {
     "text": _text, "separator": _separator, "integer": _integer, "number": _number,
     "bool": _bool, "choice": _choice, "texts": _texts, "ids": _ids, "paths": _paths,
     "label": _label, "date": _date, "year": _year,
-    "text_table": _table_of(lambda v: isinstance(v, str), "Text"),
-    "columns": _table_of(lambda v: isinstance(v, str) or (
-        isinstance(v, list) and all(isinstance(i, str) for i in v)),
+    "text_table": _table_of(lambda k, v: isinstance(v, str), "Text"),
+    # only the address may be joined from several columns (a list)
+    "columns": _table_of(lambda k, v: isinstance(v, str) or (
+        k == "address" and isinstance(v, list) and all(isinstance(i, str) for i in v)),
         "einem Spaltennamen (Text)"),
+    "filter": _table_of(lambda k, v: _attribute_value(v) or (
+        isinstance(v, list) and all(_attribute_value(i) for i in v)),
+        "einem Wert (Text oder Zahl) oder einer Liste von Werten"),
 }
 
 

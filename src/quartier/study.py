@@ -92,7 +92,8 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     grid = per_quarter = None
     if config.population_grid:
         step("Einwohner-Gitter laden")
-        grid = load_population_grid(config.population_grid, config.crs, report)
+        grid = load_population_grid(config.population_grid, config.crs, report,
+                                    quarters=quarters)
     if config.population_quarters:
         step("Einwohner je Quartier laden")
         per_quarter = load_population_quarters(config.population_quarters, report,

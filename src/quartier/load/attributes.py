@@ -11,7 +11,7 @@ from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
 from quartier.load.population import pad_quarter_ids
-from quartier.load.tables import to_number
+from quartier.load.tables import parse_numbers
 from quartier.validation import ValidationReport
 
 __all__ = ["load_housing", "load_social", "load_actors", "load_measures", "read_mapped_table"]
@@ -41,7 +41,7 @@ def _numeric_rest(frame: pd.DataFrame, cfg: DatasetConfig, decimal: str, report:
         if not filled:
             frame[column] = np.nan
             continue
-        _, bad = to_number(frame[column], decimal, kind="measure")
+        bad = parse_numbers(frame[column], kind="measure", file_decimal=decimal).bad
         if bad.sum() > 0.5 * filled:
             frame = frame.drop(columns=column)  # a text column (e.g. a name): not an indicator
             continue

@@ -5,12 +5,12 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
-from quartier.config import DatasetConfig
+from quartier.config import DatasetConfig, parse_crs
 from quartier.load.columns import map_columns, row_labels
 from quartier.load.features import read_features
-from quartier.load.geometry import outside_quarters, to_points
+from quartier.load.geometry import misplacement_cause, outside_quarters, share_inside, to_points
 from quartier.load.ids import clean_ids
 from quartier.load.numbers import number_column
 from quartier.osm import classify_osm
@@ -41,7 +41,7 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
     of neighbouring quarters) and reported with their ids.
     """
     parts = [part for cfg in sources
-             if (part := _load_source(cfg, catalogue, working_crs, report)) is not None]
+             if (part := _load_source(cfg, catalogue, working_crs, report, quarters)) is not None]
     if parts:
         facilities = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
                                       crs=working_crs)
@@ -72,7 +72,8 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
 
 
 def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
-                 report: ValidationReport) -> gpd.GeoDataFrame | None:
+                 report: ValidationReport, quarters: gpd.GeoDataFrame | None = None
+                 ) -> gpd.GeoDataFrame | None:
     frame, decimal = read_features(cfg, working_crs, report)
     if frame is None:
         return None
@@ -143,9 +144,35 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
     frame["geometry_kind"] = frame.geometry.geom_type.map(_GEOMETRY_KINDS)
     frame["context"] = bool(cfg.get("context", False))
     frame = to_points(frame, cfg, path, report, "facility_id")
+    if quarters is not None and len(quarters) and len(frame):
+        _check_location(frame, cfg, working_crs, quarters, report)
     return gpd.GeoDataFrame(frame[FACILITY_COLUMNS + _KEPT].copy(),
                             geometry=frame.geometry.values,
                             crs=working_crs)
+
+
+def _check_location(frame: gpd.GeoDataFrame, cfg: DatasetConfig, working_crs: CRS,
+                    quarters: gpd.GeoDataFrame, report: ValidationReport) -> None:
+    """Warn when most facilities of a source miss the quarters and another reading would not.
+
+    The readings tried (x and y swapped, another CRS) start from the coordinates in the CRS
+    the source declares (``crs``), else in the working CRS.
+    """
+    x, y = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    inside = share_inside(x, y, quarters)
+    if inside >= 0.5:
+        return
+    declared = cfg.get("crs")
+    source = parse_crs(declared) if declared else working_crs
+    if not source.equals(working_crs):
+        x, y = Transformer.from_crs(working_crs, source, always_xy=True).transform(x, y)
+    cause = misplacement_cause(np.asarray(x), np.asarray(y), source, quarters)
+    if cause is None or cause[2] < 2 * inside:
+        return
+    report.add("warning", "facilities_misplaced", cfg.name, f"{100 * (1 - inside):.0f} % der "
+               "Einrichtungen dieser Quelle liegen außerhalb aller Quartiere. Vermutlich stehen "
+               f"die Koordinaten {cause[0]}: so gelesen lägen {100 * cause[2]:.0f} % in den "
+               "Quartieren.", cause[1], file=str(cfg.path), column="geometry")
 
 
 def _join_address(parts: pd.DataFrame) -> pd.Series:

@@ -232,10 +232,14 @@ def _drop_outside_area_of_use(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path:
     outside = outside_area_of_use(frame.geometry.to_numpy(), crs)
     if not outside.any():
         return frame
-    area = crs.area_of_use.name if crs.area_of_use else crs.to_string()
+    area = crs.area_of_use.name.split(":")[0] if crs.area_of_use else crs.to_string()
     coords = shapely.get_coordinates(frame.geometry[outside].to_numpy())
     hint = 'Das richtige Koordinatensystem mit crs = "EPSG:…" angeben'
-    if whose == "der Datei":
+    swapped = shapely.points(coords[:, 1], coords[:, 0])
+    if whose == "der Datei" and not outside_area_of_use(swapped, crs).any():
+        hint = ("Vertauscht passen die Zahlen zum Koordinatensystem: vermutlich sind x und y "
+                "vertauscht (in der Konfiguration x = … und y = … tauschen)")
+    elif whose == "der Datei":
         fitting = likely_crs(coords[:, 0], coords[:, 1], declared=crs)
         if fitting:
             hint = (f"Die Zahlen passen zu {' oder '.join(fitting[:2])}: vermutlich ist das das "

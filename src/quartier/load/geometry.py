@@ -16,7 +16,8 @@ from quartier.load.columns import row_labels
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["repair_polygons", "to_points", "check_tiling", "outside_quarters", "non_finite",
-           "outside_area_of_use", "likely_crs", "far_vertices", "check_extent"]
+           "outside_area_of_use", "likely_crs", "far_vertices", "check_extent", "share_inside",
+           "misplacement_cause"]
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 #: Overlaps and gaps smaller than this (m²) are digitising noise and not reported.
@@ -318,3 +319,55 @@ def check_extent(quarters: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
                    "sicher ein Tippfehler in den Koordinaten.",
                    "Den Eckpunkt im GIS korrigieren (QGIS: Stützpunkt-Werkzeug) und die Datei neu "
                    "speichern.", file=str(path), rows=str(ids[row]), column="geometry")
+
+
+#: CRS tried when points fall outside the quarters (besides swapping x and y).
+MISPLACEMENT_CRS = ("EPSG:3035", "EPSG:25832", "EPSG:25833", "EPSG:4326")
+
+
+def share_inside(x: np.ndarray, y: np.ndarray, quarters: gpd.GeoDataFrame) -> float:
+    """Share of the points ``x``/``y`` (CRS of ``quarters``) that lie in some quarter."""
+    if not len(x):
+        return 1.0
+    points = shapely.points(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    hits, _ = shapely.STRtree(quarters.geometry.to_numpy()).query(points, predicate="intersects")
+    return len(np.unique(hits)) / len(points)
+
+
+def misplacement_cause(x: np.ndarray, y: np.ndarray, crs: CRS, quarters: gpd.GeoDataFrame,
+                       limit: int = 5000) -> tuple[str, str, float] | None:
+    """Find why points given in ``crs`` miss the quarters: swapped axes or another CRS.
+
+    Tries swapping x and y, then each of :data:`MISPLACEMENT_CRS` (with and without swapping),
+    on at most ``limit`` evenly picked points, and returns the reading that puts most of them
+    in a quarter as ``(cause, hint, share)`` – or None when no reading puts at least half of
+    them there.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) > limit:
+        pick = np.linspace(0, len(x) - 1, limit).astype(int)
+        x, y = x[pick], y[pick]
+    target = quarters.crs
+    readings = [(crs, True)] + [(CRS.from_user_input(c), swap) for c in MISPLACEMENT_CRS
+                                for swap in (False, True)
+                                if not CRS.from_user_input(c).equals(crs)]
+    best = None
+    for source, swap in readings:
+        a, b = (y, x) if swap else (x, y)
+        if not source.equals(target):
+            with np.errstate(all="ignore"):
+                a, b = Transformer.from_crs(source, target, always_xy=True).transform(
+                    a, b, errcheck=False)
+        share = share_inside(np.asarray(a), np.asarray(b), quarters)
+        if share >= 0.5 and (best is None or share > best[2]):
+            code = source.to_string()
+            if source.equals(crs):
+                best = ("x und y vertauscht", "Die Spalten für x und y in der Konfiguration "
+                        "tauschen (columns bzw. x = … / y = …).", share)
+            else:
+                best = (f"im Koordinatensystem {code}" + (" mit vertauschtem x und y" if swap
+                                                           else ""),
+                        f'crs = "{code}" für diese Datei angeben' + (" und die Spalten für x "
+                                                                     "und y tauschen" if swap
+                                                                     else "") + ".", share)
+    return best

@@ -75,7 +75,7 @@ def number_column(frame: pd.DataFrame, column: str, cfg: DatasetConfig, path: Pa
                    "Dezimalstellen mit Komma (12,5).", file=file, column=column,
                    rows=row_labels(frame, parsed.ambiguous, id_column))
     if parsed.decorated.any():
-        shown = "; ".join(f"{value!r} → {number:g}".replace(".", ",") for value, number in
+        shown = "; ".join(f"{value!r} → " + f"{number:g}".replace(".", ",") for value, number in
                           zip(cells[parsed.decorated].head(3),
                               parsed.numbers[parsed.decorated].head(3)))
         report.add("warning", "approximate_number", cfg.name, f"{int(parsed.decorated.sum())} "

@@ -12,11 +12,14 @@ from functools import reduce
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
 from quartier.load.columns import (map_columns, missing_column_hint, read_table_reported,
                                    row_labels)
+from quartier.load.geometry import (likely_crs, misplacement_cause, outside_area_of_use,
+                                    share_inside)
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
 from quartier.validation import ValidationReport, format_ids
@@ -97,14 +100,16 @@ def _layout(cfg: DatasetConfig, report: ValidationReport, default: str | None) -
     return PRESETS[preset]
 
 
-def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
-                         ) -> gpd.GeoDataFrame | None:
+def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport,
+                         quarters: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame | None:
     """Load population per 100 m cell from one or several Zensus-style CSV files.
 
     Several files (population, age groups) are joined on the cell id. Cell centres come from
     ``x_mp_100m``/``y_mp_100m`` (EPSG:3035 unless ``crs`` says otherwise) or, when those are
     absent, from the cell id ``CRS3035RES100mN…E…`` (lower-left corner + half the cell size).
-    Suppressed values (``–``) become NaN and are counted in a note.
+    Suppressed values (``–``) become NaN and are counted in a note. Cells outside the area of
+    use of the grid's CRS are errors; with ``quarters`` given, a grid whose cells mostly miss
+    the quarters is an error naming the likely cause (x and y swapped, another CRS).
 
     Returns
     -------
@@ -179,9 +184,60 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
                    "Spalten x_mp_100m/y_mp_100m oder GITTER_ID_100m prüfen.", file=str(cfg.path),
                    rows=format_ids(grid.loc[~located, "cell_id"]))
         grid = grid[located]
-    cells = gpd.GeoDataFrame(grid[["cell_id", "total", *bands]].reset_index(drop=True),
+    grid = grid.reset_index(drop=True)
+    cells = gpd.GeoDataFrame(grid[["cell_id", "total", *bands]],
                              geometry=gpd.points_from_xy(grid["x"], grid["y"]), crs=crs)
-    return cells.to_crs(working_crs)
+    outside = outside_area_of_use(cells.geometry.to_numpy(), crs)
+    if outside.any():
+        fitting = likely_crs(grid.loc[outside, "x"], grid.loc[outside, "y"], declared=crs)
+        report.add("error", "outside_crs_area", cfg.name, f"{int(outside.sum())} Gitterzellen "
+                   f"liegen außerhalb des Gebiets, für das {crs.to_string()} gilt (z. B. "
+                   f"{grid.loc[outside, 'x'].iat[0]:.6g}/{grid.loc[outside, 'y'].iat[0]:.6g}).",
+                   (f'Die Zahlen passen zu {" oder ".join(fitting[:2])}: crs = "{fitting[0]}" '
+                    "angeben." if fitting else 'Das richtige crs = "EPSG:…" angeben.')
+                   + " Sonst x und y prüfen.", file=str(cfg.path), column="x/y",
+                   rows=format_ids(grid.loc[outside, "cell_id"]))
+        cells, grid = cells[~outside], grid[~outside]
+    cells = cells.to_crs(working_crs)
+    if quarters is not None and len(quarters) and len(cells):
+        _check_grid_location(cells, grid, crs, quarters, cfg, report)
+    return cells
+
+
+def _check_grid_location(cells: gpd.GeoDataFrame, grid: pd.DataFrame, crs: CRS,
+                         quarters: gpd.GeoDataFrame, cfg: DatasetConfig,
+                         report: ValidationReport) -> None:
+    """An error when most cells miss the quarters, naming the likely cause.
+
+    A grid reaching beyond the town (most cells outside, but cells in most quarters) is normal
+    and left to the note on cells outside the quarters.
+    """
+    x, y = cells.geometry.x.to_numpy(), cells.geometry.y.to_numpy()
+    inside = share_inside(x, y, quarters)
+    if inside >= 0.5:
+        return
+    cause = misplacement_cause(grid["x"].to_numpy(), grid["y"].to_numpy(), crs, quarters)
+    if cause is not None and cause[2] >= 2 * inside:
+        report.add("error", "grid_outside_quarters", cfg.name, f"{_format_share(1 - inside)} der "
+                   "Gitterzellen liegen außerhalb aller Quartiere. Vermutlich stehen die "
+                   f"Koordinaten {cause[0]}: so gelesen lägen {_format_share(cause[2])} in den "
+                   "Quartieren.", cause[1], file=str(cfg.path), column="x/y")
+        return
+    tree = shapely.STRtree(cells.geometry.to_numpy())
+    hit_quarters, _ = tree.query(quarters.geometry.to_numpy(), predicate="intersects")
+    populated = len(np.unique(hit_quarters)) / len(quarters)
+    if populated < 0.5:
+        report.add("error", "grid_outside_quarters", cfg.name, f"{_format_share(1 - inside)} der "
+                   f"Gitterzellen liegen außerhalb aller Quartiere, und nur "
+                   f"{_format_share(populated)} der Quartiere enthalten überhaupt eine Zelle.",
+                   "Prüfen, ob Gitter und Quartiere dasselbe Gebiet zeigen und ob x, y und crs "
+                   "des Gitters stimmen (vertauschte Spalten, anderes Koordinatensystem).",
+                   file=str(cfg.path), column="x/y")
+
+
+def _format_share(share: float) -> str:
+    """``0.973`` → ``'97 %'``."""
+    return f"{share * 100:.0f} %"
 
 
 def _report_unmatched_mapping(cfg: DatasetConfig, available: list[str],
