@@ -78,10 +78,12 @@ def test_need_in_people_per_rule():
 def test_priorities_rank_by_weighted_need():
     table = priorities(_gaps(), _indicators(), _social(), min_population=300)
     ranked = table[table["ranked"]]
-    # D: 4000 people × 1 = 4000; B: 800 × 1 = 800;
     # A: (120 + max(400, 300)) × 2 (sehr niedrig) = 1040 – within a field the largest need
-    # counts, the supermarket's 300 are mostly the playground's 400
-    assert ranked["quarter_id"].tolist() == ["D", "A", "B"]
+    # counts, the supermarket's 300 are mostly the playground's 400; A comes first as the
+    # only quarter where Lücken meet a low status (group 1), then D: 4000 people × 1 = 4000
+    # and B: 800 × 1 = 800 (group 2)
+    assert ranked["quarter_id"].tolist() == ["A", "D", "B"]
+    assert ranked["group"].tolist() == [1, 2, 2]
     assert ranked["rank"].tolist() == [1.0, 2.0, 3.0]
     a = table.set_index("quarter_id").loc["A"]
     assert a["people"] == 520.0 and a["weighted_need"] == 1040.0 and a["weight"] == 2.0
@@ -108,7 +110,7 @@ def test_priorities_list_small_and_non_residential_quarters_apart():
 
 def test_priorities_weights_are_a_parameter_and_total_is_conserved():
     flat = priorities(_gaps(), _indicators(), _social(),
-                      status_weights={"sehr niedrig": 1.0})
+                      status_weights={"sehr niedrig": 1.0}, low_status_first=False)
     assert flat[flat["ranked"]]["quarter_id"].tolist() == ["D", "B", "A"]
     fields = [c for c in flat.columns if c.startswith("people_")]
     assert np.allclose(flat[fields].sum(axis=1), flat["people"])

@@ -4,8 +4,11 @@ Counting labels ranks a village with many small categories above a dense quarter
 hundreds of children lack a Kita place. Here every Lücke (a gap against a standard) is sized
 in people of its reference group; per quarter the largest need of each action field counts
 (the same residents usually lack several services of one field), the fields are added up and
-weighted by the quarter's social status class. Judgements relative to the town (no standard) are counted but never
-enter the need: they say that a quarter has less than others, not that anything is missing.
+weighted by the quarter's social status class. Quarters where Lücken meet a low or very low
+social status come first (the rule of programmes such as Soziale Stadt: need and disadvantage
+together), then the other quarters with Lücken. Judgements relative to the town (no standard)
+are counted but never enter the need: they say that a quarter has less than others, not that
+anything is missing.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["STATUS_WEIGHTS", "PER_1000_INDICATORS", "need_in_people", "priorities"]
+__all__ = ["STATUS_WEIGHTS", "LOW_STATUS", "PER_1000_INDICATORS", "need_in_people",
+           "priorities"]
 
 #: Weight of the need of a quarter by its social status class (MSS classes, German and
 #: English). Quarters without a class (no index, or left out of it) weigh 1.
 STATUS_WEIGHTS: dict[str, float] = {"hoch": 1.0, "mittel": 1.0, "niedrig": 1.5,
                                     "sehr niedrig": 2.0, "high": 1.0, "medium": 1.0,
                                     "low": 1.5, "very low": 2.0}
+#: Status classes whose quarters with Lücken are ranked before all others.
+LOW_STATUS = frozenset({"niedrig", "sehr niedrig", "low", "very low"})
 #: Judged indicators whose standard is a rate per 1,000 people of the reference group.
 PER_1000_INDICATORS = ("supply_rate", "fca_access")
 #: Reasons for which a quarter is listed apart instead of ranked.
@@ -86,7 +92,8 @@ def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None) -
 def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
                social_index: pd.DataFrame | None = None, *, min_population: float = 300.0,
                status_weights: Mapping[str, float] | None = None,
-               field_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+               field_of: Mapping[str, str] | None = None,
+               low_status_first: bool = True) -> pd.DataFrame:
     """Quarters ranked by unmet need in people, weighted by their social status.
 
     Parameters
@@ -106,13 +113,17 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
         Weight per status class; default :data:`STATUS_WEIGHTS`.
     field_of : mapping, optional
         Action field per category, where ``gaps`` has no ``field`` column.
+    low_status_first : bool, default True
+        Rank quarters with Lücken and a low or very low status class (:data:`LOW_STATUS`)
+        before all others; False ranks by the weighted need alone.
 
     Returns
     -------
     DataFrame
         One row per quarter, ranked quarters first (``rank`` 1, 2, …), then the quarters
         listed apart (``rank`` NaN, ``ranked`` False, ``reason``). Columns: ``quarter_id``,
-        ``rank``, ``ranked``, ``reason``, ``residents``, ``status_class``, ``weight``,
+        ``rank``, ``ranked``, ``reason``, ``group`` (1 Lücken and low status, 2 other
+        Lücken, 3 no Lücke), ``residents``, ``status_class``, ``weight``,
         ``people`` (need in people, see Notes), ``weighted_need``, ``people_<field>`` (the
         largest need of the field), ``gaps`` (Lücken), ``below_town`` (judgements "unter dem Stadtmittel",
         for information), ``top_category`` and ``top_people`` (the largest single need).
@@ -126,7 +137,11 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
               W_q = w(s_q) \\cdot N_q
 
     with :math:`w` = 1 for status class hoch/mittel or no class, 1.5 for niedrig, 2 for sehr
-    niedrig. Quarters are ranked by :math:`W_q` (ties: :math:`N_q`, then quarter id). Within
+    niedrig. Quarters are ranked in three groups — 1: :math:`N_q > 0` and status class
+    niedrig or sehr niedrig; 2: other quarters with :math:`N_q > 0`; 3: no Lücke — and within
+    a group by :math:`W_q` (ties: :math:`N_q`, then quarter id). A village where everybody
+    lives beyond a supermarket's 1,000 m does not push a quarter of very low status with a
+    Kita shortage down the list; a town without a social index ranks by need alone. Within
     a field a person counts once (the largest need: residents without a pharmacy are mostly
     the same as those without a GP); a person lacking services of two fields counts twice, so
     *N* can exceed the residents.
@@ -169,6 +184,8 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     table["weight"] = table["status_class"].map(lambda c: weights.get(c, 1.0)
                                                 if isinstance(c, str) else 1.0).astype(float)
     table["weighted_need"] = table["people"] * table["weight"]
+    low = table["status_class"].isin(LOW_STATUS) if low_status_first else False
+    table["group"] = np.where(table["people"] > 0, np.where(low, 1, 2), 3)
 
     reasons = frame["reason"] if "reason" in frame.columns else pd.Series("", index=frame.index)
     apart = frame.assign(_reason=reasons.fillna("")).loc[
@@ -184,11 +201,12 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     table["ranked"] = table["reason"] == ""
 
     ranked = table[table["ranked"]].reset_index().sort_values(
-        ["weighted_need", "people", "quarter_id"], ascending=[False, False, True])
+        ["group", "weighted_need", "people", "quarter_id"],
+        ascending=[True, False, False, True])
     ranked["rank"] = np.arange(1, len(ranked) + 1, dtype=float)
     rest = table[~table["ranked"]].reset_index().sort_values("quarter_id")
     rest["rank"] = np.nan
-    columns = ["quarter_id", "rank", "ranked", "reason", "residents", "status_class", "weight",
+    columns = ["quarter_id", "rank", "ranked", "reason", "group", "residents", "status_class", "weight",
                "people", "weighted_need", *[f"people_{key}" for key in FIELDS], "gaps",
                "below_town", "top_category", "top_people"]
     return pd.concat([ranked, rest], ignore_index=True)[columns]
