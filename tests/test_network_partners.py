@@ -9,6 +9,7 @@ from conftest import SAMPLE, X0, Y0
 from shapely.geometry import Point
 
 import quartier
+from quartier.indicators.edges import context_mask
 from quartier.network.partners import (
     missing_partners,
     partner_coverage,
@@ -91,8 +92,13 @@ def test_sample_register():
     study = quartier.load_study(SAMPLE / "quartier.toml")
     register = partner_register(study.actors, study.facilities, study.quarters)
     assert set(study.actors["name"]) <= set(register["organisation"])
-    operators = set(study.facilities["operator"].dropna()) - {"privat"}
+    # operators of facilities in the quarters; context facilities (e.g. Gemeinde Rebenheim's,
+    # outside the study area) serve residents but bring no partner (quartier.indicators.edges)
+    own = study.facilities[~context_mask(study.facilities)]
+    operators = set(own["operator"].dropna()) - {"privat"}
     assert operators <= set(register["organisation"])
+    outside = set(study.facilities["operator"].dropna()) - set(own["operator"].dropna())
+    assert outside and not outside & set(register["organisation"])
     assert register["source"].eq("Akteure; Träger").any()
     view = public_view(register)
     private = study.actors[~study.actors["public"]]

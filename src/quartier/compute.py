@@ -16,10 +16,12 @@ import pandas as pd
 
 from quartier.indicators.accessibility import accessibility_by_quarter
 from quartier.catalogue import parse_group_values, standard_kind
+from quartier.indicators.edges import context_facilities, edge_flags
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
 from quartier.indicators.social import social_status
 from quartier.indicators.supply import capacity_based, supply_by_quarter
+from quartier.load.completeness import incomplete_categories
 from quartier.load.population import age_bands
 from quartier.population.reference import AGE_STRUCTURE_SOURCE, estimated_bands
 from quartier.population import (
@@ -180,8 +182,8 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
         numeric = {"value", "target", "unmet_people", "missing_places", "demand"}
         gaps = pd.DataFrame({c: pd.Series(dtype=float if c in numeric else bool
                                           if c in ("resource", "served_by_neighbours",
-                                                   "standard_binding") else str)
-                             for c in GAP_COLUMNS})
+                                                   "standard_binding", "edge") else str)
+                             for c in [*GAP_COLUMNS, "edge"]})
 
     step("Sozialindex berechnen")
     status = None
@@ -261,9 +263,12 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
                                 by="quarter_id", client=client)
         demand_of = {group: f"_demand_{n}" for n, group in enumerate(demand)}
         accessibility = partial(accessibility_by_quarter_dask, client=client)
+    # facilities in the quarters and context facilities within [indicators] context_buffer_m
+    reachable = context_facilities(study.facilities, study.quarters,
+                                   settings.context_buffer_m, report)
     access_parts = []
     for key in categories:
-        own = study.facilities[study.facilities["category"] == key]
+        own = reachable[reachable["category"] == key]
         bands = distance_bands[key]
         distance = max(bands.values()) if bands else catalogue.at[key, "max_distance_m"]
         capacity = own["capacity"].to_numpy(dtype=float) if by_capacity.get(key, False) \
@@ -284,7 +289,9 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         reference[["quarter_id", "category", "demand"]], on=["quarter_id", "category"],
         how="left")
     table["residents"] = table["quarter_id"].map(residents)
-    gaps = assess_gaps(table, catalogue, settings)
+    gaps = assess_gaps(table, catalogue, settings, incomplete_categories(study.facilities))
+    gaps["edge"] = edge_flags(gaps, study.quarters, reachable, settings.context_buffer_m
+                              ).to_numpy()  # Randlage, quartier.indicators.edges
     return table, gaps
 
 

@@ -50,6 +50,9 @@ class IndicatorSettings:
     median_gap_factor, median_resource_factor : float
         Without a standard: rate < gap factor × study median → gap, ≥ resource factor × median →
         resource.
+    context_buffer_m : float
+        Facilities outside every quarter count for distances, coverage and 2SFCA only within
+        this distance of the study area (:func:`quartier.indicators.edges.context_facilities`).
     """
 
     split_boundary_cells: bool = False
@@ -60,6 +63,7 @@ class IndicatorSettings:
     coverage_resource_from: float = 0.95
     median_gap_factor: float = 0.5
     median_resource_factor: float = 1.5
+    context_buffer_m: float = 2000.0
     status_index: StatusIndexSettings | None = None
 
 

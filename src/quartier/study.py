@@ -18,6 +18,7 @@ from quartier.catalogue import apply_standards, default_catalogue, merge_catalog
 from quartier.config import DatasetConfig, StudyConfig, read_config
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
 from quartier.load.concerns import load_concerns
+from quartier.load.completeness import check_completeness
 from quartier.load.facilities import load_facilities
 from quartier.load.landcover import load_land_layer
 from quartier.load.geometry import outside_quarters
@@ -106,6 +107,7 @@ def validate_study(path: str | Path, *, edition: str | None = None,
                                         report)
     step("Einrichtungen laden")
     facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters)
+    facilities = check_completeness(facilities, config.facilities, catalogue, report)
     step("Weitere Tabellen laden")
     housing = load_housing(config.housing, report, id_width=id_width) if config.housing else None
     social = load_social(config.social, report, id_width=id_width) if config.social else None

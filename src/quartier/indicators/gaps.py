@@ -9,6 +9,8 @@ need is a ``resource``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -30,8 +32,8 @@ def _column(table: pd.DataFrame, name: str, default: float = np.nan) -> pd.Serie
     return pd.Series(default, index=table.index, dtype=float)
 
 
-def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: IndicatorSettings
-                ) -> pd.DataFrame:
+def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: IndicatorSettings,
+                incomplete: Collection[str] = ()) -> pd.DataFrame:
     """The three kinds of judgement per quarter and category.
 
     Parameters
@@ -50,6 +52,10 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
         :func:`quartier.catalogue.standard_kind`).
     settings : IndicatorSettings
         Thresholds.
+    incomplete : collection of str, optional
+        Categories whose data are known to be incomplete (``complete = false`` in
+        ``[[facilities]]``, or set by :func:`quartier.load.completeness.check_completeness`):
+        not judged.
 
     Returns
     -------
@@ -69,6 +75,10 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
     (``reason`` ``few_residents``), a mostly non-residential quarter
     (``mostly_non_residential``) or :math:`P_q = 0` (``no_reference_population``).
     ``unmet_people`` and ``missing_places`` are NaN there (such quarters are listed apart).
+    A category in ``incomplete`` is not assessed in any quarter (``reason``
+    ``incomplete_data``; a quarter's own reason above takes precedence) and is never a
+    resource: judging incomplete data against a standard or the town would invent Lücken.
+    Its distances and coverage are still computed and shown.
 
     **Against a standard** (``basis`` ``standard``):
 
@@ -142,9 +152,9 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
     kind = kind.mask((kind == "demand") & (measure != "capacity"), "town")
 
     reason = np.select([residents < settings.min_population, non_residential.to_numpy(),
-                        ~(population > 0)],
-                       ["few_residents", "mostly_non_residential", "no_reference_population"],
-                       default="")
+                        ~(population > 0), category.isin(list(incomplete)).to_numpy()],
+                       ["few_residents", "mostly_non_residential", "no_reference_population",
+                        "incomplete_data"], default="")
     assessed = pd.Series(reason == "", index=table.index)
     is_demand, is_rate = kind == "demand", kind == "rate"
     is_distance, is_town = kind == "distance", kind == "town"
@@ -187,7 +197,8 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
 
     need = pd.Series(np.select([is_demand, is_rate], [demand, per_1000 * population / 1000],
                                default=rate_median * population / 1000), index=table.index)
-    out["resource"] = (count > 0) & (located > need.fillna(0.0))
+    out["resource"] = (count > 0) & (located > need.fillna(0.0)) & ~category.isin(
+        list(incomplete))
     in_reach = access * population / 1000
     with np.errstate(invalid="ignore"):
         served = np.select([is_demand, is_rate, is_distance],

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.assign import assign_points
+from quartier.indicators.edges import context_mask
 
 __all__ = ["capacity_based", "supply_by_quarter"]
 
@@ -50,8 +51,11 @@ def supply_by_quarter(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame,
     :math:`V_q = S_q / P_q \\cdot 1000` with :math:`S_q` the capacity (capacity-based
     categories, :func:`capacity_based`) or number of facilities in quarter *q* and
     :math:`P_q` its reference population; NaN where :math:`P_q = 0`.
+    Context facilities (:func:`quartier.indicators.edges.context_mask`: from a
+    ``context = true`` dataset) are never counted in a quarter, even when they lie in it.
     """
-    located = facilities.assign(quarter_id=assign_points(facilities, quarters))
+    own = facilities[~context_mask(facilities)]  # context facilities serve, never belong
+    located = own.assign(quarter_id=assign_points(own, quarters))
     located = located[located["quarter_id"].notna()]
     grouped = located.groupby(["quarter_id", "category"])
     counts = grouped.size().rename("count")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.assign import assign_points
+from quartier.indicators.edges import context_mask
 from quartier.fields import FIELDS
 
 __all__ = ["partner_register", "public_view", "partner_coverage", "missing_partners",
@@ -71,7 +72,12 @@ def _contact_columns(actors: pd.DataFrame) -> dict[str, str]:
 
 
 def _operators(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame | None) -> pd.DataFrame:
-    """One row per facility operator: fields and quarters of its facilities."""
+    """One row per facility operator: fields and quarters of its facilities.
+
+    Context facilities (outside every quarter or from a ``context = true`` dataset) are left
+    out: their operators work beyond the study area.
+    """
+    facilities = facilities[~context_mask(facilities)]
     table = facilities[["operator", "field", "name"]].copy()
     if "quarter_id" in facilities.columns:
         table["quarter_id"] = facilities["quarter_id"].to_numpy()

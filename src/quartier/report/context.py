@@ -20,6 +20,7 @@ from quartier.editions.compare import Comparison
 from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_date, format_number, format_percent
+from quartier.indicators.edges import boundary_quarters
 from quartier.indicators.registry import INDICATORS
 from quartier.load.population import age_bands, parse_age_band
 from quartier.report.changes import changes_context, quarter_trends
@@ -126,6 +127,11 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                 "unit": getattr(i, f"unit_{language}")} for i in INDICATORS.values()]
     rules = [paragraph.format(min_population=fmt(settings.min_population))
              for paragraph in text["assessment_kinds"]]
+    if "edge" in gaps:  # Randlage: why, and how many quarters (quartier.indicators.edges)
+        rules.append(text["edge_method"].format(
+            buffer=fmt(settings.context_buffer_m), edge=fmt(gaps.loc[gaps["edge"].fillna(
+                False).astype(bool), "quarter_id"].nunique()),
+            boundary=fmt(boundary_quarters(study.quarters).sum())))
     ranking_rule = text["ranking_rule"].format(min_population=fmt(settings.min_population))
     quarter_rows = [{"id": q, "name": names[q], "residents": fmt(residents[q]),
                      "area": format_number(area_km2[q], 2, language),

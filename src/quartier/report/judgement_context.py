@@ -54,12 +54,16 @@ def status_cell(record: dict, language: str) -> dict:
     """Badge data of one judgement: key, kind, label, resource and neighbour markers."""
     status = record.get("status")
     if not isinstance(status, str):
-        return {"key": "none", "kind": "none", "label": "", "resource": "", "served": ""}
+        return {"key": "none", "kind": "none", "label": "", "resource": "", "served": "",
+                "edge": ""}
     return {"key": status, "kind": judgement_kind(status),
             "label": judgement_label(status, language),
             "resource": resource_label(language) if record.get("resource") is True else "",
             "served": served_label(language) if record.get("served_by_neighbours") is True
-            else ""}
+            else "",
+            # Randlage (quartier.indicators.edges): no data beyond the study boundary
+            "edge": texts(language)["edge_marker"] if record.get("edge") is True else "",
+            "edge_title": texts(language)["edge_marker_title"]}
 
 
 def _text(value: object) -> str:

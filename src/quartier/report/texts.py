@@ -203,6 +203,18 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "reason_mostly_non_residential": "überwiegend ohne Wohnnutzung",
         "reason_no_reference_population": "keine Bezugsbevölkerung",
         "summary_gaps_top": "Die häufigsten Lücken (am Richtwert)",
+        "reason_incomplete_data": "unvollständige Daten",
+        "edge_marker": "Randlage",
+        "edge_marker_title": "Quartier am Rand des Untersuchungsgebiets: Einrichtungen jenseits "
+                             "der Grenze fehlen in den Daten.",
+        "edge_method": "Randlage: Einrichtungen jenseits der Stadtgrenze fehlen in den Daten; ein "
+                       "Quartier am Rand kann besser versorgt sein, als die Bewertung zeigt. "
+                       "Einrichtungen außerhalb der Quartiere zählen bis {buffer} m jenseits der "
+                       "Grenze für Entfernungen und Erreichbarkeit mit (nie als Angebot eines "
+                       "Quartiers). {boundary} Quartiere grenzen an den Rand des "
+                       "Untersuchungsgebiets; {edge} davon tragen für mindestens eine Kategorie "
+                       "den Hinweis „Randlage“, weil dort für diese Kategorie keine Daten "
+                       "jenseits der Grenze vorliegen. Eine Lücke in Randlage bleibt eine Lücke.",
         "summary_below_top": "Am häufigsten unter dem Stadtmittel (kein Richtwert)",
         "summary_resources_top": "Die häufigsten Ressourcen",
         "quarters_with": "{n} Quartiere",
@@ -599,6 +611,18 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "summary_gaps_top": "Most frequent gaps (against a standard)",
         "summary_below_top": "Most often below the town median (no standard)",
         "summary_resources_top": "Most frequent resources",
+        "reason_incomplete_data": "incomplete data",
+        "edge_marker": "Edge location",
+        "edge_marker_title": "Quarter at the edge of the study area: facilities beyond the "
+                             "boundary are missing from the data.",
+        "edge_method": "Edge location: facilities beyond the town boundary are missing from the "
+                       "data; a quarter at the edge may be better served than its judgement "
+                       "shows. Facilities outside the quarters count for distances and access "
+                       "up to {buffer} m beyond the boundary (never as a quarter's own "
+                       "facilities). {boundary} quarters touch the edge of the study area; {edge} "
+                       "of them carry the note “Edge location” for at least one category because "
+                       "no data beyond the boundary were given for it. A gap at the edge remains "
+                       "a gap.",
         "quarters_with": "{n} quarters",
         "quarters_with_one": "1 quarter",
         "field": "Action field",
