@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from click.testing import CliRunner
 
 import quartier
@@ -112,3 +116,128 @@ def test_2019_edition_on_the_old_planning_areas_validates():
     mss = pd.read_csv(BERLIN / "mss" / "mss_2019_2-1.csv", dtype={"id": str})
     assert "04030417" in set(study.quarters["quarter_id"]) and "04030417" in set(mss["id"])
     assert population_by_quarter(study)["total"].sum() == mss["inhabitants"].sum()
+
+
+# --- residents where they live: the example's uninhabited land cover (issue 11) ------------
+
+_LIVING = {"04400729": "Hundekehle", "09401329": "Kietzer Feld/Nachtheide",
+           "09401635": "Müggelheim"}
+
+
+@pytest.fixture(scope="module")
+def berlin_land(tmp_path_factory):
+    """Planning areas, population, the example's land cover and pharmacies, nothing else."""
+    import tomllib
+
+    example = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    cover = example["population"]["uninhabited"]
+    pharmacies = next(f for f in example["facilities"] if f.get("category") == "pharmacy")
+
+    def toml_value(value):
+        if isinstance(value, dict):
+            return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+        return json.dumps(value, ensure_ascii=False)
+
+    def block(header, values):
+        return f"{header}\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in values.items())
+
+    text = "\n".join([
+        block("[study]", {"name": "Berlin", "root": str(PROJECT), "crs": "EPSG:25833",
+                          "edition": "2022"}),
+        block("[quarters]", example["quarters"]),
+        block("[population.quarters]", example["population"]["quarters"]),
+        block("[population.uninhabited]", cover),
+        block("[[facilities]]", pharmacies)])
+    path = tmp_path_factory.mktemp("berlin_land") / "quartier.toml"
+    path.write_text(text, encoding="utf-8")
+    study, report = quartier.validate_study(path)
+    assert report.ok, report.format()
+    return study, cover
+
+
+def _independent_coverage(study, cover):
+    """Pharmacy coverage of the three planning areas, computed without quartier's surface.
+
+    The planning area minus the union of green and water (geopandas overlay), 100 m cells
+    built as squares around their centres (buffer with square caps), residents by habitable
+    area share (pieces under 100 m² left out, as documented), distances by scipy's cKDTree.
+    """
+    from scipy.spatial import cKDTree
+
+    planning = gpd.read_file(BERLIN / "plr_2021" / "lor_planungsraeume_2021.shp").to_crs(25833)
+    planning = planning[planning["PLR_ID"].isin(_LIVING)].rename(columns={"PLR_ID": "id"})
+    (column, classes), = cover["filter"].items()
+    land = pd.concat([gpd.read_file(PROJECT / p) for p in cover["path"]], ignore_index=True)
+    land = land[land[column].isin(classes)].to_crs(25833)
+    land = land[land.intersects(planning.union_all())]
+    mask = land.union_all()
+    habitable = planning[["id", "geometry"]].assign(geometry=planning.difference(mask))
+    centres = []
+    for minx, miny, maxx, maxy in planning.bounds.to_numpy():  # a grid over each area
+        xs = np.arange(np.floor(minx / 100) * 100 + 50, maxx + 50, 100)
+        ys = np.arange(np.floor(miny / 100) * 100 + 50, maxy + 50, 100)
+        centres.append(np.column_stack([np.repeat(xs, len(ys)), np.tile(ys, len(xs))]))
+    centres = np.unique(np.concatenate(centres), axis=0)
+    squares = gpd.GeoSeries.from_xy(centres[:, 0], centres[:, 1], crs=25833).buffer(
+        50, cap_style="square")
+    cells = gpd.GeoDataFrame({"cell": np.arange(len(centres))}, geometry=squares, crs=25833)
+    pieces = gpd.overlay(cells, habitable, how="intersection", keep_geom_type=True)
+    pieces = pieces[pieces.area >= 100.0]
+    population = pd.read_csv(BERLIN / "einwohner_plr_2022-06.csv", sep=";",
+                             encoding="utf-8-sig", dtype=str)
+    totals = pd.to_numeric(population.set_index("PLR-ID")["Gesamt"], errors="coerce")
+    totals.index = totals.index.str.zfill(8)
+    share = pieces.area / pieces.area.groupby(pieces["id"]).transform("sum")
+    residents = pieces["id"].map(totals) * share
+    shops = gpd.read_file(PROJECT / pharmacies_path(study)).to_crs(25833)
+    shops = shapely.get_coordinates(shops.geometry.to_numpy())  # MultiPoints of one point
+    distance, _ = cKDTree(shops).query(
+        np.column_stack([pieces.centroid.x, pieces.centroid.y]))
+    covered = residents.where(distance <= 1000.0, 0.0)
+    coverage = covered.groupby(pieces["id"]).sum() / residents.groupby(pieces["id"]).sum() * 100
+    return coverage, cells, habitable, mask
+
+
+def pharmacies_path(study):
+    return next(f.path for f in study.config.facilities)
+
+
+def test_residents_live_off_forest_and_water_and_pharmacy_coverage_follows(berlin_land):
+    from dataclasses import replace
+
+    from quartier.compute import population_surface
+    from quartier.indicators.accessibility import accessibility_by_quarter
+    from quartier.validation import ValidationReport
+
+    study, cover = berlin_land
+    three = replace(study, quarters=study.quarters[study.quarters["quarter_id"].isin(_LIVING)])
+    surface = population_surface(three, ValidationReport())
+    assert surface.attrs["population_method"].kind == "uninhabited"
+    register = three.population_quarters.set_index("quarter_id")["total"]
+    sums = surface.groupby("quarter_id")["total"].sum()
+    assert sums.to_numpy() == pytest.approx(register.loc[sums.index].to_numpy(), rel=1e-12)
+
+    pharmacies = study.facilities[study.facilities["category"] == "pharmacy"]
+    ours = accessibility_by_quarter(surface, surface["total"].to_numpy(), pharmacies,
+                                    max_distance=1000.0, catchment=1000.0,
+                                    supply=np.ones(len(pharmacies)))["coverage"]
+    theirs, cells, habitable, mask = _independent_coverage(study, cover)
+    # equal to 1e-6 percentage points (the two differ only in floating-point rounding)
+    assert ours.loc[list(_LIVING)].to_numpy() == pytest.approx(
+        theirs.loc[list(_LIVING)].to_numpy(), abs=1e-6)
+    # the figures (with residents spread evenly they were 41.1, 23.7 and 14.0 %)
+    assert ours.loc[list(_LIVING)].round(1).tolist() == pytest.approx([95.6, 94.2, 61.0],
+                                                                       abs=0.15)
+
+    # no cell lying wholly in forest or water carries residents; Großer Müggelsee (in Kietzer
+    # Feld/Nachtheide) and the Grunewald (in Hundekehle) are empty
+    shapely.prepare(mask)
+    drowned = cells[shapely.contains(mask, cells.geometry.to_numpy())]
+    corner = drowned.geometry.bounds
+    drowned_ids = {f"100mN{y:.0f}E{x:.0f}" for x, y in zip(corner["minx"], corner["miny"])}
+    assert len(drowned_ids) > 1000
+    assert not drowned_ids & set(surface.loc[surface["total"] > 0, "cell_id"])
+    water = gpd.read_file(BERLIN / "landuse" / "osm_water.gpkg").to_crs(25833)
+    lake = water.loc[water["name"] == "Großer Müggelsee"].geometry.iloc[0]
+    in_lake = surface[surface.within(lake.buffer(-100))]
+    assert in_lake.empty
