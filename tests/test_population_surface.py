@@ -256,3 +256,35 @@ def test_study_without_land_layer_names_the_even_spread():
     method = PopulationMethod("uniform")
     assert "gleichmäßig über die ganze Fläche" in population_method_text(method, texts("de"))
     assert population_method_text(None, texts("de")) == ""
+
+
+def test_residential_layer_with_weight_column_from_the_config(make_study):
+    # two housing blocks in Altstadt: 3 of 4 residents in the western one; Neustadt has none
+    blocks = _land_geojson([({"wohnungen": 30}, ((X0 + 100, Y0 + 100), 100.0)),
+                            ({"wohnungen": 10}, ((X0 + 700, Y0 + 700), 100.0)),
+                            ({"wohnungen": None}, ((X0 + 300, Y0 + 300), 100.0))])
+    path = make_study(files={"bloecke.geojson": blocks}, extra='''
+        [population.residential]
+        path = "bloecke.geojson"
+        columns = { weight = "wohnungen" }
+        ''')
+    study, report = quartier.validate_study(path)
+    assert report.ok, report.format()
+    assert "missing_weight" in report.codes("warning")  # the block without a weight counts 0
+    surface = population_surface(study, ValidationReport())
+    altstadt = surface[surface["quarter_id"] == "01"].set_index("cell_id")["total"]
+    assert altstadt.to_dict() == pytest.approx({"100mN5465100E476100": 900.0,
+                                                "100mN5465700E476700": 300.0})
+    assert surface.attrs["population_method"].kind == "residential_weighted"
+
+
+def test_residential_weight_column_missing_is_an_error(make_study):
+    blocks = _land_geojson([({"wohnungen": 30}, ((X0 + 100, Y0 + 100), 100.0))])
+    path = make_study(files={"bloecke.geojson": blocks}, extra='''
+        [population.residential]
+        path = "bloecke.geojson"
+        columns = { weight = "wohneinheiten" }
+        ''')
+    _, report = quartier.validate_study(path)
+    assert any(f.code == "missing_column" and f.column == "wohneinheiten"
+               for f in report.errors), report.format()
