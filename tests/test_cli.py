@@ -60,12 +60,12 @@ def test_report_writes_html(make_study, tmp_path):
 
 
 def test_console_script_prints_no_traceback_on_unexpected_error(make_study):
-    # a directory where the report file should go makes writing fail unexpectedly
+    # a file where the report's parent folder should be makes writing fail unexpectedly
     path = make_study()
     blocker = path.parent / "blocked"
     blocker.write_text("I am a file, not a folder")
     command = [sys.executable, "-m", "quartier.cli", "report", str(path), "--output",
-               str(blocker)]
+               str(blocker / "bericht")]
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 3
     assert "Traceback" not in result.stderr + result.stdout
@@ -73,6 +73,16 @@ def test_console_script_prints_no_traceback_on_unexpected_error(make_study):
     debug = subprocess.run(command[:3] + ["--debug"] + command[3:], capture_output=True,
                            text=True)
     assert "Traceback" in debug.stderr
+
+
+def test_report_into_a_file_stops_before_anything_is_stored(make_study):
+    path = make_study()
+    blocker = path.parent / "bericht"
+    blocker.write_text("I am a file, not a folder")
+    result = run("report", path, "--output", blocker)
+    assert result.exit_code == 1, result.output
+    assert "kein Ordner" in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert not list(path.parent.glob("*.editions.sqlite"))  # nothing stored
 
 
 def test_indicators_writes_tables(tmp_path):

@@ -229,7 +229,7 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     --replace ersetzt.
     """
     from quartier.editions import EditionExistsError, StoreError
-    from quartier.report.publish import publish_edition
+    from quartier.report.publish import ReportFolderError, publish_edition
 
     study, _ = _study_or_exit(ctx, config, edition)
     if intern is not None and no_intern:
@@ -240,7 +240,7 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     try:
         published = publish_edition(study, store=store, output=output, replace=replace,
                                     progress=step, client=client)
-    except (EditionExistsError, StoreError) as exc:  # stored before; store unusable
+    except (EditionExistsError, StoreError, ReportFolderError) as exc:  # nothing changed
         step.stop()
         console.print(str(exc), style="bold red", markup=False)
         if isinstance(exc, StoreError):

@@ -11,9 +11,9 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from quartier._paths import check_study_labels
 from quartier.config_schema import (DATASET_SECTIONS, LIST_SECTIONS, SECTIONS, check_columns,
                                     check_table, report_unknown, subsections, type_name)
-from quartier._paths import check_study_labels
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 

@@ -84,17 +84,23 @@ class _InOtherProcess:
         from concurrent.futures import ProcessPoolExecutor
 
         self.function, self.args = function, args
-        executor = ProcessPoolExecutor(max_workers=1,
-                                       mp_context=multiprocessing.get_context(method))
-        self.future = executor.submit(function, *args)
-        executor.shutdown(wait=False)
+        self.future = None
+        try:
+            executor = ProcessPoolExecutor(max_workers=1,
+                                           mp_context=multiprocessing.get_context(method))
+            self.future = executor.submit(function, *args)
+            executor.shutdown(wait=False)
+        except OSError:  # no process could be started (e.g. the interpreter is not readable)
+            self.future = None
 
     def result(self) -> object:
         from concurrent.futures.process import BrokenProcessPool
 
+        if self.future is None:
+            return self.function(*self.args)
         try:
             return self.future.result()
-        except BrokenProcessPool:
+        except (BrokenProcessPool, BrokenPipeError):
             return self.function(*self.args)
 
 

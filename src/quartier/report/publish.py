@@ -27,7 +27,7 @@ from quartier.editions.store import (
 from quartier.report.build import build_report, report_folder
 from quartier.study import Study
 
-__all__ = ["PublishedEdition", "publish_edition"]
+__all__ = ["PublishedEdition", "ReportFolderError", "check_report_folder", "publish_edition"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,8 @@ def publish_edition(study: Study, results: Results | None = None, *,
     step = progress or (lambda _message: None)
     store = Path(store) if store is not None else default_store_path(study)
     check_store_writable(store)
+    folder = Path(output) if output else report_folder(study)
+    check_report_folder(folder)
     if not replace and study.edition in set(list_editions(store)["label"]):
         raise EditionExistsError(
             f"Die Ausgabe {study.edition} ist schon gespeichert ({store}). Nichts wurde "
@@ -105,7 +107,6 @@ def publish_edition(study: Study, results: Results | None = None, *,
     step("Mit gespeicherten Ausgaben vergleichen")
     history = load_history(store, study, results)
     comparison = compare_with_stored(store, study, results, history)
-    folder = Path(output) if output else report_folder(study)
     staging = _staging_folder(folder.resolve())
     try:
         path = build_report(study, results, output=staging, comparison=comparison,
@@ -118,6 +119,23 @@ def publish_edition(study: Study, results: Results | None = None, *,
     _move_into_place(staging, folder)
     return PublishedEdition(report=folder / path.name, store=store, info=info,
                             results=results, comparison=comparison, history=history)
+
+
+class ReportFolderError(ValueError):
+    """The report folder cannot take a report (it is a file); nothing was computed or stored."""
+
+
+def check_report_folder(folder: Path) -> None:
+    """Stop before anything is computed or stored when ``folder`` exists but is no folder.
+
+    Otherwise the edition would be stored and only the last step, moving the finished report
+    into place, would fail.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise ReportFolderError(
+            f"{folder} ist eine Datei, kein Ordner: dorthin kann kein Bericht geschrieben "
+            "werden. Nichts wurde berechnet oder gespeichert. Einen anderen Ordner mit "
+            "--output angeben oder die Datei umbenennen.")
 
 
 def _staging_folder(folder: Path) -> Path:
