@@ -189,7 +189,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "summary_attention": "Quartiere mit Handlungsbedarf",
         "summary_attention_lead": "Rangfolge nach ungedecktem Bedarf: Personen der "
                                   "Bezugsgruppen, für die ein Angebot am Richtwert fehlt, "
-                                  "gewichtet mit dem sozialen Status (Regel unter Methoden). "
+                                  "gewichtet mit dem sozialen Status; Quartiere mit niedrigem "
+                                  "Status zuerst (Regel unter Methoden). "
                                   "Vergleiche mit dem Stadtmittel gehen nicht ein.",
         "rank": "Rang",
         "people_need": "Personen mit ungedecktem Bedarf",
@@ -202,7 +203,6 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "reason_few_residents": "wenige Einwohner*innen",
         "reason_mostly_non_residential": "überwiegend ohne Wohnnutzung",
         "reason_no_reference_population": "keine Bezugsbevölkerung",
-        "summary_gaps_top": "Die häufigsten Lücken (am Richtwert)",
         "reason_incomplete_data": "unvollständige Daten",
         "edge_marker": "Randlage",
         "edge_marker_title": "Quartier am Rand des Untersuchungsgebiets: Einrichtungen jenseits "
@@ -215,6 +215,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "Untersuchungsgebiets; {edge} davon tragen für mindestens eine Kategorie "
                        "den Hinweis „Randlage“, weil dort für diese Kategorie keine Daten "
                        "jenseits der Grenze vorliegen. Eine Lücke in Randlage bleibt eine Lücke.",
+        "summary_gaps_top": "Die häufigsten Lücken (am Richtwert)",
         "summary_below_top": "Am häufigsten unter dem Stadtmittel (kein Richtwert)",
         "summary_resources_top": "Die häufigsten Ressourcen",
         "quarters_with": "{n} Quartiere",
@@ -338,9 +339,12 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "Handlungsfelder werden addiert (wem Angebote aus zwei Feldern fehlen, "
                         "zählt zweimal) und mit dem sozialen Status gewichtet: "
                         "Faktor 1 bei Status hoch oder mittel oder ohne Sozialindex, 1,5 bei "
-                        "niedrig, 2 bei sehr niedrig. Die Quartiere stehen nach diesem "
-                        "gewichteten Bedarf in absteigender Folge; die Tabelle zeigt auch den "
-                        "ungewichteten Wert. Vergleiche mit dem Stadtmittel gehen nicht ein. "
+                        "niedrig, 2 bei sehr niedrig. Zuerst stehen die Quartiere, in denen "
+                        "Lücken und ein niedriger oder sehr niedriger sozialer Status "
+                        "zusammentreffen, danach die übrigen Quartiere mit Lücken, jeweils nach "
+                        "diesem gewichteten Bedarf in absteigender Folge; die Tabelle zeigt auch "
+                        "den ungewichteten Wert. Ohne Sozialindex zählt nur der Bedarf. "
+                        "Vergleiche mit dem Stadtmittel gehen nicht ein. "
                         "Quartiere mit weniger als {min_population} Einwohner*innen oder "
                         "überwiegend ohne Wohnnutzung werden getrennt aufgeführt.",
         "standards": "Richtwerte",
@@ -595,9 +599,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "summary_town": "Relative to the town (no standard)",
         "summary_attention": "Quarters needing attention",
         "summary_attention_lead": "Ranked by unmet need: people of the reference groups lacking "
-                                  "a service against a standard, weighted by social status "
-                                  "(rule under Methods). Comparisons with the town median do "
-                                  "not count.",
+                                  "a service against a standard, weighted by social status; "
+                                  "quarters of low status first (rule under Methods). "
+                                  "Comparisons with the town median do not count.",
         "rank": "Rank",
         "people_need": "People with unmet need",
         "weighted_need": "weighted",
@@ -608,9 +612,6 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "reason_few_residents": "few residents",
         "reason_mostly_non_residential": "mostly non-residential",
         "reason_no_reference_population": "no reference population",
-        "summary_gaps_top": "Most frequent gaps (against a standard)",
-        "summary_below_top": "Most often below the town median (no standard)",
-        "summary_resources_top": "Most frequent resources",
         "reason_incomplete_data": "incomplete data",
         "edge_marker": "Edge location",
         "edge_marker_title": "Quarter at the edge of the study area: facilities beyond the "
@@ -623,6 +624,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "of them carry the note “Edge location” for at least one category because "
                        "no data beyond the boundary were given for it. A gap at the edge remains "
                        "a gap.",
+        "summary_gaps_top": "Most frequent gaps (against a standard)",
+        "summary_below_top": "Most often below the town median (no standard)",
+        "summary_resources_top": "Most frequent resources",
         "quarters_with": "{n} quarters",
         "quarters_with_one": "1 quarter",
         "field": "Action field",
@@ -736,9 +740,11 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "counts in each action field (someone with neither a pharmacy nor a GP "
                         "nearby counts once); the fields are added up (someone lacking services "
                         "of two fields counts twice) and weighted by social status: factor 1 for status high or medium or without a "
-                        "social index, 1.5 for low, 2 for very low. Quarters are listed by this "
-                        "weighted need, largest first; the table also shows the unweighted "
-                        "figure. Comparisons with the town median do not count. Quarters with "
+                        "social index, 1.5 for low, 2 for very low. Quarters where gaps meet a "
+                        "low or very low social status come first, then the other quarters "
+                        "with gaps, each by this weighted need, largest first; the table also "
+                        "shows the unweighted figure. Without a social index only the need "
+                        "counts. Comparisons with the town median do not count. Quarters with "
                         "fewer than {min_population} residents or mostly non-residential land "
                         "are listed apart.",
         "standards": "Standards",
