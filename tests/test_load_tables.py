@@ -134,3 +134,19 @@ columns = { measure_id = "id", title = "titel", field = "feld", quarter_id = "qu
         "A1": "everyday_help;housing", "A2": "environment"}
     assert study.measures["field"].tolist() == ["social_infrastructure"]
     assert study.measures["budget_planned"].tolist() == [1000.5]
+
+
+def test_utf16_text_from_excel_is_read(tmp_path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("nr\tname\n01\tSüdhang – Mitte\n".encode("utf-16"))
+    frame, info = read_table(path)
+    assert info.encoding == "utf-16"
+    assert frame.to_dict("records") == [{"nr": "01", "name": "Südhang – Mitte"}]
+
+
+@pytest.mark.parametrize("raw", [b"\x00\x01\x02binary\x00", b"id;name\n1;\x81\x9d\x8f\n"])
+def test_binary_or_undecodable_file_is_one_message(tmp_path, raw):
+    path = tmp_path / "kaputt.csv"
+    path.write_bytes(raw)
+    with pytest.raises(TableReadError, match="keine Textdatei"):
+        read_table(path)

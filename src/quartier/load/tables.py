@@ -49,14 +49,16 @@ class TableInfo:
 
 
 def detect_encoding(raw: bytes) -> str:
-    """Return the encoding of CSV bytes: ``utf-8-sig``, ``utf-8`` or ``cp1252``.
+    """Return the encoding of CSV bytes: ``utf-8-sig``, ``utf-16``, ``utf-8`` or ``cp1252``.
 
-    A byte-order mark means UTF-8 with BOM; bytes that decode as UTF-8 are UTF-8; anything else
+    A byte-order mark means UTF-8 with BOM or UTF-16; bytes that decode as UTF-8 are UTF-8; anything else
     is taken as Windows-1252, the encoding of Excel's CSV export on German Windows (it decodes
     every byte, and for German text it equals ISO-8859-1 apart from €, „ “ and a few others).
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        return "utf-16"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -129,7 +131,18 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> tuple[pd.
         if not raw.strip():
             raise TableReadError(f"Die Datei {path} ist leer.")
         encoding = detect_encoding(raw)
-        text = raw.decode(encoding)
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            text = None
+            problem = f"Byte {raw[exc.start]:#04x} an Stelle {exc.start}"
+        else:
+            problem = "Nullbytes" if "\x00" in text else None
+        if problem:
+            raise TableReadError(
+                f"{path} ist keine Textdatei in einer bekannten Kodierung (UTF-8, UTF-16, "
+                f"Windows-1252): {problem}. Die Datei als CSV (UTF-8) neu speichern oder den "
+                "Pfad prüfen.")
         separator = _detect_separator(text)
         try:
             frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
