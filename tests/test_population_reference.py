@@ -166,3 +166,20 @@ def test_berlin_2024_register_coarse_bands_estimate_80_plus_and_under_3():
     assert not was_estimated and exact_80.sum() == 255_052
     own_3, _ = reference_population(own, "0-2")
     assert abs(own_3.sum() / true_under_3.sum() - 1) < 0.05
+
+
+def test_age_structure_from_the_config_is_loaded_and_checked(make_study):
+    import quartier
+    from quartier.validation import StudyError
+
+    path = make_study(extra='[population]\nage_structure = "alter.csv"\n',
+                      files={"alter.csv": "age;residents\n0;10\n1;30\n2+;60\n"})
+    study = quartier.load_study(path)
+    assert study.age_structure is not None and study.age_structure[:2].tolist() == [10, 30]
+    # the tiny study's band 0–5 split by it: ages 0–2 are 10 + 30 + the first of 60 spread
+    share = band_overlap("age_0_5", 0, 2, study.age_structure)
+    assert share == pytest.approx((10 + 30 + study.age_structure[2]) /
+                                  study.age_structure[:6].sum())
+    (path.parent / "alter.csv").write_text("alter;anzahl\n0;1\n", encoding="utf-8")
+    with pytest.raises(StudyError, match="Altersstruktur"):
+        quartier.load_study(path)

@@ -217,7 +217,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     estimated: list[str] = []
     for group in sorted(groups):
         try:
-            values, approximate = reference_population(surface, group)
+            values, approximate = reference_population(surface, group, study.age_structure)
         except ValueError:
             values, approximate = surface["total"].astype(float), True
             report.add("warning", "no_age_bands", "population", f"Für die Bezugsgruppe {group} "
@@ -228,11 +228,13 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
             estimated.append(group)
     if estimated:
         bands = age_bands(surface.columns)
+        source = (AGE_STRUCTURE_SOURCE if study.age_structure is None else
+                  "eigene Altersstruktur der Studie ([population] age_structure)")
         split = "; ".join(f"{group} aus {', '.join(estimated_bands(bands, group))}"
                           for group in estimated if estimated_bands(bands, group))
         report.add("note", "estimated_reference_groups", "population",
                    f"Die Bezugsgruppen {', '.join(estimated)} schneiden Altersgruppen der Daten "
-                   f"({split}) und sind nach der Altersstruktur geschätzt: {AGE_STRUCTURE_SOURCE}.",
+                   f"({split}) und sind nach der Altersstruktur geschätzt: {source}.",
                    "Wo feinere Altersgruppen vorliegen, diese laden.")
     def per_quarter(values: np.ndarray) -> np.ndarray:
         return (pd.Series(values).groupby(surface["quarter_id"].to_numpy()).sum()

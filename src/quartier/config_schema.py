@@ -117,7 +117,11 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "quarters": {**_DATASET_COMMON, **_GEO,
                  "id_corrections": Key("text_table", "Tabelle { \"Objektnummer\" = \"ID\" }",
                                        '{ "124" = "04030417" }')},
-    "population": {},
+    "population": {
+        "age_structure": Key("text", "Pfad zu einer CSV mit den Spalten age und residents "
+                             "(Einwohner je Altersjahr) als Text", '"altersstruktur.csv"',
+                             minimum=1),
+    },
     "population.grid": {**_DATASET_COMMON, **_PRESET, "crs": _GEO["crs"]},
     "population.quarters": {**_DATASET_COMMON, **_PRESET},
     "population.residential": {**_DATASET_COMMON, **_GEO, "filter": Key(

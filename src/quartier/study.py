@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from quartier._paths import check_quarter_ids
 from quartier.catalogue import apply_standards, default_catalogue, merge_catalogue
 from quartier.config import DatasetConfig, StudyConfig, read_config
+from quartier.load.age_structure import read_age_structure
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
 from quartier.load.concerns import load_concerns
 from quartier.load.completeness import check_completeness
@@ -50,6 +52,9 @@ class Study:
     concerns: pd.DataFrame | None = None
     residential: gpd.GeoDataFrame | None = None
     uninhabited: gpd.GeoDataFrame | None = None
+    #: Residents per single year of age 0–100 from ``[population] age_structure``; None for
+    #: the national default (:func:`quartier.population.national_age_structure`).
+    age_structure: np.ndarray | None = None
 
     @property
     def name(self) -> str:
@@ -105,6 +110,7 @@ def validate_study(path: str | Path, *, edition: str | None = None,
             step("Flächennutzung laden")
             land[key] = load_land_layer(getattr(config, f"population_{key}"), config.crs,
                                         report)
+    age_structure = _age_structure(config, report)
     step("Einrichtungen laden")
     facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters)
     facilities = check_completeness(facilities, config.facilities, catalogue, report)
@@ -136,8 +142,27 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     study = Study(config=config, quarters=quarters, facilities=facilities, catalogue=catalogue,
                   report=report, population_grid=grid, population_quarters=per_quarter,
                   housing=housing, social=social, actors=actors, measures=measures,
-                  concerns=concerns, **land)
+                  concerns=concerns, age_structure=age_structure, **land)
     return study, report
+
+
+def _age_structure(config: StudyConfig, report: ValidationReport) -> np.ndarray | None:
+    """The study's own reference age structure (``[population] age_structure``), if given."""
+    value = (config.raw.get("population") or {}).get("age_structure")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = (config.root / value).resolve()
+    try:
+        return read_age_structure(path)
+    except FileNotFoundError:
+        report.add("error", "missing_file", "population", f"Die Altersstruktur {path} gibt es "
+                   "nicht.", "Den Pfad in [population] age_structure prüfen (relativ zum "
+                   "Ordner der Konfiguration).", file=str(config.path))
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        report.add("error", "bad_age_structure", "population", f"Die Altersstruktur lässt sich "
+                   f"nicht lesen: {exc}", "Eine CSV mit den Spalten age (0, 1, …, letzte "
+                   "Gruppe offen wie '90+') und residents angeben.", file=str(path))
+    return None
 
 
 def load_study(path: str | Path, *, edition: str | None = None,

@@ -13,75 +13,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from quartier.catalogue import parse_reference_group
+from quartier.load.age_structure import OLDEST_AGE, read_age_structure, structure_from_table
 from quartier.load.population import age_bands, parse_age_band
 
 __all__ = ["reference_population", "band_overlap", "estimated_bands", "national_age_structure",
            "read_age_structure", "AGE_STRUCTURE_SOURCE", "OLDEST_AGE"]
 
-#: Open bands ("80 and older") are taken to end at this age when they must be split.
-OLDEST_AGE = 100
-
 #: Where the default reference age structure comes from (shown in the report's methods).
 AGE_STRUCTURE_SOURCE = ("Statistisches Bundesamt (Destatis), GENESIS-Online 12411-0005: "
                         "Bevölkerung Deutschlands nach Altersjahren am 31.12.2023")
-
-
-def _spread_open_band(first_age: int, residents: float) -> np.ndarray:
-    """Residents of an open final band (e.g. 85+) over the years ``first_age``–:data:`OLDEST_AGE`.
-
-    The counts fall linearly to zero after :data:`OLDEST_AGE`: weight of age *a* is
-    ``OLDEST_AGE + 1 − a``. Only groups whose limit lies inside the open band (e.g. 90+ from
-    85+) depend on this assumption.
-    """
-    ages = np.arange(first_age, OLDEST_AGE + 1)
-    weights = (OLDEST_AGE + 1 - ages).astype(float)
-    return residents * weights / weights.sum()
-
-
-def _structure_from_table(table: pd.DataFrame, source: str) -> np.ndarray:
-    """Residents per single year 0–:data:`OLDEST_AGE` from a table with ``age`` and ``residents``.
-
-    ``age`` is a whole number, or ``"85+"`` for the open final band.
-    """
-    missing = {"age", "residents"} - set(table.columns)
-    if missing:
-        raise ValueError(f"{source}: die Altersstruktur braucht die Spalten 'age' und "
-                         f"'residents' (es fehlt: {', '.join(sorted(missing))}).")
-    structure = np.zeros(OLDEST_AGE + 1)
-    ages = table["age"].astype(str).str.strip()
-    residents = pd.to_numeric(table["residents"], errors="coerce")
-    bad = residents.isna() | (residents < 0) | ~np.isfinite(residents.fillna(0))
-    if bad.any():
-        rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
-        raise ValueError(f"{source}: 'residents' muss eine Zahl ≥ 0 sein (Zeile {rows}).")
-    is_open = ages.str.endswith("+")
-    if is_open.sum() > 1:
-        raise ValueError(f"{source}: nur die letzte Altersgruppe darf offen sein (z. B. '85+').")
-    single = pd.to_numeric(ages[~is_open], errors="coerce")
-    if single.isna().any() or (single < 0).any() or (single % 1 != 0).any():
-        raise ValueError(f"{source}: 'age' muss ein ganzes Alter (0, 1, …) oder die offene "
-                         "letzte Gruppe wie '85+' sein.")
-    single = single.astype(int)
-    if single.duplicated().any():
-        raise ValueError(f"{source}: ein Alter steht mehrfach in 'age'.")
-    inside = single <= OLDEST_AGE
-    np.add.at(structure, single[inside].to_numpy(), residents[~is_open][inside].to_numpy())
-    structure[OLDEST_AGE] += residents[~is_open][~inside].sum()
-    if is_open.any():
-        first = int(ages[is_open].iloc[0].rstrip("+"))
-        if (single >= first).any():
-            raise ValueError(f"{source}: die offene Gruppe '{first}+' überschneidet sich mit "
-                             "einzelnen Jahren.")
-        structure[first:] += _spread_open_band(first, float(residents[is_open].iloc[0]))
-    if structure.sum() <= 0:
-        raise ValueError(f"{source}: die Altersstruktur enthält keine Einwohner.")
-    return structure
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +34,7 @@ def _national() -> np.ndarray:
     path = resources.files("quartier") / "data" / "age_structure_de_2023.csv"
     with resources.as_file(path) as file:
         table = pd.read_csv(file, sep=";", dtype={"age": str})
-    structure = _structure_from_table(table, "age_structure_de_2023.csv")
+    structure = structure_from_table(table, "age_structure_de_2023.csv")
     structure.flags.writeable = False
     return structure
 
@@ -97,7 +42,8 @@ def _national() -> np.ndarray:
 def national_age_structure() -> pd.Series:
     """Germany's residents per single year of age (31.12.2023), the default reference.
 
-    Ages 0–84 as published; the open band 85+ spread over 85–100 (:func:`_spread_open_band`).
+    Ages 0–84 as published; the open band 85+ spread over 85–100
+    (:func:`quartier.load.age_structure.spread_open_band`).
 
     Examples
     --------
@@ -109,24 +55,6 @@ def national_age_structure() -> pd.Series:
     """
     return pd.Series(_national(), index=pd.RangeIndex(OLDEST_AGE + 1, name="age"),
                      name="residents")
-
-
-def read_age_structure(path: str | Path) -> np.ndarray:
-    """A study's own reference age structure from a CSV with ``age`` and ``residents``.
-
-    The separator (``;`` or ``,``) is detected; ``age`` holds single years (0, 1, …) and at
-    most one open final band such as ``"90+"``.
-
-    Returns
-    -------
-    ndarray
-        Residents per single year 0–:data:`OLDEST_AGE`.
-    """
-    path = Path(path)
-    table = pd.read_csv(path, sep=None, engine="python", dtype={"age": str},
-                        encoding="utf-8-sig")
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    return _structure_from_table(table, path.name)
 
 
 def _structure(structure: np.ndarray | pd.Series | None) -> np.ndarray:
