@@ -66,6 +66,17 @@ def test_quarter_without_facility_is_never_a_resource():
     assert result.loc["B", "status"] == "above_town"
 
 
+def test_resource_without_standard_needs_clearly_more_than_the_median_quarter():
+    # library, no standard: located rates 0.2, 0.4, 0.5, 0.7, 1.0 per 1,000 (1,000 people
+    # each): median 0.5, own need 1.5 · 0.5 · 1000 / 1000 = 0.75 → only D (0.7 < 0.75: no)
+    # and E (1.0 > 0.75: yes); with the median alone C, D and E would have been resources
+    result = judge(rows(quarter_id=list("ABCDE"), category=["library"] * 5,
+                        count=[1, 1, 1, 1, 1], supply_rate=[0.2, 0.4, 0.5, 0.7, 1.0],
+                        capacity=[0.2, 0.4, 0.5, 0.7, 1.0], measure=["capacity"] * 5,
+                        fca_access=[1.0] * 5))
+    assert result["resource"].tolist() == [False, False, False, False, True]
+
+
 def test_rate_standard_missing_places():
     # GP standard t = 0.6215 per 1,000; A reaches 0.5 per 1,000 of 4,000 residents:
     # missing = (0.6215 − 0.5) · 4,000 / 1,000 = 0.486 doctors

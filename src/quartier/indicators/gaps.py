@@ -109,9 +109,12 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
     **Resource** (``resource``, independent of the status): :math:`S_q > N_q` for a quarter
     with at least one facility of the category located in it, where the own need
     :math:`N_q` is :math:`D_q` (demand), :math:`t \\cdot P_q / 1000` (rate), or, without a
-    quantity standard (distance or town), :math:`\\tilde v \\cdot P_q / 1000` with
+    quantity standard (distance or town), :math:`f \\cdot \\tilde v \\cdot P_q / 1000` with
     :math:`\\tilde v` the median located supply per 1,000 (``supply_rate``) of the assessed
-    quarters. A quarter without a facility of the category is never a resource.
+    quarters: clearly more than a typical quarter holds (with *f* = 1 half of all quarters
+    with a facility would be resources by construction; where :math:`\\tilde v = 0`, any
+    facility in the quarter serves beyond it). A quarter without a facility of the category
+    is never a resource.
 
     **Served by neighbours** (``served_by_neighbours``): no facility in the quarter, the
     quarter is assessed, and access from outside meets the standard — demand:
@@ -195,8 +198,12 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
     out.loc[~assessed, ["basis", "status"]] = "not_assessed"
     out["reason"] = reason
 
+    # without a quantity standard the town's median supply is no need: a resource must hold
+    # clearly more than a typical quarter (resource_factor times the median), else half of all
+    # quarters with a facility would be resources by construction
     need = pd.Series(np.select([is_demand, is_rate], [demand, per_1000 * population / 1000],
-                               default=rate_median * population / 1000), index=table.index)
+                               default=factor * rate_median * population / 1000),
+                     index=table.index)
     out["resource"] = (count > 0) & (located > need.fillna(0.0)) & ~category.isin(
         list(incomplete))
     in_reach = access * population / 1000
