@@ -61,8 +61,10 @@ def status_cell(record: dict, language: str) -> dict:
             "resource": resource_label(language) if record.get("resource") is True else "",
             "served": served_label(language) if record.get("served_by_neighbours") is True
             else "",
-            # Randlage (quartier.indicators.edges): no data beyond the study boundary
-            "edge": texts(language)["edge_marker"] if record.get("edge") is True else "",
+            # Randlage (quartier.indicators.edges): no data beyond the study boundary; only
+            # where something was judged (a "nicht bewertet" needs no caveat)
+            "edge": texts(language)["edge_marker"]
+            if record.get("edge") is True and status != "not_assessed" else "",
             "edge_title": texts(language)["edge_marker_title"]}
 
 
