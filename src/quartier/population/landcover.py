@@ -143,7 +143,11 @@ def overlap_with_pieces(pieces: np.ndarray, squares: np.ndarray, piece_cell: np.
     inside = shapely.contains(candidate_pieces, polygons[polygon_of[candidates]])
     geometry[candidates[inside]] = polygons[polygon_of[candidates[inside]]]
     rest = np.setdiff1d(rest, candidates[inside], assume_unique=True)
-    geometry[rest] = shapely.intersection(pieces[piece_index[rest]], polygons[polygon_of[rest]])
+    in_cell = rest[whole[piece_index[rest]]]
+    geometry[in_cell] = _clip_to_cells(polygons[polygon_of[in_cell]], squares,
+                                       piece_cell[piece_index[in_cell]])
+    cut = rest[~whole[piece_index[rest]]]
+    geometry[cut] = shapely.intersection(pieces[piece_index[cut]], polygons[polygon_of[cut]])
     area = shapely.area(geometry)
     centroid = shapely.get_coordinates(shapely.centroid(geometry), include_z=False)
     if len(centroid) != len(geometry):  # empty overlaps have no centroid coordinates
@@ -153,6 +157,33 @@ def overlap_with_pieces(pieces: np.ndarray, squares: np.ndarray, piece_cell: np.
     positive = area > 0
     return (piece_index[positive], owner[polygon_of[positive]], area[positive],
             centroid[positive])
+
+
+def _clip_to_cells(polygons: np.ndarray, squares: np.ndarray, cell: np.ndarray) -> np.ndarray:
+    """``polygons[i] ∩ squares[cell[i]]`` by rectangle clipping, one call per cell.
+
+    GEOS' rectangle clipping is several times faster than a general intersection, but takes
+    one rectangle per call. Where a polygon's boundary only touches the cell it can take the
+    cell for outside although it is inside (or the reverse); results that are empty or the
+    whole cell are therefore checked by a general intersection.
+    """
+    result = np.empty(len(polygons), dtype=object)
+    if not len(polygons):
+        return result
+    order = np.argsort(cell, kind="stable")
+    sorted_cell = cell[order]
+    starts = np.flatnonzero(np.r_[True, sorted_cell[1:] != sorted_cell[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    bounds = shapely.bounds(squares[sorted_cell[starts]])
+    for (start, end), (xmin, ymin, xmax, ymax) in zip(zip(starts, ends, strict=True), bounds,
+                                                     strict=True):
+        members = order[start:end]
+        result[members] = shapely.clip_by_rect(polygons[members], xmin, ymin, xmax, ymax)
+    area = shapely.area(result)
+    cell_area = shapely.area(squares[cell])
+    doubtful = (area <= 1e-9 * cell_area) | (area >= (1 - 1e-9) * cell_area)
+    result[doubtful] = shapely.intersection(squares[cell[doubtful]], polygons[doubtful])
+    return result
 
 
 def split_by_tiles(polygons: np.ndarray, tile: float = TILE_M, min_coordinates: int = 64
