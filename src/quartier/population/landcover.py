@@ -97,10 +97,10 @@ def overlap_with_pieces(pieces: np.ndarray, squares: np.ndarray, piece_cell: np.
 
     Notes
     -----
-    Cells lying wholly inside a polygon (area = cell area) and polygons lying wholly inside a
-    cell (area = polygon area) are found by prepared predicates without any intersection; the
-    remaining pairs are intersected. Cells are shared by the pieces of several quarters, so
-    boundary pieces are intersected with the cell's overlaps, not with the whole polygon.
+    Cells lying wholly inside a polygon (area = cell area, found by a prepared predicate) and
+    polygons lying wholly inside a cell (area = polygon area, found by their bounding boxes)
+    need no intersection; the remaining pairs are clipped to the cell. Cells are shared by the
+    pieces of several quarters; a boundary piece is intersected with the polygon directly.
     """
     empty = (np.empty(0, dtype=int), np.empty(0, dtype=int), np.empty(0),
              np.empty((0, 2)))
@@ -112,12 +112,14 @@ def overlap_with_pieces(pieces: np.ndarray, squares: np.ndarray, piece_cell: np.
     square_tree = shapely.STRtree(cell_squares)
     polygon_index, cell_pos = square_tree.query(polygons, predicate="intersects")
     inside_polygon, inside_cell = square_tree.query(polygons, predicate="contains")
-    polygon_tree = shapely.STRtree(polygons)
-    small_cell, small_polygon = polygon_tree.query(cell_squares, predicate="contains")
     n = len(polygons)
     key = cell_pos * n + polygon_index
     covered = np.isin(key, inside_cell * n + inside_polygon)
-    enclosed = np.isin(key, small_cell * n + small_polygon) & ~covered
+    # a cell is a rectangle: it contains a polygon exactly when it contains its bounding box
+    box = shapely.bounds(polygons)[polygon_index]
+    cell_box = shapely.bounds(cell_squares)[cell_pos]
+    enclosed = ((box[:, :2] >= cell_box[:, :2]).all(axis=1)
+                & (box[:, 2:] <= cell_box[:, 2:]).all(axis=1) & ~covered)
     cell_of_pair = cells[cell_pos]
 
     # pair each piece with the polygons meeting its cell

@@ -430,8 +430,8 @@ def check_grid_size(quarters: gpd.GeoDataFrame, *, cell_size: float = CELL_SIZE_
     report = ValidationReport()
     report.add("error", "grid_too_large", "quarters",
                f"Ein {cell_size:.0f}-m-Gitter über die Quartiere "
-               f"({format_number((maxx - minx) / 1000, 1)} × {format_number((maxy - miny) / 1000, 1)} "
-               f"km) hätte "
+               f"({format_number((maxx - minx) / 1000, 1)} × "
+               f"{format_number((maxy - miny) / 1000, 1)} km) hätte "
                f"{format_number(cells)} Zellen, mehr als die Obergrenze von "
                f"{format_number(max_cells)}. Am weitesten außen liegen: {listed}.",
                "Die Koordinaten dieser Quartiere prüfen (Tippfehler in einer Ecke? anderes "
