@@ -288,3 +288,15 @@ def test_residential_weight_column_missing_is_an_error(make_study):
     _, report = quartier.validate_study(path)
     assert any(f.code == "missing_column" and f.column == "wohneinheiten"
                for f in report.errors), report.format()
+
+
+def test_grid_size_ignores_empty_quarters_and_refuses_infinite_coordinates():
+    quarters = quarters_two_squares()
+    with_empty = pd.concat([quarters, gpd.GeoDataFrame(
+        {"quarter_id": ["C"]}, geometry=[shapely.Polygon()], crs=CRS)], ignore_index=True)
+    assert check_grid_size(with_empty) == 200
+    broken = quarters.copy()
+    broken.loc[1, "geometry"] = shapely.Polygon([(1000, 0), (np.inf, 0), (1000, 1000)])
+    with pytest.raises(StudyError) as caught:
+        check_grid_size(broken)
+    assert "B ohne gültige Koordinaten" in caught.value.report.errors[0].message

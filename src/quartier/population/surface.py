@@ -404,22 +404,30 @@ def check_grid_size(quarters: gpd.GeoDataFrame, *, cell_size: float = CELL_SIZE_
         With one error naming the extent and the quarters lying farthest out, when the grid
         would have more than ``max_cells`` cells or the bounds are not finite.
     """
-    bounds = shapely.bounds(quarters.geometry.to_numpy())
-    finite = np.isfinite(bounds).all(axis=1)
-    if not finite.any():
+    geometry = quarters.geometry.to_numpy()
+    bounds = shapely.bounds(geometry)
+    empty = shapely.is_missing(geometry) | shapely.is_empty(geometry)  # no bounds, no cells
+    usable = ~empty & np.isfinite(bounds).all(axis=1)
+    broken = ~empty & ~usable  # infinite or NaN coordinates
+    if not usable.any() and not broken.any():
         return 0
-    minx, miny = bounds[finite, 0].min(), bounds[finite, 1].min()
-    maxx, maxy = bounds[finite, 2].max(), bounds[finite, 3].max()
-    columns = np.ceil((maxx - np.floor(minx / cell_size) * cell_size) / cell_size)
-    rows = np.ceil((maxy - np.floor(miny / cell_size) * cell_size) / cell_size)
-    cells = columns * rows
-    if finite.all() and cells <= max_cells:
+    cells = 0.0
+    minx = miny = maxx = maxy = 0.0
+    if usable.any():
+        minx, miny = bounds[usable, 0].min(), bounds[usable, 1].min()
+        maxx, maxy = bounds[usable, 2].max(), bounds[usable, 3].max()
+        columns = np.ceil((maxx - np.floor(minx / cell_size) * cell_size) / cell_size)
+        rows = np.ceil((maxy - np.floor(miny / cell_size) * cell_size) / cell_size)
+        cells = columns * rows
+    if not broken.any() and cells <= max_cells:
         return int(cells)
-    centre = np.median((bounds[finite, :2] + bounds[finite, 2:]) / 2, axis=0)
-    reach = np.full(len(bounds), np.inf)
-    reach[finite] = np.max(np.abs(bounds[finite] - np.tile(centre, 2)), axis=1)
+    reach = np.full(len(bounds), -np.inf)
+    reach[broken] = np.inf
+    if usable.any():
+        centre = np.median((bounds[usable, :2] + bounds[usable, 2:]) / 2, axis=0)
+        reach[usable] = np.max(np.abs(bounds[usable] - np.tile(centre, 2)), axis=1)
+    typical = np.median(reach[usable]) if usable.any() else 0.0
     order = np.argsort(-reach, kind="stable")
-    typical = np.median(reach[finite])
     farthest = order[:max(1, min(3, int((reach > 3 * typical).sum())))]
     names = quarters["name"].to_numpy() if "name" in quarters.columns else None
     listed = ", ".join(
@@ -428,12 +436,14 @@ def check_grid_size(quarters: gpd.GeoDataFrame, *, cell_size: float = CELL_SIZE_
            if np.isfinite(reach[i]) else " ohne gültige Koordinaten")
         for i in farthest)
     report = ValidationReport()
-    report.add("error", "grid_too_large", "quarters",
+    problem = (f"Ein {cell_size:.0f}-m-Gitter über die Quartiere lässt sich nicht bauen: "
+               f"Quartiere haben ungültige Koordinaten: {listed}." if broken.any() else
                f"Ein {cell_size:.0f}-m-Gitter über die Quartiere "
                f"({format_number((maxx - minx) / 1000, 1)} × "
                f"{format_number((maxy - miny) / 1000, 1)} km) hätte "
                f"{format_number(cells)} Zellen, mehr als die Obergrenze von "
-               f"{format_number(max_cells)}. Am weitesten außen liegen: {listed}.",
+               f"{format_number(max_cells)}. Am weitesten außen liegen: {listed}.")
+    report.add("error", "grid_too_large", "quarters", problem,
                "Die Koordinaten dieser Quartiere prüfen (Tippfehler in einer Ecke? anderes "
                "Koordinatensystem?).", rows=", ".join(
                    str(quarters["quarter_id"].iloc[i]) for i in farthest))
