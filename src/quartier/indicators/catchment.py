@@ -376,18 +376,7 @@ def two_step_fca(
     ...              supply_column="places").round(4).tolist()
     [0.1, 0.2, nan]
     """
-    if not isinstance(demand, gpd.GeoDataFrame) or not isinstance(supply, gpd.GeoDataFrame):
-        raise TypeError("demand and supply must be GeoDataFrames of points.")
-    try:
-        d0 = float(max_distance)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"max_distance must be a number of metres, not {max_distance!r}."
-        ) from error
-    if not np.isfinite(d0) or d0 < 0:
-        raise ValueError(f"max_distance must be a finite, non-negative number, not {d0}.")
-    if decay is not None and not callable(decay):
-        raise TypeError("decay must be None or a callable w(distances) -> weights.")
+    d0 = _check_fca_arguments(demand, supply, max_distance, decay)
     demand_xy, demand_crs = _point_coordinates(demand, "demand")
     supply_xy, supply_crs = _point_coordinates(supply, "supply")
     _check_same_crs(demand_crs, supply_crs, "demand", "supply")
@@ -397,6 +386,24 @@ def two_step_fca(
     access = _two_step_fca_arrays(demand_xy, population, supply_xy, capacity, d0, decay,
                                   workers)
     return pd.Series(access, index=demand.index, name="access", dtype=np.float64)
+
+
+def _check_fca_arguments(demand: object, supply: object, max_distance: object,
+                         decay: object) -> float:
+    """The cut-off as a float, after checking the arguments common to every 2SFCA."""
+    if not isinstance(demand, gpd.GeoDataFrame) or not isinstance(supply, gpd.GeoDataFrame):
+        raise TypeError("demand and supply must be GeoDataFrames of points.")
+    try:
+        d0 = float(max_distance)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"max_distance must be a number of metres, not {max_distance!r}."
+        ) from error
+    if not np.isfinite(d0) or d0 < 0:
+        raise ValueError(f"max_distance must be a finite, non-negative number, not {d0}.")
+    if decay is not None and not callable(decay):
+        raise TypeError("decay must be None or a callable w(distances) -> weights.")
+    return d0
 
 
 def _two_step_fca_arrays(
@@ -409,8 +416,20 @@ def _two_step_fca_arrays(
     workers: int = -1,
 ) -> np.ndarray:
     """2SFCA on coordinate arrays; see :func:`two_step_fca`."""
-    n_demand, n_supply = len(demand_xy), len(supply_xy)
     i, j, d = _pairs_within(demand_xy, supply_xy, max_distance, workers)
+    return _access_from_pairs(i, j, d, population, capacity, decay)
+
+
+def _access_from_pairs(
+    i: np.ndarray,
+    j: np.ndarray,
+    d: np.ndarray,
+    population: np.ndarray,
+    capacity: np.ndarray,
+    decay: Decay | None,
+) -> np.ndarray:
+    """2SFCA steps 1 and 2 on the pairs (demand i, supply j, distance d) within the cut-off."""
+    n_demand, n_supply = len(population), len(capacity)
     weight = decay_weights(d, decay)
     del d
     # W[i, j] = w(d_ij) for every pair in reach, in COO form; explicit zeros are kept (a pair
