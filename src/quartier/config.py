@@ -318,6 +318,14 @@ def _dataset(label: str, value: dict[str, Any], config_path: Path, root: Path, e
     options = {k: v for k, v in value.items() if k not in ("path", "columns")}
     if "date" in options:
         options["date"] = str(options["date"]).replace("{edition}", edition)
+    if isinstance(options.get("boundaries"), str):  # a dataset on other areas (other_boundaries)
+        options["boundaries"] = (root / options["boundaries"].replace("{edition}", edition)
+                                 ).resolve()
+        if not options["boundaries"].exists():
+            report.add("error", "missing_file", label, f"Die Grenzdatei {options['boundaries']} "
+                       f"(boundaries) gibt es nicht.", "Pfad prüfen; Pfade gelten relativ zum "
+                       "Ordner der Konfiguration.", file=str(options["boundaries"]))
+            options.pop("boundaries")
     if "crs" in options:
         try:
             parse_crs(options["crs"])

@@ -95,6 +95,24 @@ _XY = {
 }
 _LIST_SEPARATOR = {"list_separator": Key("separator", "Trennzeichen als Text (nicht leer)",
                                          '"|"')}
+_OTHER_BOUNDARIES = {
+    "boundaries": Key("text", "Pfad zur Grenzdatei, auf die sich die IDs dieser Tabelle "
+                      "beziehen, als Text", '"alte_quartiere.geojson"', minimum=1),
+    "boundaries_columns": Key("columns", "Tabelle { quarter_id = \"Spalte\" } der Grenzdatei",
+                              '{ quarter_id = "id" }'),
+    "boundaries_id_corrections": Key("text_table", "Tabelle { \"Objektnummer\" = \"ID\" }",
+                                     '{ "124" = "04030417" }'),
+    "boundaries_layer": Key("text", "Name der Ebene (Layer) der Grenzdatei als Text",
+                            '"quartiere"'),
+    "boundaries_counts": Key("texts", "Liste der Spalten, die Anzahlen sind (Texte)",
+                             '["wohnungen"]'),
+    "boundaries_rates": Key("texts", "Liste der Spalten, die Quoten oder Anteile sind (Texte)",
+                            '["leerstand_anteil"]'),
+    "boundaries_weight": Key("text", "Name der Spalte mit Anzahlen, nach denen Quoten "
+                             "gewichtet werden, als Text", '"einwohner"'),
+}
+_ADDRESS_COLUMNS = {"address_columns": Key(
+    "texts", "Liste von Spaltennamen (Texte)", '["strasse", "hausnummer", "plz", "ort"]')}
 _PRESET = {
     "preset": Key("text", "Name eines bekannten Formats als Text", '"zensus2022"'),
     "format": Key("text", "Name eines bekannten Formats als Text", '"zensus2022"'),
@@ -142,8 +160,8 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "address_columns": Key("texts", "Liste von Spaltennamen (Texte)",
                                '["strasse", "hausnummer", "plz", "ort"]'),
     },
-    "housing": dict(_DATASET_COMMON),
-    "social": {**_DATASET_COMMON,
+    "housing": {**_DATASET_COMMON, **_OTHER_BOUNDARIES},
+    "social": {**_DATASET_COMMON, **_OTHER_BOUNDARIES,
                "year": Key("year", "Jahr als ganze Zahl", "2024", minimum=1800, maximum=2200)},
     "actors": {**_DATASET_COMMON, **_LIST_SEPARATOR},
     "measures": {**_DATASET_COMMON, **_LIST_SEPARATOR},

@@ -115,8 +115,10 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters)
     facilities = check_completeness(facilities, config.facilities, catalogue, report)
     step("Weitere Tabellen laden")
-    housing = load_housing(config.housing, report, id_width=id_width) if config.housing else None
-    social = load_social(config.social, report, id_width=id_width) if config.social else None
+    housing = (load_housing(config.housing, report, id_width=id_width, quarters=quarters,
+                            working_crs=config.crs) if config.housing else None)
+    social = (load_social(config.social, report, id_width=id_width, quarters=quarters,
+                          working_crs=config.crs) if config.social else None)
     actors = load_actors(config.actors, report, id_width=id_width) if config.actors else None
     measures = (load_measures(config.measures, report, id_width=id_width)
                 if config.measures else None)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from quartier.config import DatasetConfig
 from quartier.fields import FIELDS, field_key, field_label
 from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
+from quartier.load.other_boundaries import carry_to_quarters
 from quartier.load.population import pad_quarter_ids
 from quartier.load.tables import parse_numbers
 from quartier.validation import ValidationReport
@@ -50,23 +53,35 @@ def _numeric_rest(frame: pd.DataFrame, cfg: DatasetConfig, decimal: str, report:
     return frame
 
 
-def load_housing(cfg: DatasetConfig, report: ValidationReport, *, id_width: int | None
+def load_housing(cfg: DatasetConfig, report: ValidationReport, *, id_width: int | None,
+                 quarters: gpd.GeoDataFrame | None = None, working_crs: CRS | None = None
                  ) -> pd.DataFrame | None:
-    """Housing figures per quarter: ``quarter_id`` plus numeric columns (one row per quarter)."""
+    """Housing figures per quarter: ``quarter_id`` plus numeric columns (one row per quarter).
+
+    With ``boundaries = "…"`` in the block the figures are given on other areas and are carried
+    onto ``quarters`` (counts by share of area unless listed in ``boundaries_rates``; see
+    :func:`quartier.load.other_boundaries.carry_to_quarters`).
+    """
     frame, decimal = read_mapped_table(cfg, report, required=("quarter_id",))
     if frame is None:
         return None
     frame["quarter_id"] = pad_quarter_ids(frame, cfg, report, id_width)
     frame = _numeric_rest(frame, cfg, decimal, report, skip=("quarter_id", "name"))
+    if cfg.get("boundaries") is not None and quarters is not None:
+        return carry_to_quarters(frame.drop(columns="_row"), cfg, quarters, working_crs, report,
+                                 id_width=id_width, rates_by_default=False)
     return frame.drop(columns="_row").reset_index(drop=True)
 
 
 def load_social(cfgs: tuple[DatasetConfig, ...], report: ValidationReport, *,
-                id_width: int | None) -> pd.DataFrame | None:
+                id_width: int | None, quarters: gpd.GeoDataFrame | None = None,
+                working_crs: CRS | None = None) -> pd.DataFrame | None:
     """Social indicators per quarter and year from one or several files (long by year).
 
     Each file has a ``year`` column or a fixed ``year = …`` in its block; other numeric columns
-    are indicators (shares in percent, counts).
+    are indicators (shares in percent, counts). A file with ``boundaries = "…"`` is carried
+    onto ``quarters`` year by year (indicators as weighted means unless listed in
+    ``boundaries_counts``; weights from ``boundaries_weight``, else area).
     """
     parts = []
     for cfg in cfgs:
@@ -87,6 +102,12 @@ def load_social(cfgs: tuple[DatasetConfig, ...], report: ValidationReport, *,
         frame = frame[years.notna()].copy()
         frame["year"] = years[years.notna()].astype(int)
         frame = _numeric_rest(frame, cfg, decimal, report, skip=("quarter_id", "year", "name"))
+        if cfg.get("boundaries") is not None and quarters is not None:
+            frame = carry_to_quarters(frame, cfg, quarters, working_crs, report,
+                                      id_width=id_width, rates_by_default=True, by="year")
+            if frame is not None:
+                parts.append(frame)
+            continue
         duplicated = frame.duplicated(["quarter_id", "year"], keep=False)
         if duplicated.any():
             report.add("error", "duplicate_id", cfg.name, "Quartier und Jahr kommen mehrfach vor.",

@@ -48,6 +48,17 @@ PRESETS: dict[str, dict[str, str]] = {
         "age_15_17": "15-18", "age_18_26": "18-27", "age_27_44": "27-45", "age_45_54": "45-55",
         "age_55_64": "55-65", "age_65_plus": "65undmehr",
     },
+    # Einwohnerregister Berlin (Matrix je Planungsraum, z. B. 31.12.2024): the 32 fine bands
+    # E_Exx_yy are "xx to under yy" and partition all ages; E_E95_110 is the open top band.
+    "berlin_ewr_2024": {
+        "quarter_id": "RAUMID", "total": "E_E",
+        **{f"age_{lower}_{upper - 1}": f"E_E{lower:02d}_{upper:02d}" for lower, upper in (
+            (0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (6, 7), (7, 8), (8, 10), (10, 12),
+            (12, 14), (14, 15), (15, 18), (18, 21), (21, 25), (25, 27), (27, 30), (30, 35),
+            (35, 40), (40, 45), (45, 50), (50, 55), (55, 60), (60, 63), (63, 65), (65, 67),
+            (67, 70), (70, 75), (75, 80), (80, 85), (85, 90), (90, 95))},
+        "age_95_plus": "E_E95_110",
+    },
 }
 _ZENSUS_TOTAL_ALTERNATIVE = "Insgesamt_Bevoelkerung"
 
