@@ -28,6 +28,12 @@ column                    type    meaning
 ``distance_by_group``     str     distance standard by age group, ``"0-5:175;6-11:350"``
                                   (metres, straight line); ``""`` if none
 ``osm_tags``              str     OpenStreetMap tag rules, see :func:`quartier.osm.parse_tag_rules`
+``max_minutes``           float   the distance standard as walking minutes (converted to
+                                  ``max_distance_m`` with ``[network] speed_kmh``,
+                                  :func:`minutes_as_metres`); NaN if none
+``distance``              str     distance model of the category: ``network`` (walking distance
+                                  on the ``[network]``), ``straight`` (straight line) or ``""``
+                                  (the study's default, ``[network] distance``)
 ========================  ======  ===========================================================
 
 A category has at most one kind of standard; where several are filled, the first of
@@ -69,6 +75,8 @@ __all__ = [
     "parse_reference_group",
     "parse_group_values",
     "standard_kind",
+    "minutes_as_metres",
+    "DISTANCE_MODELS",
     "reference_group_label",
     "category_field",
     "category_labels",
@@ -78,16 +86,19 @@ __all__ = [
 CATALOGUE_COLUMNS: list[str] = [
     "key", "field", "label_de", "label_en", "reference_group", "capacity_unit_de",
     "capacity_unit_en", "per_1000", "max_distance_m", "standard_source", "standard_year",
-    "binding", "demand_rates", "distance_by_group", "osm_tags",
+    "binding", "demand_rates", "distance_by_group", "osm_tags", "max_minutes", "distance",
 ]
 
 #: Columns of a study's standards table (``category`` is required, the rest optional).
 STANDARD_COLUMNS: list[str] = [
     "category", "per_1000", "max_distance_m", "reference_group", "source", "binding", "year",
-    "demand_rates", "distance_by_group",
+    "demand_rates", "distance_by_group", "max_minutes", "distance",
 ]
 
-_NUMERIC = ("per_1000", "max_distance_m")
+#: Distance models a category may name in its ``distance`` column.
+DISTANCE_MODELS: tuple[str, ...] = ("network", "straight")
+
+_NUMERIC = ("per_1000", "max_distance_m", "max_minutes")
 _GROUP_VALUES = ("demand_rates", "distance_by_group")
 _TEXT = [c for c in CATALOGUE_COLUMNS[1:] if c not in (*_NUMERIC, "binding")]
 _REFERENCE_GROUP = re.compile(r"^\s*(\d+)\s*(?:([-–])\s*(\d+)|(\+))\s*$")
@@ -200,9 +211,34 @@ def standard_kind(catalogue: pd.DataFrame) -> pd.Series:
             else pd.Series("", index=catalogue.index) for c in _GROUP_VALUES}
     kind = np.select(
         [text["demand_rates"] != "", catalogue["per_1000"].notna(),
-         (text["distance_by_group"] != "") | catalogue["max_distance_m"].notna()],
+         (text["distance_by_group"] != "") | catalogue["max_distance_m"].notna()
+         | (catalogue["max_minutes"].notna() if "max_minutes" in catalogue else False)],
         ["demand", "rate", "distance"], default="town")
     return pd.Series(kind, index=catalogue.index, name="standard_kind")
+
+
+def minutes_as_metres(catalogue: pd.DataFrame, speed_kmh: float) -> pd.DataFrame:
+    r"""A catalogue whose standards given in walking minutes are set in metres as well.
+
+    Notes
+    -----
+    :math:`D = t \cdot v \cdot 1000 / 60` metres for :math:`t` minutes at :math:`v` km/h
+    (``[network] speed_kmh``, 4.5 by default). Where ``max_minutes`` is set it replaces
+    ``max_distance_m``.
+
+    Examples
+    --------
+    >>> cat = default_catalogue()
+    >>> cat.loc["pharmacy", "max_minutes"] = 10.0
+    >>> float(minutes_as_metres(cat, 4.5).loc["pharmacy", "max_distance_m"])
+    750.0
+    """
+    if "max_minutes" not in catalogue or not catalogue["max_minutes"].notna().any():
+        return catalogue
+    result = catalogue.copy()
+    given = result["max_minutes"].notna()
+    result.loc[given, "max_distance_m"] = result.loc[given, "max_minutes"] * speed_kmh * 1000 / 60
+    return result
 
 
 def reference_group_label(text: str, language: str = "de") -> str:
@@ -274,7 +310,7 @@ def _to_bool(text: str) -> bool:
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """Turn an all-text catalogue table (with a ``key`` column) into a typed catalogue."""
-    out = table[CATALOGUE_COLUMNS].copy()
+    out = table.reindex(columns=CATALOGUE_COLUMNS, fill_value="").copy()
     for column in _NUMERIC:
         out[column] = out[column].map(_to_float).astype(float)
     out["binding"] = out["binding"].map(_to_bool).astype(bool)
@@ -462,6 +498,8 @@ def _check_cell(column: str, value: str) -> str | None:
             parse_group_values(value)
         except ValueError:
             return "invalid_group_values"
+    if column == "distance" and value not in DISTANCE_MODELS:
+        return "invalid_distance_model"
     return None
 
 
@@ -480,6 +518,10 @@ _CELL_MESSAGES = {
         "'{value}' in Spalte '{column}' ist nicht lesbar (Kategorie '{key}').",
         "Altersgruppe und Wert mit ':' verbinden und Paare mit ';' trennen, z. B. "
         "0-2:0,491;3-5:0,92 (Bedarfsquoten) oder 0-5:175;6-11:350 (Meter)."),
+    "invalid_distance_model": (
+        "'{value}' in Spalte '{column}' ist kein Entfernungsmodell (Kategorie '{key}').",
+        "'network' (Fußweg auf dem Wegenetz aus [network]) oder 'straight' (Luftlinie) "
+        "eintragen, oder die Zelle leer lassen (dann gilt [network] distance)."),
     "invalid_osm_tags": (
         "Die OpenStreetMap-Regeln '{value}' (Kategorie '{key}') sind nicht lesbar.",
         "Regeln als schluessel=wert schreiben, mehrere Bedingungen mit '&' verbinden und "
@@ -653,7 +695,7 @@ def _new_category(key: str, line: str, cells: dict[str, object], field_given: bo
     if not complete:
         return None
     entry: dict[str, object] = {column: "" for column in _TEXT}
-    entry.update({"key": key, "per_1000": np.nan, "max_distance_m": np.nan, "binding": False,
+    entry.update({"key": key, **{column: np.nan for column in _NUMERIC}, "binding": False,
                   "reference_group": "all", "label_en": cells["label_de"]})
     entry.update(cells)
     return entry
@@ -810,6 +852,13 @@ def _apply_standard_row(result: pd.DataFrame, key: str, line: str, row: pd.Serie
             _report_cell(report, "invalid_group_values", dataset, file, line, column, value, key)
         else:
             result.loc[key, column] = value
+    if "distance" in present:
+        value = row["distance"]
+        if value and _check_cell("distance", value) is not None:
+            _report_cell(report, "invalid_distance_model", dataset, file, line, "distance",
+                         value, key)
+        else:
+            result.loc[key, "distance"] = value
     if "source" in present:
         result.loc[key, "standard_source"] = row["source"]
     elif sets_value:

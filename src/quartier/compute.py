@@ -7,7 +7,8 @@ index); this module only runs them in order and gathers what they return.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ import pandas as pd
 
 from quartier.indicators.accessibility import accessibility_by_quarter
 from quartier.catalogue import parse_group_values, standard_kind
+from quartier.indicators.distance_model import NETWORK, distance_models, study_network
 from quartier.indicators.edges import context_facilities, edge_flags
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
@@ -60,6 +62,13 @@ class Results:
     findings : ValidationReport
         Notes and warnings of the computation (estimated reference groups, residents that
         could not be placed, …).
+    distance_models : dict
+        Per category its distance model, ``straight`` (straight line) or ``network`` (walking
+        distance on ``[network]``; :mod:`quartier.indicators.distance_model`).
+    distance_comparison : DataFrame or None
+        For the categories measured on the network, per quarter ``coverage`` and
+        ``median_distance`` by both models (``coverage_straight``, ``coverage_network``,
+        ``median_straight``, ``median_network``); None when no category uses the network.
     """
 
     surface: gpd.GeoDataFrame
@@ -67,6 +76,8 @@ class Results:
     gaps: pd.DataFrame
     status: pd.DataFrame | None
     findings: ValidationReport
+    distance_models: dict[str, str] = field(default_factory=dict)
+    distance_comparison: pd.DataFrame | None = None
 
 
 def population_surface(study: Study, report: ValidationReport | None = None
@@ -172,10 +183,12 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
     residents = surface.groupby("quarter_id")["total"].sum().reindex(
         study.quarters["quarter_id"], fill_value=0.0)
     categories = _categories(study, report)
+    models = distance_models(catalogue, categories, study.config.network)
+    comparison = None
 
     if categories:
-        table, gaps = _category_indicators(study, surface, residents, categories, report,
-                                           step, client)
+        table, gaps, models, comparison = _category_indicators(
+            study, surface, residents, categories, report, step, client, models)
     else:  # e.g. an edition with social data only: no supply indicators
         table = pd.DataFrame(columns=["quarter_id", "category", "measure",
                                       *_CATEGORY_INDICATORS, "residents"])
@@ -195,14 +208,22 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
                        f"berechnen: {exc}", "[indicators.status_index] prüfen.")
     indicators = _tidy(table, gaps, status, catalogue, residents)
     return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
-                   findings=report)
+                   findings=report, distance_models=models, distance_comparison=comparison)
 
 
 def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,
                          categories: list[str], report: ValidationReport,
-                         step: Callable[[str], None], client: Any = None
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Supply and accessibility per quarter and category, and their assessment."""
+                         step: Callable[[str], None], client: Any = None,
+                         models: dict[str, str] | None = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str],
+                                    pd.DataFrame | None]:
+    """Supply and accessibility per quarter and category, and their assessment.
+
+    Categories whose distance model is ``network`` are measured on the study's walking
+    network (loaded once), and by the straight line as well for the report's comparison.
+    Returns the table, the gaps, the distance models used and the comparison (or None).
+    """
+    models = dict(models or {key: "straight" for key in categories})
     settings = study.config.indicators
     catalogue = study.catalogue
     by_capacity = capacity_based(study.facilities, catalogue)
@@ -252,12 +273,20 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
 
     step("Versorgung je Quartier")
     supply = supply_by_quarter(study.facilities, study.quarters, reference, catalogue)
+    network = None
+    if NETWORK in models.values():
+        step("Wegenetz laden")
+        network = study_network(study, report)
+        if network is None:
+            models = {key: "straight" for key in models}
     step("Erreichbarkeit berechnen")
     cells, demand_of = surface, demand
     accessibility = accessibility_by_quarter
+    if client is not None and network is not None:
+        report.add("note", "network_single_machine", "network",
+                   "Die Fußwegentfernungen werden nicht auf dem dask-Cluster, sondern auf "
+                   "diesem Rechner berechnet (Luftlinien weiter auf dem Cluster).", "")
     if client is not None:  # quartier[dask]: the cells once in spatial partitions by quarter
-        from functools import partial
-
         from quartier.scale import accessibility_by_quarter_dask, partition_cells
 
         columns = {f"_demand_{n}": values for n, values in enumerate(demand.values())}
@@ -268,23 +297,34 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     # facilities in the quarters and context facilities within [indicators] context_buffer_m
     reachable = context_facilities(study.facilities, study.quarters,
                                    settings.context_buffer_m, report)
-    access_parts = []
+    walking = partial(accessibility_by_quarter, network=network)
+    access_parts, compared = [], []
     for key in categories:
         own = reachable[reachable["category"] == key]
         bands = distance_bands[key]
         distance = max(bands.values()) if bands else catalogue.at[key, "max_distance_m"]
         capacity = own["capacity"].to_numpy(dtype=float) if by_capacity.get(key, False) \
             else np.ones(len(own))
-        part = accessibility(
-            cells, demand_of[catalogue.at[key, "reference_group"]], own,
-            max_distance=None if pd.isna(distance) or bands else float(distance),
-            catchment=float(distance) if not pd.isna(distance) else settings.catchment_m,
-            supply=capacity)
-        part = _with_unmet_people(part, quarter_groups[catalogue.at[key, "reference_group"]],
-                                  residents.index)
-        if bands:  # one distance per age group (e.g. DIN 18034 for playgrounds)
-            part = _coverage_by_age_group(part, bands, cells, demand_of, own, capacity,
-                                          accessibility, quarter_groups, residents.index)
+
+        def measured(cells: Any, demand_of: dict[str, Any],
+                     accessibility: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+            part = accessibility(
+                cells, demand_of[catalogue.at[key, "reference_group"]], own,
+                max_distance=None if pd.isna(distance) or bands else float(distance),
+                catchment=float(distance) if not pd.isna(distance) else settings.catchment_m,
+                supply=capacity)
+            part = _with_unmet_people(part, quarter_groups[catalogue.at[key,
+                                                                        "reference_group"]],
+                                      residents.index)
+            if bands:  # one distance per age group (e.g. DIN 18034 for playgrounds)
+                part = _coverage_by_age_group(part, bands, cells, demand_of, own, capacity,
+                                              accessibility, quarter_groups, residents.index)
+            return part
+
+        part = measured(cells, demand_of, accessibility)
+        if models.get(key) == NETWORK:  # walking distances; the straight line kept to compare
+            straight, part = part, measured(surface, demand, walking)
+            compared.append(_compared(straight, part, key))
         access_parts.append(part.assign(category=key).reset_index())
     access = pd.concat(access_parts, ignore_index=True)
     table = supply.merge(access, on=["quarter_id", "category"], how="left").merge(
@@ -294,7 +334,17 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     gaps = assess_gaps(table, catalogue, settings, incomplete_categories(study.facilities))
     gaps["edge"] = edge_flags(gaps, study.quarters, reachable, settings.context_buffer_m
                               ).to_numpy()  # Randlage, quartier.indicators.edges
-    return table, gaps
+    comparison = pd.concat(compared, ignore_index=True) if compared else None
+    return table, gaps, models, comparison
+
+
+def _compared(straight: pd.DataFrame, walked: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Coverage and median distance of one category by straight line and on the network."""
+    both = pd.DataFrame({
+        "coverage_straight": straight["coverage"], "coverage_network": walked["coverage"],
+        "median_straight": straight["median_distance"],
+        "median_network": walked["median_distance"]})
+    return both.rename_axis("quarter_id").reset_index().assign(category=category)
 
 
 def _with_unmet_people(part: pd.DataFrame, population: np.ndarray, quarters: pd.Index

@@ -17,7 +17,7 @@ from quartier.config_schema import (DATASET_SECTIONS, LIST_SECTIONS, SECTIONS, c
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 
-__all__ = ["DatasetConfig", "StudyConfig", "read_config", "parse_crs", "DEFAULT_CRS"]
+__all__ = ["DatasetConfig", "NetworkConfig", "StudyConfig", "read_config", "parse_crs", "DEFAULT_CRS"]
 
 DEFAULT_CRS = "EPSG:25832"
 
@@ -40,6 +40,37 @@ class DatasetConfig:
     def get(self, key: str, default: Any = None) -> Any:
         """An option of the block (``layer``, ``crs``, ``category`` …)."""
         return self.options.get(key, default)
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """``[network]``: the street network for walking distances and the study's distance model.
+
+    Attributes
+    ----------
+    path : Path or None
+        The OpenStreetMap extract (``.osm.pbf``, ``.osm``, ``.osm.gz``); None without one
+        (then only ``speed_kmh`` matters, for standards given in minutes).
+    mode : str
+        ``walk`` (the only mode so far).
+    speed_kmh : float
+        Walking speed that turns minutes into metres (4.5 km/h = 75 m per minute).
+    distance : str
+        The study's distance model, ``network`` or ``straight``; a category's ``distance``
+        column overrides it. ``network`` by default when a path is given.
+    label, date : str
+        Name and date of the source for the report ("" when not given).
+    cache_dir : Path or None
+        Where the built graph is cached: ``.quartier-cache`` beside the config.
+    """
+
+    path: Path | None = None
+    mode: str = "walk"
+    speed_kmh: float = 4.5
+    distance: str = "straight"
+    label: str = ""
+    date: str = ""
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,8 @@ class StudyConfig:
     concerns: DatasetConfig | None = None
     population_residential: DatasetConfig | None = None
     population_uninhabited: DatasetConfig | None = None
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    addresses: DatasetConfig | None = None
 
     @property
     def root(self) -> Path:
@@ -197,8 +230,30 @@ def read_config(path: str | Path, *, edition: str | None = None,
         concerns=block("concerns"),
         population_residential=block("population.residential"),
         population_uninhabited=block("population.uninhabited"),
+        network=_network(raw.get("network"), block, path, report),
+        addresses=block("addresses"),
     )
     return config, report
+
+
+def _network(values: Any, block: Any, config_path: Path, report: ValidationReport
+             ) -> NetworkConfig:
+    """``[network]`` (values already checked by the schema) as a :class:`NetworkConfig`."""
+    if not isinstance(values, dict):
+        return NetworkConfig()
+    dataset = block("network") if "path" in values else None
+    distance = values.get("distance", "network" if dataset is not None else "straight")
+    if distance == "network" and dataset is None:
+        report.add("error", "missing_key", "network", "[network] distance = \"network\" braucht "
+                   "ein Wegenetz, aber path fehlt.", 'path = "region.osm.pbf" (ein '
+                   "OpenStreetMap-Auszug) angeben oder distance = \"straight\" setzen.",
+                   file=str(config_path))
+        distance = "straight"
+    return NetworkConfig(
+        path=dataset.path if dataset is not None else None, mode=values.get("mode", "walk"),
+        speed_kmh=float(values.get("speed_kmh", 4.5)), distance=distance,
+        label=str(values.get("label", "")), date=str(values.get("date", "")),
+        cache_dir=config_path.parent / ".quartier-cache")
 
 
 def _nested(raw: dict[str, Any], section: str) -> Any:

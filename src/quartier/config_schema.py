@@ -154,6 +154,8 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "category_map": Key("text_table", "Tabelle { \"Wert in der Datei\" = \"Kategorie\" }",
                             '{ "Kindertagesstätte" = "kita" }'),
         "osm": Key("bool", "Wahrheitswert", "true"),
+        "format": Key("choice", "Format der Datei (\"osm\": OpenStreetMap-Auszug)", '"osm"',
+                      choices=("osm",)),
         "context": Key("bool", "Wahrheitswert", "true"),
         "complete": Key("bool", "Wahrheitswert", "false"),
         "id_prefix": Key("text", "Vorsilbe der IDs als Text", '"kita-"'),
@@ -163,7 +165,11 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "housing": {**_DATASET_COMMON, **_OTHER_BOUNDARIES},
     "social": {**_DATASET_COMMON, **_OTHER_BOUNDARIES,
                "year": Key("year", "Jahr als ganze Zahl", "2024", minimum=1800, maximum=2200)},
-    "actors": {**_DATASET_COMMON, **_LIST_SEPARATOR},
+    "actors": {**_DATASET_COMMON, **_LIST_SEPARATOR, **_ADDRESS_COLUMNS},
+    "addresses": {**_DATASET_COMMON, **_GEO, **_XY, **_PRESET,
+                  "fuzzy_min_score": Key("number", "kleinste Ähnlichkeit unscharf gefundener "
+                                         "Straßennamen, 0 bis 100", "90", minimum=0,
+                                         maximum=100)},
     "measures": {**_DATASET_COMMON, **_LIST_SEPARATOR},
     "concerns": {
         **_DATASET_COMMON, **_XY, "crs": _GEO["crs"],
@@ -174,6 +180,17 @@ SECTIONS: dict[str, dict[str, Key]] = {
     },
     "categories": dict(_DATASET_COMMON),
     "standards": dict(_DATASET_COMMON),
+    "network": {
+        "path": Key("text", "Pfad zu einem OpenStreetMap-Auszug (.osm.pbf, .osm, .osm.gz) als "
+                    "Text, relativ zum Ordner der Konfiguration", '"region.osm.pbf"', minimum=1),
+        "label": _DATASET_COMMON["label"],
+        "date": _DATASET_COMMON["date"],
+        "mode": Key("choice", "Verkehrsmittel des Wegenetzes", '"walk"', choices=("walk",)),
+        "speed_kmh": Key("number", "Gehgeschwindigkeit in km/h, größer als 0 und höchstens 30",
+                         "4.5", minimum=0, above_minimum=True, maximum=30),
+        "distance": Key("choice", "Entfernungsmodell der Studie", '"network"',
+                        choices=("network", "straight")),
+    },
     "indicators": {
         "split_boundary_cells": Key("bool", "Wahrheitswert", "false"),
         "catchment_m": Key("number", "Entfernung in Metern, größer als 0 und höchstens 100000",
@@ -228,11 +245,13 @@ COLUMN_CONTRACTS: dict[str, tuple[str, ...]] = {
     "measures": ("measure_id", "title", "field", "quarter_id", "target", "budget_planned",
                  "budget_spent", "status", "start", "end"),
     "concerns": ("concern_id", "date", "field", "quarter_id", "status", "topic"),
+    "addresses": ("street", "house_number", "house_number_suffix", "postcode", "town"),
     "categories": ("key", "field", "label_de", "label_en", "reference_group",
                    "capacity_unit_de", "capacity_unit_en", "per_1000", "max_distance_m",
                    "standard_source", "binding", "osm_tags"),
     "standards": ("category", "per_1000", "max_distance_m", "reference_group", "source",
                   "binding"),
+    "network": (),
 }
 #: Datasets whose other columns are kept under the name the mapping gives them (indicators,
 #: internal notes): there a key is reported only when it looks like a typo of a contract name.

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from quartier._paths import check_quarter_ids
-from quartier.catalogue import apply_standards, default_catalogue, merge_catalogue
+from quartier.catalogue import (apply_standards, default_catalogue, merge_catalogue,
+                                minutes_as_metres)
 from quartier.config import DatasetConfig, StudyConfig, read_config
 from quartier.load.age_structure import read_age_structure
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
@@ -112,7 +113,8 @@ def validate_study(path: str | Path, *, edition: str | None = None,
                                         report)
     age_structure = _age_structure(config, report)
     step("Einrichtungen laden")
-    facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters)
+    facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters,
+                                 config.indicators.context_buffer_m)
     facilities = check_completeness(facilities, config.facilities, catalogue, report)
     step("Weitere Tabellen laden")
     housing = (load_housing(config.housing, report, id_width=id_width, quarters=quarters,
@@ -196,7 +198,7 @@ def _catalogue(config: StudyConfig, report: ValidationReport) -> pd.DataFrame:
             continue
         table = table.rename(columns={v: k for k, v in cfg.columns.items()})
         catalogue = apply(catalogue, table, report=report, file=str(cfg.path))
-    return catalogue
+    return minutes_as_metres(catalogue, config.network.speed_kmh)  # max_minutes → metres
 
 
 def _check_references(frame: pd.DataFrame, known: set[str], cfg: DatasetConfig,

@@ -1,6 +1,12 @@
-"""Accessibility per quarter: distance to the nearest facility, coverage and 2SFCA."""
+"""Accessibility per quarter: distance to the nearest facility, coverage and 2SFCA.
+
+Distances are straight lines, or walking distances on a street network when one is passed
+(:mod:`quartier.streets`); the formulas are the same.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -40,7 +46,8 @@ def unmet_people_by_group(distances: np.ndarray, weights: np.ndarray, groups: np
 
 def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
                              facilities: gpd.GeoDataFrame, *, max_distance: float | None,
-                             catchment: float, supply: np.ndarray) -> pd.DataFrame:
+                             catchment: float, supply: np.ndarray, network: Any = None
+                             ) -> pd.DataFrame:
     """Distance, coverage and floating-catchment access of one category, per quarter.
 
     Parameters
@@ -58,6 +65,11 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
         d0 of the 2SFCA.
     supply : ndarray
         S_j per facility (capacity or 1).
+    network : quartier.streets.WalkingNetwork, optional
+        With a network, every distance is the walking distance on it
+        (:func:`quartier.streets.network_nearest_distance`,
+        :func:`quartier.streets.network_two_step_fca`; cells that reach no facility on the
+        network count as beyond every distance); without, the straight line.
 
     Returns
     -------
@@ -78,7 +90,13 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
         result["unmet_people"] = (pd.Series(weights).groupby(groups).sum()
                                   if max_distance is not None else np.nan)
         return result
-    distances = nearest_distance(cells.geometry, facilities.geometry)
+    if network is None:
+        distances = nearest_distance(cells.geometry, facilities.geometry)
+    else:
+        from quartier.streets import network_nearest_distance
+
+        walked = network_nearest_distance(cells.geometry, facilities.geometry, network)
+        distances = np.where(np.isnan(walked), np.inf, walked)  # unreachable: beyond any D
     result["median_distance"] = weighted_median_by_group(distances, weights, groups)
     result["coverage"] = (coverage_by_group(distances, weights, groups, max_distance) * 100
                           if max_distance is not None else np.nan)
@@ -88,8 +106,14 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
                                     crs=cells.crs)
     supply_frame = gpd.GeoDataFrame({"supply": np.asarray(supply, dtype=float)},
                                     geometry=facilities.geometry.to_numpy(), crs=facilities.crs)
-    access = two_step_fca(demand_frame, supply_frame, catchment, demand_column="demand",
-                          supply_column="supply").to_numpy()
+    if network is None:
+        access = two_step_fca(demand_frame, supply_frame, catchment, demand_column="demand",
+                              supply_column="supply").to_numpy()
+    else:
+        from quartier.streets import network_two_step_fca
+
+        access = network_two_step_fca(demand_frame, supply_frame, network, catchment,
+                                      demand_column="demand", supply_column="supply").to_numpy()
     # NaN: the cell reaches no facility (counts as 0); inf only arises at cells without
     # demand (R_j = S_j / 0), whose weight is 0 anyway
     reached = np.where(np.isfinite(access), access, 0.0)
