@@ -158,3 +158,24 @@ def test_bad_distance_model_in_standards(make_study):
                       extra='[standards]\npath = "richtwerte.csv"\n')
     _, report = quartier.validate_study(path)
     assert "invalid_distance_model" in report.codes()
+
+
+def test_report_names_the_model_and_the_largest_drop(make_study, with_street):
+    from quartier.report.context import report_context
+
+    study = study_with(make_study, NETWORK)
+    results = quartier.compute(study)
+    context = report_context(study, results)
+    methods = " ".join(context["basis"]["distance_method"])
+    assert "netz.osm.pbf" in methods and "4,5 km/h" in methods and "75 m je Minute" in methods
+    health = next(f for f in context["fields"] if f["key"] == "health_care")
+    table = health["distance_comparison"]
+    assert "Apotheke" in table["title"]
+    compared = results.distance_comparison
+    pharmacy = compared[compared["category"] == "pharmacy"]
+    drops = (pharmacy["coverage_straight"] - pharmacy["coverage_network"]).to_numpy()
+    assert table["rows"][0]["drop"] == f"{max(drops):.1f}".replace(".", ",")
+    plain = quartier.load_study(make_study())
+    context = report_context(plain, quartier.compute(plain))
+    assert context["basis"]["distance_method"] == []
+    assert all(f["distance_comparison"] is None for f in context["fields"])

@@ -36,6 +36,7 @@ from quartier.report.judgement_context import (
 from quartier.report.reconcile import facility_reconciliation
 from quartier.report.network_context import network_context
 from quartier.report.population_text import population_method_text
+from quartier.report.distance_context import distance_comparison_context, distance_method_text
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -160,6 +161,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         "population_method": population_method_text(results.surface.attrs.get(
             "population_method"), text), "ranking_rule": ranking_rule,
         "standards": standards, "notes": notes,
+        "distance_method": distance_method_text(results, study.config.network, labels, text,
+                                                language),
         "reconciliation": reconciliation if len(study.facilities) else [],
         "map": interactive_map,
     }
@@ -213,7 +216,9 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                              below=fmt(counts["below_town"]),
                              resources=fmt(counts["resource"])) if own
                                   else text["field_none"]),
-                         "columns": columns, "rows": rows if own else [], "maps": maps})
+                         "columns": columns, "rows": rows if own else [], "maps": maps,
+                         "distance_comparison": distance_comparison_context(
+                             results, own, names, labels, text, language)})
 
     # --- social status -------------------------------------------------------------------
     social_context = None

@@ -254,6 +254,26 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "rows": "Datensätze",
         "licence": "Lizenzen und Namensnennung",
         "basis_methods": "Methoden",
+        "methods_lead_network": "Entfernungen werden vom Mittelpunkt einer bewohnten "
+                                "100-m-Zelle zur Einrichtung gemessen, je Kategorie als "
+                                "Luftlinie oder als Fußweg (siehe Entfernungsmodell). Jede "
+                                "Zahl des Berichts folgt einer der folgenden Formeln.",
+        "distance_model_network": "Entfernungsmodell Fußweg für {categories}: kürzester Weg "
+                                  "auf dem Fußwegenetz aus dem OpenStreetMap-Auszug {source} "
+                                  "(Wege, die zu Fuß benutzt werden dürfen; nur das größte "
+                                  "zusammenhängende Netz). Zelle und Einrichtung werden mit "
+                                  "dem Luftlinienstück zum nächsten Netzknoten angebunden. "
+                                  "Richtwerte in Minuten gelten bei {speed} km/h "
+                                  "({metres} m je Minute).",
+        "distance_model_straight": "Entfernungsmodell Luftlinie für {categories}.",
+        "distance_compare_title": "Luftlinie und Fußweg: {category}",
+        "distance_compare_lead": "Wo der Fußweg deutlich länger ist als die Luftlinie (Flüsse, "
+                                 "Bahnlinien, Schnellstraßen, Sackgassen), erreichen weniger "
+                                 "Menschen das nächste Angebot. Die Quartiere, in denen die "
+                                 "Erreichbarkeit am stärksten sinkt:",
+        "distance_compare_straight": "erreicht (Luftlinie)",
+        "distance_compare_network": "erreicht (Fußweg)",
+        "distance_compare_drop": "Rückgang (Prozentpunkte)",
         "methods_lead": "Alle Entfernungen sind Luftlinien zwischen dem Mittelpunkt einer "
                         "bewohnten 100-m-Zelle und der Einrichtung. Jede Zahl des Berichts "
                         "folgt einer der folgenden Formeln.",
@@ -662,6 +682,24 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "rows": "Records",
         "licence": "Licences and attribution",
         "basis_methods": "Methods",
+        "methods_lead_network": "Distances are measured from the centre of a populated 100 m "
+                                "cell to the facility, per category as a straight line or as a "
+                                "walk (see distance model). Every figure in the report follows "
+                                "one of the formulas below.",
+        "distance_model_network": "Distance model walking for {categories}: shortest path on "
+                                  "the footpath network of the OpenStreetMap extract {source} "
+                                  "(ways pedestrians may use; largest connected network only). "
+                                  "Cell and facility are joined to the nearest network node by "
+                                  "a straight leg. Standards in minutes assume {speed} km/h "
+                                  "({metres} m per minute).",
+        "distance_model_straight": "Distance model straight line for {categories}.",
+        "distance_compare_title": "Straight line and walk: {category}",
+        "distance_compare_lead": "Where the walk is much longer than the straight line "
+                                 "(rivers, railways, main roads, dead ends), fewer people reach "
+                                 "the nearest service. The quarters where access drops most:",
+        "distance_compare_straight": "reached (straight line)",
+        "distance_compare_network": "reached (walk)",
+        "distance_compare_drop": "drop (percentage points)",
         "methods_lead": "All distances are straight lines between the centre of a populated "
                         "100 m cell and the facility. Every figure of the report follows one of "
                         "these formulas.",
