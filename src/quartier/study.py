@@ -18,6 +18,7 @@ from quartier._paths import check_quarter_ids
 from quartier.catalogue import (apply_standards, default_catalogue, merge_catalogue,
                                 minutes_as_metres)
 from quartier.config import DatasetConfig, StudyConfig, read_config
+from quartier.load.addresses import load_addresses, with_address_register
 from quartier.load.age_structure import read_age_structure
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
 from quartier.load.concerns import load_concerns
@@ -112,8 +113,13 @@ def validate_study(path: str | Path, *, edition: str | None = None,
             land[key] = load_land_layer(getattr(config, f"population_{key}"), config.crs,
                                         report)
     age_structure = _age_structure(config, report)
+    addresses = None
+    if config.addresses:  # official house coordinates to place registers without coordinates
+        step("Adressverzeichnis laden")
+        addresses = load_addresses(config.addresses, config.crs, report)
     step("Einrichtungen laden")
-    facilities = load_facilities(config.facilities, catalogue, config.crs, report, quarters,
+    facilities = load_facilities(with_address_register(config.facilities, addresses), catalogue,
+                                 config.crs, report, quarters,
                                  config.indicators.context_buffer_m)
     facilities = check_completeness(facilities, config.facilities, catalogue, report)
     step("Weitere Tabellen laden")
@@ -121,7 +127,8 @@ def validate_study(path: str | Path, *, edition: str | None = None,
                             working_crs=config.crs) if config.housing else None)
     social = (load_social(config.social, report, id_width=id_width, quarters=quarters,
                           working_crs=config.crs) if config.social else None)
-    actors = load_actors(config.actors, report, id_width=id_width) if config.actors else None
+    actors = (load_actors(config.actors, report, id_width=id_width, addresses=addresses,
+                          quarters=quarters) if config.actors else None)
     measures = (load_measures(config.measures, report, id_width=id_width)
                 if config.measures else None)
     concerns = (load_concerns(config.concerns, report, id_width=id_width, quarters=quarters,

@@ -430,6 +430,8 @@ def _access_from_pairs(
 ) -> np.ndarray:
     """2SFCA steps 1 and 2 on the pairs (demand i, supply j, distance d) within the cut-off."""
     n_demand, n_supply = len(population), len(capacity)
+    if n_supply == 0:  # the products below would give a scalar
+        return np.full(n_demand, np.nan, dtype=np.float64)
     weight = decay_weights(d, decay)
     del d
     # W[i, j] = w(d_ij) for every pair in reach, in COO form; explicit zeros are kept (a pair

@@ -9,6 +9,8 @@ from pyproj import CRS
 
 from quartier.config import DatasetConfig
 from quartier.fields import FIELDS, field_key, field_label
+from quartier.load.addresses import (DEFAULT_MIN_SCORE, address_parts, match_addresses,
+                                     report_matches)
 from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
@@ -162,13 +164,15 @@ def _to_bool(frame: pd.DataFrame, column: str, cfg: DatasetConfig, report: Valid
     return text.isin(_TRUE)
 
 
-def load_actors(cfg: DatasetConfig, report: ValidationReport, *, id_width: int | None
-                ) -> pd.DataFrame | None:
+def load_actors(cfg: DatasetConfig, report: ValidationReport, *, id_width: int | None,
+                addresses: pd.DataFrame | None = None,
+                quarters: gpd.GeoDataFrame | None = None) -> pd.DataFrame | None:
     """Possible network partners (actors).
 
     ``fields`` lists field keys separated by ``list_separator`` (default ``;``) and is stored
     ``;``-separated; ``public`` is a bool (missing column: nothing is public); ``quarter_id``
-    empty means town-wide.
+    empty means town-wide. With ``address_columns`` and an address register (``[addresses]``)
+    an empty ``quarter_id`` is filled with the quarter the address lies in.
     """
     frame, _ = read_mapped_table(cfg, report, required=("name",),
                                  optional=("actor_id", "type", "fields", "quarter_id", "public"))
@@ -178,11 +182,42 @@ def load_actors(cfg: DatasetConfig, report: ValidationReport, *, id_width: int |
     ids = clean_ids(frame["actor_id"])
     frame["actor_id"] = ids.where(ids.notna(), "A" + frame["_row"].astype(str))
     frame["quarter_id"] = _padded_or_empty(frame["quarter_id"], id_width)
+    if cfg.get("address_columns") and addresses is not None and quarters is not None:
+        frame["quarter_id"] = _quarters_by_address(frame, cfg, addresses, quarters, report)
     _check_fields(frame, "fields", cfg, separator, report, "actor_id")
     frame["fields"] = frame["fields"].map(lambda v: ";".join(_split_list(v, separator)))
     frame["public"] = _to_bool(frame, "public", cfg, report, "actor_id") \
         if frame["public"].notna().any() else False
     return frame.drop(columns="_row").reset_index(drop=True)
+
+
+def _quarters_by_address(frame: pd.DataFrame, cfg: DatasetConfig, addresses: pd.DataFrame,
+                         quarters: gpd.GeoDataFrame, report: ValidationReport) -> pd.Series:
+    """``quarter_id`` with empty ones taken from the quarter holding the actor's address."""
+    columns = list(cfg.get("address_columns"))
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        report.add("error", "missing_column", cfg.name, f"Adressspalten fehlen: "
+                   f"{', '.join(absent)}.", "Spaltennamen in address_columns prüfen.",
+                   file=str(cfg.path), column=", ".join(absent))
+        return frame["quarter_id"]
+    open_ = frame["quarter_id"].isna() | (frame["quarter_id"].astype(str) == "")
+    if not open_.any():
+        return frame["quarter_id"]
+    queries = address_parts(frame[open_], columns)
+    matched = match_addresses(queries, addresses,
+                              min_score=addresses.attrs.get("min_score", DEFAULT_MIN_SCORE))
+    report_matches(queries, matched, frame.loc[open_, "_row"], cfg, cfg.path, report)
+    found = matched[matched["x"].notna()]
+    points = gpd.GeoDataFrame(index=found.index, geometry=gpd.points_from_xy(found["x"],
+                                                                          found["y"]),
+                              crs=quarters.crs)
+    located = gpd.sjoin(points, quarters[["quarter_id", "geometry"]], how="left",
+                        predicate="within")
+    located = located[~located.index.duplicated()]["quarter_id"]
+    filled = frame["quarter_id"].copy()
+    filled.loc[located.index] = located.where(located.notna(), filled.loc[located.index])
+    return filled
 
 
 def load_measures(cfg: DatasetConfig, report: ValidationReport, *, id_width: int | None

@@ -9,7 +9,7 @@ from pyproj import CRS, Transformer
 
 from quartier.config import DatasetConfig, parse_crs
 from quartier.load.columns import map_columns, row_labels
-from quartier.load.features import read_features
+from quartier.load.addresses import read_placed
 from quartier.load.geometry import misplacement_cause, outside_quarters, share_inside, to_points
 from quartier.load.ids import clean_ids
 from quartier.load.numbers import number_column
@@ -74,7 +74,7 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
 def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
                  report: ValidationReport, quarters: gpd.GeoDataFrame | None = None
                  ) -> gpd.GeoDataFrame | None:
-    frame, decimal = read_features(cfg, working_crs, report)
+    frame, decimal = read_placed(cfg, working_crs, report)  # placed by address if needed
     if frame is None:
         return None
     path = cfg.path
