@@ -24,9 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_tag_rules", "classify_osm"]
+__all__ = ["parse_tag_rules", "classify_osm", "parse_other_tags", "expand_other_tags"]
 
 _ANY = "*"
+#: One ``"key"=>"value"`` pair of GDAL's ``other_tags`` (backslash escapes quotes).
+_HSTORE_PAIR = r'"(?P<key>(?:[^"\\]|\\.)*)"=>"(?P<value>(?:[^"\\]|\\.)*)"'
 
 
 def parse_tag_rules(text: str) -> list[dict[str, str]]:
@@ -201,3 +203,66 @@ def classify_osm(tags: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> p
             best[better] = len(rule)
             result[better] = category
     return pd.Series(result, index=tags.index, dtype=object, name="category")
+
+
+def parse_other_tags(other_tags: pd.Series) -> pd.DataFrame:
+    """Unpack GDAL's ``other_tags`` field into one column per tag key.
+
+    GDAL's OSM driver (and ``ogr2ogr`` from a ``.osm``/``.osm.pbf``) keeps the tags without a
+    column of their own in one text field, written as ``"key"=>"value","key2"=>"value2"``
+    (PostgreSQL hstore syntax; ``\\"`` and ``\\\\`` inside a key or value stand for ``"``
+    and ``\\``).
+
+    Parameters
+    ----------
+    other_tags : Series
+        The ``other_tags`` text per feature (missing for features without further tags).
+
+    Returns
+    -------
+    DataFrame
+        With the index of ``other_tags`` and one column per key found (missing where a
+        feature lacks the tag). Text that is not in this syntax yields no columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parse_other_tags(pd.Series(['"amenity"=>"kindergarten","capacity"=>"40"', None]))
+            amenity capacity
+    0  kindergarten       40
+    1           NaN      NaN
+    """
+    text = other_tags.astype("string")
+    pairs = text.str.extractall(_HSTORE_PAIR)  # vectorised: one row per (feature, pair)
+    if pairs.empty:
+        return pd.DataFrame(index=other_tags.index)
+    unescape = lambda s: s.str.replace(r"\\(.)", r"\1", regex=True)  # noqa: E731
+    pairs = pd.DataFrame({"row": pairs.index.get_level_values(0),
+                          "key": unescape(pairs["key"]).to_numpy(),
+                          "value": unescape(pairs["value"]).astype(object).to_numpy()})
+    pairs = pairs.drop_duplicates(["row", "key"])  # a key written twice: the first value
+    wide = pairs.pivot(index="row", columns="key", values="value")
+    wide.columns.name = None
+    return wide.reindex(other_tags.index)
+
+
+def expand_other_tags(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the tags of its ``other_tags`` column as columns of their own.
+
+    Columns the frame already has are kept as they are (GDAL gives ``name``, ``amenity`` …
+    their own column); ``other_tags`` is dropped. A frame without ``other_tags`` is returned
+    unchanged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"name": ["Kita Sonne"],
+    ...                       "other_tags": ['"amenity"=>"kindergarten","name"=>"x"']})
+    >>> expand_other_tags(frame).to_dict("records")
+    [{'name': 'Kita Sonne', 'amenity': 'kindergarten'}]
+    """
+    if "other_tags" not in frame.columns:
+        return frame
+    tags = parse_other_tags(frame["other_tags"])
+    tags = tags[[c for c in tags.columns if c not in frame.columns]]
+    return pd.concat([frame.drop(columns="other_tags"), tags], axis=1)

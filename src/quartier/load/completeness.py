@@ -23,6 +23,7 @@ import pandas as pd
 
 from quartier.config import DatasetConfig
 from quartier.format import format_number
+from quartier.load.osm_extract import is_osm_extract
 from quartier.validation import ValidationReport
 
 __all__ = ["AREA_MAPPED_CATEGORIES", "is_osm_source", "check_completeness",
@@ -115,6 +116,8 @@ def check_completeness(facilities: pd.DataFrame, sources: Iterable[DatasetConfig
         if not is_osm_source(cfg, facilities.loc[rows, "facility_id"]):
             continue
         osm_sources.add(source)
+        if is_osm_extract(cfg.path, cfg.get("format")) and (kind[rows] == "area").any():
+            continue  # a full extract with areas: a category's nodes are how OSM maps it there
         for category in AREA_MAPPED_CATEGORIES:
             these = rows & (facilities["category"] == category)
             if not these.any() or not (kind[these] == "point").all():

@@ -5,15 +5,18 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS, Transformer
 
 from quartier.config import DatasetConfig, parse_crs
 from quartier.load.columns import map_columns, row_labels
-from quartier.load.addresses import read_placed
+from quartier.load.features import read_features
 from quartier.load.geometry import misplacement_cause, outside_quarters, share_inside, to_points
 from quartier.load.ids import clean_ids
 from quartier.load.numbers import number_column
-from quartier.osm import classify_osm
+from quartier.load.osm_extract import INSTALL_HINT, is_osm_extract, read_osm_extract, \
+    summarise_extract
+from quartier.osm import classify_osm, expand_other_tags
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["load_facilities", "FACILITY_COLUMNS"]
@@ -22,26 +25,37 @@ FACILITY_COLUMNS = ["facility_id", "name", "field", "category", "capacity", "ope
                     "target_group", "address", "source"]
 _OPTIONAL = ("facility_id", "name", "category", "capacity", "operator", "target_group", "address")
 #: Kept beside the contract: the geometry kind before conversion to points (``point``,
-#: ``area``, ``line``; see :mod:`quartier.load.completeness`) and ``context`` (True for a
-#: facility of a ``context = true`` dataset: like one outside every quarter, it counts for
-#: access, never as a quarter's facility; see :mod:`quartier.indicators.edges`).
-_KEPT = ["geometry_kind", "context"]
+#: ``area``, ``line``; see :mod:`quartier.load.completeness`), ``area_m2`` (the area of a
+#: facility given as a polygon or an OSM area, e.g. a playground or park; NaN otherwise) and
+#: ``context`` (True for a facility of a ``context = true`` dataset: like one outside every
+#: quarter, it counts for access, never as a quarter's facility; see
+#: :mod:`quartier.indicators.edges`).
+_KEPT = ["geometry_kind", "area_m2", "context"]
 _GEOMETRY_KINDS = {"Point": "point", "MultiPoint": "point", "Polygon": "area",
                    "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line"}
 
 
 def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
                     working_crs: CRS, report: ValidationReport,
-                    quarters: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+                    quarters: gpd.GeoDataFrame | None = None,
+                    context_buffer_m: float = 2000.0) -> gpd.GeoDataFrame:
     """Load and combine every facility source of a study.
 
     Each row gets a ``category`` (a catalogue key: from a column, from the block's fixed
-    ``category``, through ``category_map`` or by OpenStreetMap tags with ``osm = true``) and the
-    ``field`` of that category. Facilities outside every quarter are kept (they serve residents
-    of neighbouring quarters) and reported with their ids.
+    ``category``, through ``category_map`` or by OpenStreetMap tags with ``osm = true`` or
+    from an OpenStreetMap extract, ``format = "osm"``) and the ``field`` of that category.
+    Facilities outside every quarter are kept (they serve residents of neighbouring quarters)
+    and reported with their ids. An OpenStreetMap extract is clipped to the quarters plus
+    ``context_buffer_m`` (``[indicators] context_buffer_m``): a regional extract holds far
+    more than the study needs.
     """
+    reach = None
+    if quarters is not None and len(quarters) and any(
+            is_osm_extract(cfg.path, cfg.get("format")) for cfg in sources):
+        reach = shapely.union_all(quarters.geometry.to_numpy()).buffer(context_buffer_m)
     parts = [part for cfg in sources
-             if (part := _load_source(cfg, catalogue, working_crs, report, quarters)) is not None]
+             if (part := _load_source(cfg, catalogue, working_crs, report, quarters, reach))
+             is not None]
     if parts:
         facilities = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
                                       crs=working_crs)
@@ -49,7 +63,7 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
         facilities = gpd.GeoDataFrame({c: pd.Series(dtype=object)
                                        for c in FACILITY_COLUMNS + _KEPT},
                                       geometry=gpd.GeoSeries([], crs=working_crs))
-        facilities["capacity"] = facilities["capacity"].astype(float)
+        facilities[["capacity", "area_m2"]] = facilities[["capacity", "area_m2"]].astype(float)
     duplicated = facilities["facility_id"].duplicated(keep=False)
     if duplicated.any():
         sources_hit = sorted(facilities.loc[duplicated, "source"].unique())
@@ -72,11 +86,16 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
 
 
 def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
-                 report: ValidationReport, quarters: gpd.GeoDataFrame | None = None
-                 ) -> gpd.GeoDataFrame | None:
-    frame, decimal = read_placed(cfg, working_crs, report)  # placed by address if needed
+                 report: ValidationReport, quarters: gpd.GeoDataFrame | None = None,
+                 reach: shapely.Geometry | None = None) -> gpd.GeoDataFrame | None:
+    extract = is_osm_extract(cfg.path, cfg.get("format"))
+    if extract:
+        frame, decimal = _read_extract(cfg, catalogue, working_crs, report, reach), "."
+    else:
+        frame, decimal = read_features(cfg, working_crs, report)
     if frame is None:
         return None
+    frame = expand_other_tags(frame)  # GDAL's OSM driver packs most tags into other_tags
     path = cfg.path
     label = str(cfg.get("label", path.stem))
     address_parts = cfg.get("address_columns") or (cfg.columns.get("address")
@@ -86,9 +105,10 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
     if frame is None:
         return None
     if frame.empty:
-        report.add("warning", "no_rows", cfg.name, "Die Datei enthält keine Einrichtungen.",
-                   file=str(path))
-        return None
+        if extract:  # nothing with a known tag: the warning says what to check
+            summarise_extract(pd.Series(dtype=object), pd.Series(dtype=object), catalogue,
+                              cfg.name, str(path), report)
+            return None
 
     ids = clean_ids(frame["facility_id"])
     missing_id = ids.isna()
@@ -113,7 +133,10 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
         else:
             frame["address"] = _join_address(frame[list(address_parts)])
 
-    frame["category"] = _categories(frame, cfg, catalogue, report)
+    frame["category"] = _categories(frame, cfg, catalogue, report, extract)
+    if extract:
+        summarise_extract(frame["category"], frame["geometry_kind"], catalogue, cfg.name,
+                          str(path), report)
     keys = set(catalogue.index)
     unknown = frame["category"].notna() & ~frame["category"].isin(keys)
     if unknown.any():
@@ -126,7 +149,7 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
                    rows=row_labels(frame, unknown, "facility_id"))
     uncategorised = frame["category"].isna()
     if uncategorised.any():
-        severity = "note" if cfg.get("osm") else "warning"
+        severity = "note" if cfg.get("osm") or extract else "warning"
         report.add(severity, "no_category", cfg.name, f"{int(uncategorised.sum())} Einrichtungen "
                    "ohne Kategorie werden nicht berücksichtigt.",
                    "Kategorie nachtragen oder mit category_map zuordnen.", file=str(path),
@@ -141,7 +164,9 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
                                           and not (isinstance(v, float) and np.isnan(v))
                                           else None)
     frame["source"] = label
-    frame["geometry_kind"] = frame.geometry.geom_type.map(_GEOMETRY_KINDS)
+    if not extract:  # an extract's areas are points inside the area already
+        frame["geometry_kind"] = frame.geometry.geom_type.map(_GEOMETRY_KINDS)
+        frame["area_m2"] = frame.geometry.area.where(frame["geometry_kind"] == "area")
     frame["context"] = bool(cfg.get("context", False))
     frame = to_points(frame, cfg, path, report, "facility_id")
     if quarters is not None and len(quarters) and len(frame):
@@ -190,12 +215,38 @@ def _join_address(parts: pd.DataFrame) -> pd.Series:
     return joined.where(joined != "", None)
 
 
+def _read_extract(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
+                  report: ValidationReport, reach: shapely.Geometry | None
+                  ) -> gpd.GeoDataFrame | None:
+    """An OpenStreetMap extract read with pyosmium; problems go to ``report``."""
+    if not cfg.path.exists():
+        return None  # already reported by the config check
+    mapped = [c for c in cfg.columns.values() if isinstance(c, str)]
+    try:
+        frame = read_osm_extract(cfg.path, working_crs, catalogue, clip=reach,
+                                 extra_keys=mapped)
+    except ImportError as exc:
+        report.add("error", "missing_package", cfg.name, str(exc), f"Im Projektordner "
+                   f"{INSTALL_HINT} ausführen (oder die Daten als GeoPackage liefern).",
+                   file=str(cfg.path))
+        return None
+    except (RuntimeError, ValueError) as exc:  # libosmium: not an OSM file, truncated …
+        report.add("error", "unreadable_file", cfg.name, "Die Datei lässt sich nicht als "
+                   f"OpenStreetMap-Auszug lesen ({exc}).", "Einen Auszug im Format .osm.pbf "
+                   "oder .osm verwenden (z. B. von download.geofabrik.de); für andere Dateien "
+                   "format = \"osm\" weglassen.", file=str(cfg.path))
+        return None
+    frame["_row"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
 def _categories(frame: pd.DataFrame, cfg: DatasetConfig, catalogue: pd.DataFrame,
-                report: ValidationReport) -> pd.Series:
+                report: ValidationReport, extract: bool = False) -> pd.Series:
     fixed = cfg.get("category")
     mapping = cfg.get("category_map") or {}
-    if cfg.get("osm"):
-        tag_columns = [c for c in frame.columns if c not in ("_row", "geometry", *_OPTIONAL)]
+    if cfg.get("osm") or extract:
+        tag_columns = [c for c in frame.columns if c not in ("_row", "geometry", *_OPTIONAL,
+                                                             *_KEPT)]
         categories = classify_osm(frame[tag_columns], catalogue)
         if fixed is not None:
             categories = categories.fillna(fixed)
