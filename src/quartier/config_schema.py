@@ -134,7 +134,12 @@ SECTIONS: dict[str, dict[str, Key]] = {
     },
     "quarters": {**_DATASET_COMMON, **_GEO,
                  "id_corrections": Key("text_table", "Tabelle { \"Objektnummer\" = \"ID\" }",
-                                       '{ "124" = "04030417" }')},
+                                       '{ "124" = "04030417" }'),
+                 "district_from_id": Key("integer", "Anzahl der ersten Stellen der "
+                                         "Quartiersnummer, die den Bezirk angeben (ganze Zahl "
+                                         "von 1 bis 31)", "2", minimum=1, maximum=31),
+                 "district_names": Key("text_table", "Tabelle { \"Bezirksnummer\" = "
+                                       "\"Name\" }", '{ "01" = "Mitte" }')},
     "population": {
         "age_structure": Key("text", "Pfad zu einer CSV mit den Spalten age und residents "
                              "(Einwohner je Altersjahr) als Text", '"altersstruktur.csv"',

@@ -68,6 +68,7 @@ __all__ = [
     "column_name",
     "export_slug",
     "facility_table",
+    "housing_table",
     "quarter_table",
     "write_exports",
 ]
@@ -132,6 +133,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "sheet_facilities": "Alle Einrichtungen mit Quartier und Koordinaten.",
         "sheet_categories": "Die Kategorien mit Bezugsgruppe und Richtwerten.",
         "sheet_indicators": "Bezeichnung, Formel und Einheit jeder Kennzahl.",
+        "housing": "Wohnungsdaten",
+        "sheet_housing": "Die Wohnungsdaten je Quartier, wie sie geladen wurden.",
         "gap": "Am Richtwert: die Kennzahl verfehlt den Richtwert (Lücke).",
         "met": "Am Richtwert: der Richtwert ist erfüllt.",
         "well_above": "Am Richtwert: deutlich über dem Richtwert.",
@@ -191,6 +194,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "sheet_facilities": "All facilities with their quarter and coordinates.",
         "sheet_categories": "The categories with reference group and standards.",
         "sheet_indicators": "Label, formula and unit of every indicator.",
+        "housing": "Housing data",
+        "sheet_housing": "The housing figures per quarter as loaded.",
         "gap": "Against a standard: the indicator falls short of the standard (gap).",
         "met": "Against a standard: the standard is met.",
         "well_above": "Against a standard: well above the standard.",
@@ -459,6 +464,33 @@ def facility_table(study: Study) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=points.geometry.to_numpy(), crs=study.quarters.crs)
 
 
+def housing_table(study: Study) -> pd.DataFrame | None:
+    """The housing figures per quarter as loaded (``quarter_id``, every further column), in
+    the order of the quarters; None when the study has no housing data.
+
+    Quarters without a row are left out; rows of unknown quarters were already reported by
+    :func:`quartier.load_study`.
+    """
+    housing = study.housing
+    if housing is None or not len(housing):
+        return None
+    order = {q: i for i, q in enumerate(study.quarters["quarter_id"])}
+    table = housing.copy()
+    table["_order"] = table["quarter_id"].map(order)
+    table = table.sort_values("_order", kind="stable", na_position="last")
+    table = table.drop(columns="_order").reset_index(drop=True)
+    for column in table.columns:  # counts stay whole numbers (2560, not 2560,0)
+        if column != "quarter_id" and pd.api.types.is_float_dtype(table[column]) and \
+                _whole(table[column]):
+            table[column] = table[column].round().astype("Int64")
+    return table
+
+
+def _whole(column: pd.Series) -> bool:
+    values = pd.to_numeric(column, errors="coerce").dropna()
+    return bool(len(values)) and bool((values == values.round()).all())
+
+
 def _facility_csv_table(facilities: gpd.GeoDataFrame) -> pd.DataFrame:
     geometry = facilities.geometry
     empty = geometry.isna() | geometry.is_empty
@@ -698,12 +730,15 @@ def _write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Ge
     field_sheets = {f: _sheet_name(field_label(f, language) if f in FIELDS else f, used)
                     for f in [*fields, *extra_fields]}
     names_of = {key: _sheet_name(text[key], used) for key in
-                ("assessment", "social", "facilities", "categories", "indicators")}
+                ("assessment", "social", "housing", "facilities", "categories", "indicators")}
     overview_name = _sheet_name(text["overview"], used)
     listing = [(sheet, text["sheet_field"]) for sheet in field_sheets.values()]
     listing.append((names_of["assessment"], text["sheet_assessment"]))
     if results.status is not None:
         listing.append((names_of["social"], text["sheet_social"]))
+    housing = housing_table(study)
+    if housing is not None:
+        listing.append((names_of["housing"], text["sheet_housing"]))
     listing += [(names_of[k], text[f"sheet_{k}"]) for k in ("facilities", "categories",
                                                             "indicators")]
     missing = [field_label(f, language) for f in FIELDS if f not in field_sheets]
@@ -803,6 +838,24 @@ def _write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Ge
                        n_rows=len(table), header_height=45.0)
         for record in table.itertuples(index=False):
             sheet.row([record[0], quarter_names.get(record[0]), *record[1:]])
+
+    # Housing (every column loaded, labelled as in the report's profiles)
+    if housing is not None:
+        from quartier.report.profile_context import column_label
+
+        values = [c for c in housing.columns if c not in ("quarter_id", "name")]
+        headers = [text["quarter_id"], text["quarter"],
+                   *[column_label(c, language) for c in values]]
+        formats = ["@", None, *[("#,##0" if _whole(housing[c]) else "#,##0.00")
+                                if pd.api.types.is_numeric_dtype(housing[c]) else None
+                                for c in values]]
+        sheet = _Sheet(workbook, names_of["housing"], headers, formats,
+                       [id_width, name_width] + [16.0] * len(values), freeze=2,
+                       n_rows=len(housing), header_height=45.0)
+        for record in housing.itertuples(index=False):
+            row = dict(zip(housing.columns, record, strict=True))
+            sheet.row([row["quarter_id"], quarter_names.get(row["quarter_id"]),
+                       *[row[c] for c in values]])
 
     # Facilities
     table = _facility_csv_table(facilities)
@@ -924,6 +977,8 @@ def export_targets(study: Study, results: Results, folder: Path) -> dict[str, Pa
              "gaps": "bewertung.csv", "facilities": "einrichtungen.csv", "excel": f"{base}.xlsx"}
     if results.status is not None:
         names["status"] = "sozialindex.csv"
+    if housing_table(study) is not None:
+        names["housing"] = "wohnen.csv"
     return {key: inside(folder, name) for key, name in names.items()}
 
 
@@ -950,7 +1005,8 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
     dict of str to Path
         ``geopackage``, ``excel``, ``indicators`` (``indikatoren.csv``), ``gaps``
         (``bewertung.csv``), ``facilities`` (``einrichtungen.csv``) and, when the social index
-        was computed, ``status`` (``sozialindex.csv``).
+        was computed, ``status`` (``sozialindex.csv``); ``housing`` (``wohnen.csv``, every
+        column of ``[housing]`` as loaded) when the study has housing data.
 
     Raises
     ------
@@ -1024,6 +1080,9 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
         write_csv(staged["facilities"], _facility_csv_table(facilities), language)
         if status is not None:
             write_csv(staged["status"], status, language)
+        housing = housing_table(study)
+        if housing is not None:
+            write_csv(staged["housing"], housing, language)
         _write_workbook(staged["excel"], study, results, quarters, plan, facilities, language,
                         stamp)
         for key, temporary in staged.items():

@@ -102,11 +102,17 @@ _TEXTS = {
     "de": {"no_data": "keine Angabe", "operator": "Träger", "capacity": "Kapazität",
            "places": "Plätze", "address": "Adresse", "facilities": "Angebote",
            "sources": "Quellen", "background": "Hintergrundkarte (OpenStreetMap)",
-           "quarters": "Quartiere", "other": "Sonstige", "quarter": "Quartier"},
+           "quarters": "Quartiere", "other": "Sonstige", "quarter": "Quartier",
+           "zoom_in": "Vergrößern", "zoom_out": "Verkleinern", "layers": "Kartenebenen",
+           "search": "Quartier suchen", "profile": "Quartiersprofil öffnen",
+           "labels": "Quartiersnamen"},
     "en": {"no_data": "no data", "operator": "Operator", "capacity": "Capacity",
            "places": "places", "address": "Address", "facilities": "Facilities",
            "sources": "Sources", "background": "Background map (OpenStreetMap)",
-           "quarters": "Quarters", "other": "Other", "quarter": "Quarter"},
+           "quarters": "Quarters", "other": "Other", "quarter": "Quarter",
+           "zoom_in": "Zoom in", "zoom_out": "Zoom out", "layers": "Map layers",
+           "search": "Find a quarter", "profile": "Open the quarter profile",
+           "labels": "Quarter names"},
 }
 
 
@@ -273,6 +279,12 @@ class _Setup(MacroElement):
 .leaflet-control-attribution details[open] div { white-space: normal; max-width: 460px;
   text-align: left; }
 .leaflet-control-attribution summary { display: inline; cursor: pointer; }
+.quartier-label { background: transparent; border: 0; box-shadow: none; padding: 0;
+  font-size: 11px; font-weight: 600; color: #1a1a1a;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.quartier-label::before { display: none; }
+.quartier-search label { display: block; font-weight: 600; font-size: 12px; }
+.quartier-search input { font: inherit; width: 200px; }
 </style>
 {% endmacro %}
 {% macro script(this, kwargs) %}
@@ -294,6 +306,10 @@ function quartierChoropleth(data, classes, values, colours, label, weight) {
                         : "<strong>" + quartierTexts.quarter + " " + p.id + "</strong>";
       var text = values === null ? head : head + "<br>" + label + ": " + values[p.i];
       layer.bindTooltip(text, {sticky: true});
+      if (p.href) {
+        layer.bindPopup(head + '<br><a target="_top" href="' + p.href + '">' +
+                        quartierTexts.profile + "</a>");
+      }
       layer.on("mouseover", function () { layer.setStyle({weight: weight + 2}); });
       layer.on("mouseout", function () { layer.setStyle({weight: weight}); });
     }
@@ -344,6 +360,92 @@ var {{ this.get_name() }} = {{ this.data }};
         super().__init__()
         self._name = "QuartierQuarters"
         self.data = data
+
+
+class _FindAndLabel(MacroElement):
+    """Quarter names on the map (shown once few enough are in view), a search field that
+    zooms to a quarter and opens its popup, and the controls' titles in the map's language.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map, data) {
+  var texts = {{ this.texts }}, maxLabels = {{ this.max_labels }};
+  map.removeControl(map.zoomControl);
+  L.control.zoom({position: "topleft", zoomInTitle: texts.zoom_in,
+                  zoomOutTitle: texts.zoom_out}).addTo(map);
+  var labels = L.layerGroup(), places = [];
+  data.features.forEach(function (f) {
+    var layer = L.geoJson(f), centre = f.properties.c;
+    var where = centre ? L.latLng(centre[0], centre[1]) : layer.getBounds().getCenter();
+    places.push({f: f, bounds: layer.getBounds(), at: where});
+    labels.addLayer(L.tooltip({permanent: true, direction: "center",
+                               className: "quartier-label", interactive: false})
+                    .setLatLng(where).setContent(f.properties.name || f.properties.id));
+  });
+  function refresh() {
+    var view = map.getBounds(), n = 0;
+    places.forEach(function (p) { if (view.contains(p.at)) { n += 1; } });
+    if (n <= maxLabels) { if (!map.hasLayer(labels)) { labels.addTo(map); } }
+    else if (map.hasLayer(labels)) { map.removeLayer(labels); }
+  }
+  map.on("moveend zoomend", refresh);
+  map.whenReady(refresh);
+  var search = L.control({position: "topleft"});
+  search.onAdd = function () {
+    var div = L.DomUtil.create("div", "quartier-box quartier-search");
+    L.DomEvent.disableClickPropagation(div);
+    var options = places.map(function (p) {
+      return '<option value="' + p.f.properties.id + " " + (p.f.properties.name || "") + '">';
+    }).join("");
+    div.innerHTML = '<label for="quartier-karte-suche">' + texts.search + "</label>" +
+      '<input id="quartier-karte-suche" type="search" list="quartier-karte-namen" ' +
+      'autocomplete="off"><datalist id="quartier-karte-namen">' + options + "</datalist>";
+    var input = div.querySelector("input");
+    function go() {
+      var value = input.value.trim().toLowerCase();
+      if (!value) { return; }
+      var hit = null;
+      places.forEach(function (p) {
+        var key = (p.f.properties.id + " " + (p.f.properties.name || "")).toLowerCase();
+        if (!hit && (key === value || p.f.properties.id.toLowerCase() === value)) { hit = p; }
+      });
+      places.forEach(function (p) {
+        var key = (p.f.properties.id + " " + (p.f.properties.name || "")).toLowerCase();
+        if (!hit && key.indexOf(value) >= 0) { hit = p; }
+      });
+      if (!hit) { return; }
+      map.fitBounds(hit.bounds, {maxZoom: 16});
+      var text = "<strong>" + (hit.f.properties.name || hit.f.properties.id) + "</strong> (" +
+                 hit.f.properties.id + ")";
+      if (hit.f.properties.href) {
+        text += '<br><a target="_top" href="' + hit.f.properties.href + '">' + texts.profile +
+                "</a>";
+      }
+      L.popup().setLatLng(hit.at).setContent(text).openOn(map);
+    }
+    input.addEventListener("change", go);
+    input.addEventListener("keydown", function (e) { if (e.key === "Enter") { go(); } });
+    return div;
+  };
+  search.addTo(map);
+  setTimeout(function () {
+    var toggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.title = texts.layers; toggle.setAttribute("aria-label", texts.layers); }
+  }, 0);
+})({{ this.map_name }}, {{ this.data_name }});
+{% endmacro %}
+""")
+
+    def __init__(self, map_name: str, data_name: str, texts: Mapping[str, str],
+                 max_labels: int) -> None:
+        super().__init__()
+        self._name = "QuartierFindAndLabel"
+        self.map_name = map_name
+        self.data_name = data_name
+        self.texts = _js({key: texts[key] for key in ("zoom_in", "zoom_out", "layers",
+                                                      "search", "profile")})
+        self.max_labels = _js(int(max_labels))
 
 
 class _ChoroplethLayer(Layer):
@@ -501,7 +603,9 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
                     field_of_category: Mapping[str, str] | None = None,
                     capacity_units: Mapping[str, str] | None = None,
                     tiles: bool = True, show_facilities: bool | None = None,
-                    simplify_tolerance: float = 5.0) -> folium.Map:
+                    simplify_tolerance: float = 5.0,
+                    profile_links: Mapping[str, str] | None = None,
+                    max_labels: int = 60) -> folium.Map:
     """An interactive map of quarters, indicator values and facilities that works offline.
 
     Parameters
@@ -544,6 +648,11 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
     simplify_tolerance : float
         Simplification of the quarter boundaries in metres (as a coverage, so neighbours keep
         a common border); 0 keeps every vertex.
+    profile_links : mapping, optional
+        Quarter id → link to its profile (``"#q-01"``, ``"quartiere/01.html"``); a click on
+        the quarter opens a popup with the link, which opens in the whole window.
+    max_labels : int
+        Quarter names are written on the map once at most this many quarters are in view.
 
     Returns
     -------
@@ -594,8 +703,12 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
     features, drawn, bounds = _quarter_features(quarters, simplify_tolerance)
     names = (quarters["name"].to_numpy(dtype=object) if "name" in quarters.columns
              else np.full(len(quarters), None, dtype=object))
+    links = {str(k): str(v) for k, v in (profile_links or {}).items()}
+    centres = _label_points(quarters, drawn)
     collection = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"i": k, "id": _esc(ids[i]), "name": _esc(names[i])},
+        {"type": "Feature", "properties": {
+            "i": k, "id": _esc(ids[i]), "name": _esc(names[i]), "c": centres[k],
+            **({"href": _esc(links[ids[i]])} if ids[i] in links else {})},
          "geometry": geometry}
         for k, (i, geometry) in enumerate(zip(drawn, features, strict=True))]}
 
@@ -610,7 +723,8 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
 
     m = folium.Map(location=[round((south + north) / 2, _DECIMALS),
                              round((west + east) / 2, _DECIMALS)],
-                   zoom_start=12, tiles=None, control_scale=False, max_zoom=19, zoom_snap=0.25)
+                   zoom_start=12, tiles=None, control_scale=False, max_zoom=19, zoom_snap=0.25,
+                   zoom_control=True)
     m._id = f"{next(counter):04d}"
     _make_offline(m)
     if title:
@@ -649,6 +763,7 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
                   facility_legend=facility_legend, sources=_sources_html(attribution, texts)))
     entries = len(specs) + len(facility_layers) + int(tiles)
     add(folium.LayerControl(position="topright", collapsed=entries > 8))
+    add(_FindAndLabel(m.get_name(), data.get_name(), texts, max_labels))
     add(FitBounds([[south, west], [north, east]]))
     add(_FitOnLayout(m.get_name(), [[south, west], [north, east]]))
     m._quartier_language = language  # for <html lang> in map_document
@@ -725,7 +840,8 @@ def map_iframe(m: folium.Map, *, title: str, height: str = "600px") -> str:
     document = map_document(m)
     return (f'<iframe title="{html.escape(str(title), quote=True)}" '
             f'style="width:100%;height:{height.strip()};border:0;display:block" '
-            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox '
+            'allow-top-navigation-by-user-activation" '
             f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
 
 
@@ -814,6 +930,15 @@ def _quarter_features(quarters: gpd.GeoDataFrame, tolerance: float
     features = [shapely.geometry.mapping(g) for g in lonlat]
     bounds = shapely.total_bounds(lonlat)
     return features, drawn, bounds
+
+
+def _label_points(quarters: gpd.GeoDataFrame, drawn: np.ndarray) -> list[list[float]]:
+    """A point inside each drawn quarter (``[lat, lon]``, rounded) where its name goes."""
+    points = shapely.point_on_surface(np.asarray(quarters.geometry.to_numpy(),
+                                                 dtype=object)[drawn])
+    lonlat = gpd.GeoSeries(points, crs=quarters.crs).to_crs("EPSG:4326")
+    xy = np.round(shapely.get_coordinates(lonlat.to_numpy()), _DECIMALS)
+    return [[float(y), float(x)] for x, y in xy]
 
 
 def _aligned(values: pd.Series, ids: np.ndarray, label: str) -> pd.Series:

@@ -164,6 +164,14 @@ def _figures(study: Study, language: str) -> Callable[..., str]:
     return draw
 
 
+def _profile_links(study: Study) -> dict[str, str]:
+    """Quarter id → its profile: an anchor in ``index.html`` or, for large studies, a page."""
+    from quartier.report.context import LARGE_STUDY
+
+    ids = [str(q) for q in study.quarters["quarter_id"]]
+    return profile_pages(ids) if len(ids) > LARGE_STUDY else {q: f"#q-{q}" for q in ids}
+
+
 def _interactive(study: Study, results: Results) -> str:
     from quartier.maps.interactive import interactive_map, map_iframe
 
@@ -184,7 +192,8 @@ def _interactive(study: Study, results: Results) -> str:
     fmap = interactive_map(study.quarters, study.facilities, layers=layers, language=language,
                            title=study.name, attribution=study.config.attribution,
                            category_labels=category_labels(study.catalogue, language),
-                           field_of_category=study.catalogue["field"].to_dict())
+                           field_of_category=study.catalogue["field"].to_dict(),
+                           profile_links=_profile_links(study))
     title = ("Interaktive Karte" if language == "de" else "Interactive map") + f" {study.name}"
     return map_iframe(fmap, title=title)
 
@@ -215,7 +224,7 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
             appendix_indicators=context["appendix_indicators"])
         profile = environment.get_template("profile_page.html")
         for p in context["profiles"]:
-            pages[links[str(p["id"])]] = profile.render(**common, p=p)
+            pages[links[str(p["id"])]] = profile.render(**common, p=p, profile_pages=links)
     return pages
 
 

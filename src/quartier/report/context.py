@@ -37,6 +37,7 @@ from quartier.report.reconcile import facility_reconciliation
 from quartier.report.network_context import network_context
 from quartier.report.population_text import population_method_text
 from quartier.report.distance_context import distance_comparison_context, distance_method_text
+from quartier.report.profile_context import neighbour_links, profile_parts, quarter_groups
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -264,6 +265,16 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     for p in profiles:
         p["network"] = network["per_quarter"].get(p["id"], [])
 
+    # --- profiles: named facilities, partners, measures, housing, social values, concerns,
+    #     map; finding a quarter (district groups, search list, previous/next) -------------
+    parts = profile_parts(study, list(quarters["quarter_id"]), labels, language,
+                          maps=figures is not None)
+    groups = quarter_groups(quarters, study, language)
+    steps = neighbour_links(groups)
+    for p in profiles:
+        p.update(parts.get(p["id"], {}))
+        p.update(steps.get(p["id"], {}))
+
     # --- appendix --------------------------------------------------------------------------
     wide = per_category.pivot_table(index=["category", "quarter_id"], columns="indicator",
                                     values="value", aggfunc="first", dropna=False)
@@ -289,6 +300,7 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         "large": large, "summary": summary, "basis": basis, "fields": chapters,
         "changes": changes, "network": network,
         "social": social_context, "profiles": profiles, "appendix": appendix,
+        "quarter_groups": groups,
         "appendix_indicators": [{"key": i, "label": text[i]} for i in CATEGORY_INDICATORS],
         "downloads": downloads or {},
         "generated": text["created"].format(date=format_date(_dt.date.today(), language),
