@@ -119,6 +119,24 @@ edition_option = click.option("--edition", default=None,
                               help="Ausgabe (Jahr), überschreibt [study] edition.")
 
 
+@cli.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", default=None, help="Name der Studie (sonst der Ordnername).")
+@click.pass_context
+def init_command(ctx: click.Context, folder: Path, name: str | None) -> None:
+    """Aus den Dateien in ORDNER eine kommentierte quartier.toml zum Anfangen schreiben."""
+    from quartier.init import init_config  # reads GIS files: imported only for this command
+    try:
+        target, guesses = init_config(folder, name=name)
+    except (FileExistsError, NotADirectoryError) as exc:
+        err_console.print(f"{exc}", style="bold red")
+        ctx.exit(2)
+    for guess in guesses:
+        console.print(f"{guess.path.name}: {guess.kind}")
+    console.print(f"Geschrieben: {target}. Kommentare darin nennen, was zu prüfen ist; dann "
+                  f"quartier validate {target}", style="bold green")
+
+
 @cli.command()
 @config_argument
 @edition_option
