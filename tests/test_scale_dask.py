@@ -285,7 +285,10 @@ def test_accessibility_by_quarter_equals_single_machine(grid, client, max_distan
         cells, cells["pop"].to_numpy(), facilities, max_distance=max_distance, catchment=800.0,
         supply=facilities["places"].to_numpy(), npartitions=6, client=client)
     pd.testing.assert_frame_equal(result, expected, rtol=1e-12)
-    assert result.loc["053"].isna().all()  # no residents: NaN, as single-machine
+    # no residents: NaN, as single-machine, and nobody without access
+    assert result.loc["053"].drop("unmet_people").isna().all()
+    unmet = result.loc["053", "unmet_people"]
+    assert unmet == 0.0 if max_distance is not None else np.isnan(unmet)
     assert result.loc["far", "fca_access"] == 0.0  # reaches nothing: counts as 0
     assert result.loc["far", "median_distance"] > 29_000
 

@@ -210,7 +210,10 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
     with np.errstate(invalid="ignore"):
         served = np.select([is_demand, is_rate, is_distance],
                            [in_reach >= demand, access >= per_1000, coverage >= gap_below],
-                           default=(access > 0) & (access >= town_median))
+                           # a quarter reaching the same facilities as the median quarter
+                           # has the median's value up to the order of float additions
+                           # (dask): compare with a relative tolerance of 1e-9
+                           default=(access > 0) & (access >= town_median * (1 - 1e-9)))
     out["served_by_neighbours"] = (count == 0) & assessed & served.astype(bool)
 
     unmet = _column(table, "unmet_people")

@@ -293,6 +293,13 @@ def _quarter_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray,
                          "weighted": weighted, "median": median})
 
 
+def _population_task(part: gpd.GeoDataFrame, column: str) -> pd.DataFrame:
+    """Reference population per quarter of one partition."""
+    weights = _values(part, column, "cells")
+    totals = pd.Series(weights).groupby(part[_GROUP].to_numpy(), sort=False).sum()
+    return pd.DataFrame({_GROUP: totals.index.to_numpy(), "total": totals.to_numpy()})
+
+
 def _split_rows_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray, halo: float,
                      labels: list[Any]) -> pd.DataFrame:
     """Distance and weight of the cells of the given quarters (those that straddle partitions)."""
@@ -554,7 +561,8 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
     DataFrame
         Indexed by ``quarter_id`` (in order of first appearance: in ``cells`` for a
         GeoDataFrame, in partition order for a dask frame): ``median_distance`` (m),
-        ``coverage`` (%), ``fca_access`` (per 1,000).
+        ``coverage`` (%), ``fca_access`` (per 1,000) and ``unmet_people`` (reference
+        population beyond ``max_distance``; NaN without it).
 
     Notes
     -----
@@ -617,11 +625,23 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
         result["median_distance"] = np.nan
         result["coverage"] = 0.0 if max_distance is not None else np.nan
         result["fca_access"] = 0.0
+        result["unmet_people"] = np.nan
+        if max_distance is not None:  # nobody reaches a facility: the whole demand is unmet
+            if frame is None:
+                demand = pd.Series(weights).groupby(groups).sum()
+            else:
+                (sums,) = _compute(client, frame.map_partitions(
+                    _population_task, column, meta=pd.DataFrame(
+                        {_GROUP: frame._meta[_GROUP].iloc[:0],
+                         "total": pd.Series(dtype=np.float64)})))
+                demand = sums.groupby(_GROUP, sort=False)["total"].sum()
+            result["unmet_people"] = demand.reindex(quarters).fillna(0.0).to_numpy()
         return result
     if frame is None:
         if len(cells) == 0:
             result = pd.DataFrame(index=quarters)
             result["median_distance"] = result["coverage"] = result["fca_access"] = np.nan
+            result["unmet_people"] = np.nan
             return result
         points = gpd.GeoDataFrame({_GROUP: groups, _DEMAND: weights},
                                   geometry=cells.geometry.to_numpy(), crs=cells.crs)
@@ -661,8 +681,11 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(total > 0, covered / total, np.nan)
         result["coverage"] = share * 100
+        # the reference population beyond D: the complement of the covered weight
+        result["unmet_people"] = (total - covered).clip(lower=0.0).to_numpy()
     else:
         result["coverage"] = np.nan
+        result["unmet_people"] = np.nan
     result["fca_access"] = ((sums["weighted"].reindex(quarters) / total.where(total > 0))
                             * 1000).to_numpy()
     return result
