@@ -22,10 +22,10 @@ def test_validate_ok_study(make_study):
 
 
 def test_validate_broken_study_exits_1_with_message(make_study):
-    path = make_study(files={"einrichtungen.csv": FACILITIES_CSV.replace(";kita;", ";Kita;")})
+    path = make_study(files={"einrichtungen.csv": FACILITIES_CSV.replace(";kita;", ";Kitaa;")})
     result = run("validate", path)
     assert result.exit_code == 1
-    assert "unknown_category" in result.output and "'Kita'" in result.output
+    assert "unknown_category" in result.output and "'Kitaa'" in result.output
     assert "Traceback" not in result.output
 
 

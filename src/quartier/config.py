@@ -14,6 +14,7 @@ from pyproj.exceptions import CRSError
 from quartier._paths import check_study_labels
 from quartier.config_schema import (DATASET_SECTIONS, LIST_SECTIONS, SECTIONS, check_columns,
                                     check_table, report_unknown, subsections, type_name)
+from quartier.load.sources import is_gdal_source, shown_source
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 
@@ -359,7 +360,17 @@ def _dataset(label: str, value: dict[str, Any], config_path: Path, root: Path, e
     if isinstance(raw_paths, str):
         raw_paths = [raw_paths]
     paths = []
+    gdal_sources: dict[str, str] = {}  # shown path (password masked) -> connection string
     for item in raw_paths:
+        if is_gdal_source(item) and not (root / item).exists():  # PG:…, WFS:… (docs/config.md)
+            shown = Path(shown_source(item.replace("{edition}", edition)))
+            if "layer" not in SECTIONS.get(label.split("[")[0], {}):
+                report.add("error", "bad_value", label, f"[{label}] path = \"{shown}\" ist eine "
+                           "GDAL-Quelle; solche Quellen gehen nur für Geodaten.",
+                           "Eine Datei (CSV oder Excel) angeben.", file=str(config_path))
+            gdal_sources[str(shown)] = item.replace("{edition}", edition)
+            paths.append(shown)
+            continue
         resolved = (root / item.replace("{edition}", edition)).resolve()
         if not resolved.exists():
             hint = "Pfad und Schreibweise prüfen; Pfade gelten relativ zum Ordner der Konfiguration."
@@ -371,6 +382,8 @@ def _dataset(label: str, value: dict[str, Any], config_path: Path, root: Path, e
     columns = value.get("columns", {})
     columns = value.get("columns", {})
     options = {k: v for k, v in value.items() if k not in ("path", "columns")}
+    if gdal_sources:
+        options["_gdal_sources"] = gdal_sources
     if "date" in options:
         options["date"] = str(options["date"]).replace("{edition}", edition)
     if isinstance(options.get("boundaries"), str):  # a dataset on other areas (other_boundaries)

@@ -81,6 +81,11 @@ _DATASET_COMMON = {
     "label": Key("text", "Name der Quelle als Text", '"Einrichtungsregister"'),
     "date": Key("date", "Stand der Daten als Text oder Datum", '"31.12.2024"'),
     "sheet": Key("label", "Name (Text) oder Nummer des Excel-Tabellenblatts", '"Tabelle1"'),
+    "header_row": Key("integer", "Zeile mit den Spaltennamen (ganze Zahl ab 1)", "5", minimum=1),
+    "skip_rows": Key("integer", "Anzahl Zeilen über der Kopfzeile (ganze Zahl ab 0)", "4",
+                     minimum=0),
+    "encoding": Key("text", "Kodierung der Datei als Text", '"cp1252"', minimum=1),
+    "member": Key("text", "Name der Datei im ZIP-Archiv als Text", '"daten.csv"', minimum=1),
 }
 _GEO = {
     "layer": Key("text", "Name der Ebene (Layer) als Text", '"quartiere"'),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -19,7 +21,7 @@ from quartier.load.osm_extract import INSTALL_HINT, is_osm_extract, read_osm_ext
 from quartier.osm import classify_osm, expand_other_tags
 from quartier.validation import ValidationReport, format_ids
 
-__all__ = ["load_facilities", "FACILITY_COLUMNS"]
+__all__ = ["load_facilities", "category_text", "FACILITY_COLUMNS"]
 
 FACILITY_COLUMNS = ["facility_id", "name", "field", "category", "capacity", "operator",
                     "target_group", "address", "source"]
@@ -141,7 +143,8 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
     unknown = frame["category"].notna() & ~frame["category"].isin(keys)
     if unknown.any():
         counts = frame.loc[unknown, "category"].value_counts()
-        listing = ", ".join(f"'{value}' ({count}×)" for value, count in counts.items())
+        listing = ", ".join(f"'{value}' ({count}×{_suggestion(value, catalogue)})"
+                            for value, count in counts.items())
         report.add("error", "unknown_category", cfg.name, f"Unbekannte Kategorien: {listing}.",
                    "Erlaubt sind: " + ", ".join(catalogue.index) + ". Eigene Werte mit "
                    "category_map = { \"Ihr Wert\" = \"kita\" } zuordnen oder unter [categories] "
@@ -240,6 +243,30 @@ def _read_extract(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
     return frame
 
 
+def category_text(value: object) -> str:
+    """A category value as compared: without case and surrounding or repeated spaces.
+
+    Examples
+    --------
+    >>> category_text(" KITA "), category_text("Kita"), category_text("Tafel  Süd")
+    ('kita', 'kita', 'tafel süd')
+    """
+    return " ".join(str(value).split()).casefold()
+
+
+def _suggestion(value: str, catalogue: pd.DataFrame) -> str:
+    """``", meinten Sie 'kita'?"`` for a value near a category key or German label."""
+    labels = catalogue["label_de"] if "label_de" in catalogue.columns else pd.Series(
+        dtype=object)
+    by_name = {category_text(key): key for key in catalogue.index}
+    for key, label in labels.items():
+        if isinstance(label, str) and label.strip():
+            by_name.setdefault(category_text(label), key)
+    near = difflib.get_close_matches(category_text(value), list(by_name), n=3, cutoff=0.6)
+    keys = list(dict.fromkeys(by_name[n] for n in near))
+    return (", meinten Sie " + " oder ".join(f"'{k}'" for k in keys) + "?") if keys else ""
+
+
 def _categories(frame: pd.DataFrame, cfg: DatasetConfig, catalogue: pd.DataFrame,
                 report: ValidationReport, extract: bool = False) -> pd.Series:
     fixed = cfg.get("category")
@@ -251,16 +278,22 @@ def _categories(frame: pd.DataFrame, cfg: DatasetConfig, catalogue: pd.DataFrame
         if fixed is not None:
             categories = categories.fillna(fixed)
         return categories.astype(object)
+    keys = {category_text(key): key for key in catalogue.index}
     if frame["category"].notna().any():
-        values = frame["category"].map(lambda v: str(v).strip() if v is not None else None)
+        values = frame["category"].map(lambda v: str(v).strip() if v is not None
+                                       and not (isinstance(v, float) and np.isnan(v))
+                                       and str(v).strip() else None)
+        lookup = {category_text(k): v for k, v in mapping.items() if k != "*"}
         other = mapping.get("*")
-        values = values.map(lambda v: mapping.get(v, other if other is not None else v)
-                            if v is not None else None)
+        values = values.map(lambda v: lookup.get(category_text(v), other if other is not None
+                                                 else v) if v is not None else None)
         if fixed is not None:
             values = values.fillna(fixed)
-        return values.astype(object)
+        return values.map(lambda v: keys.get(category_text(v), v) if v is not None
+                          else None).astype(object)
     if fixed is not None:
-        return pd.Series(str(fixed), index=frame.index, dtype=object)
+        return pd.Series(keys.get(category_text(fixed), str(fixed)), index=frame.index,
+                         dtype=object)
     if mapping:
         return pd.Series(None, index=frame.index, dtype=object)
     report.add("error", "missing_column", cfg.name, "Es ist nicht angegeben, welche Kategorie die "

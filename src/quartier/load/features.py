@@ -2,7 +2,9 @@
 
 Supported: GeoJSON, GeoPackage (with ``layer``), Shapefile and anything else GDAL reads;
 CSV/Excel with a WKT column (``wkt = "…"``) or with coordinate columns (``x``/``y`` or
-lon/lat, plus ``crs``). The result is always in the study's working CRS.
+lon/lat, plus ``crs``); any of them inside a ZIP archive (``member``, see
+:mod:`quartier.load.sources`); GDAL connection strings (``PG:…``, ``WFS:…``). The result is
+always in the study's working CRS.
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import missing_column_hint, read_table_reported
+from quartier.load.columns import (align_column_names, expected_columns, missing_column_hint,
+                                   read_table_reported, report_mojibake)
+from quartier.load.encoding import ANSI_AS_LATIN1, UTF8_AS_ANSI, find_mojibake
 from quartier.load.geometry import likely_crs, non_finite, outside_area_of_use
+from quartier.load.sources import (ZIP_TABLE_SUFFIXES, ZIP_VECTOR_SUFFIXES, SourceError,
+                                   is_gdal_source, shown_source, vsizip_path, zip_member,
+                                   zip_names)
 from quartier.load.tables import EXCEL_SUFFIXES, parse_numbers
 from quartier.validation import ValidationReport, format_ids
 
-__all__ = ["read_features", "TABLE_SUFFIXES"]
+__all__ = ["read_features", "gdal_connection", "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", *EXCEL_SUFFIXES}
 
@@ -39,13 +46,29 @@ def read_features(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
     be used when converting attribute columns to numbers.
     """
     path = path or cfg.path
-    if not path.exists():
-        return None, "."  # already reported by the config check
+    gdal_source = gdal_connection(cfg, path)
     decimal = "."
-    if path.suffix.lower() in TABLE_SUFFIXES:
-        frame, decimal = _read_table_features(cfg, path, report)
+    if gdal_source is not None:
+        frame = _read_gis_file(cfg, path, report, gdal_source)
+    elif not path.exists():
+        return None, "."  # already reported by the config check
     else:
-        frame = _read_gis_file(cfg, path, report)
+        member = None
+        if path.suffix.lower() == ".zip":
+            try:
+                member = zip_member(path, cfg.get("member"),
+                                    (*ZIP_TABLE_SUFFIXES, *ZIP_VECTOR_SUFFIXES))
+            except SourceError as exc:
+                report.add("error", "unreadable_file", cfg.name, str(exc), "Das ZIP-Archiv "
+                           "prüfen oder die gemeinte Datei mit member = \"…\" angeben.",
+                           file=str(path))
+                return None, decimal
+        if Path(member or path.name).suffix.lower() in TABLE_SUFFIXES:
+            frame, decimal = _read_table_features(cfg, path, report)
+        elif member is not None:
+            frame = _read_gis_file(cfg, path, report, vsizip_path(path, member))
+        else:
+            frame = _read_gis_file(cfg, path, report)
     if frame is None:
         return None, decimal
     frame = _drop_non_finite(frame, cfg, path, report, "in der Datei")
@@ -68,12 +91,36 @@ def _drop_non_finite(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
     return frame[~bad].copy()
 
 
-def _read_gis_file(cfg: DatasetConfig, path: Path, report: ValidationReport
-                   ) -> gpd.GeoDataFrame | None:
+def gdal_connection(cfg: DatasetConfig, path: Path) -> str | None:
+    """The GDAL connection string behind ``path`` (``PG:…``, ``WFS:…``), or None for a file.
+
+    :func:`quartier.config.read_config` keeps the string as written in the config (the path
+    shown in messages has passwords masked).
+    """
+    sources = cfg.get("_gdal_sources") or {}
+    return sources.get(str(path))
+
+
+def _read_gis_file(cfg: DatasetConfig, path: Path, report: ValidationReport,
+                   source: str | None = None) -> gpd.GeoDataFrame | None:
+    """Read a GIS file, a ZIP member (``/vsizip/…``) or a GDAL source with pyogrio.
+
+    Text from a shapefile ``.dbf`` without ``.cpg`` is checked for signs of a wrong encoding
+    (GDAL reads it as ISO-8859-1): Windows-1252 punctuation turned into control characters,
+    or UTF-8 turned into ``Ã¼``; the file is then read again in the encoding that fits, with
+    a note. An ``encoding`` given in the config is used as it is.
+    """
     layer = cfg.get("layer")
+    source = source or str(path)
     try:
-        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        layers = [str(name) for name in pyogrio.list_layers(source)[:, 0]]
     except Exception as exc:  # GDAL cannot open it at all
+        if is_gdal_source(source) and not source.startswith("/vsizip/"):
+            report.add("error", "unreadable_source", cfg.name, f"Die GDAL-Quelle lässt sich "
+                       f"nicht öffnen ({shown_source(str(exc))}).", "Verbindungsangabe prüfen "
+                       "(Treiber-Präfix wie PG: oder WFS:, Server, Datenbank, Zugang) und ob "
+                       "der Rechner die Quelle erreicht.", file=str(path))
+            return None
         report.add("error", "unreadable_file", cfg.name, f"Die Datei lässt sich nicht als "
                    f"Geodatei lesen ({exc}).", "GeoJSON, GeoPackage oder Shapefile verwenden "
                    "(beim Shapefile gehören .shp, .shx, .dbf und .prj zusammen).", file=str(path))
@@ -86,15 +133,61 @@ def _read_gis_file(cfg: DatasetConfig, path: Path, report: ValidationReport
         report.add("warning", "several_layers", cfg.name, f"Die Datei hat {len(layers)} Ebenen; "
                    f"gelesen wird die erste ('{layers[0]}').",
                    f'layer = "…" angeben, eine von: {", ".join(layers)}.', file=str(path))
+    encoding = cfg.get("encoding")
     try:
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+        frame = _read_dataframe(source, layer, encoding)
     except Exception as exc:
         report.add("error", "unreadable_file", cfg.name, f"Die Datei lässt sich nicht lesen "
-                   f"({exc}).", "Datei in QGIS öffnen und neu als GeoPackage speichern.",
+                   f"({exc}).", "Datei in QGIS öffnen und neu als GeoPackage speichern"
+                   + (" oder die Angabe encoding prüfen" if encoding else "") + ".",
                    file=str(path))
         return None
+    if encoding is None and _dbf_without_cpg(path, source):
+        frame = _reread_dbf(frame, cfg, path, source, layer, report)
+    report_mojibake(frame, cfg, str(path), report, encoding)
+    frame = align_column_names(frame, expected_columns(cfg))
     frame["_row"] = np.arange(1, len(frame) + 1)
     return frame
+
+
+def _read_dataframe(source: str, layer: str | None, encoding: str | None
+                    ) -> gpd.GeoDataFrame:
+    options = {"encoding": encoding} if encoding else {}
+    return gpd.read_file(source, layer=layer, engine="pyogrio", **options)
+
+
+def _dbf_without_cpg(path: Path, source: str) -> bool:
+    """True for a shapefile whose ``.dbf`` has no ``.cpg`` beside it (also inside a ZIP)."""
+    if not source.lower().endswith(".shp"):
+        return False
+    if source.startswith("/vsizip/"):
+        member = source[len(f"/vsizip/{path.resolve().as_posix()}/"):]
+        cpg = str(Path(member).with_suffix("")).casefold() + ".cpg"
+        return not any(n.casefold() == cpg for n in zip_names(path))
+    return not any(Path(source).with_suffix(s).exists() for s in (".cpg", ".CPG"))
+
+
+def _reread_dbf(frame: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path, source: str,
+                layer: str | None, report: ValidationReport) -> gpd.GeoDataFrame:
+    """Read a ``.dbf`` without ``.cpg`` again when its text shows the encoding was wrong."""
+    kinds = {hit.kind for hit in find_mojibake(frame)}
+    encoding = "cp1252" if ANSI_AS_LATIN1 in kinds else "utf-8" if UTF8_AS_ANSI in kinds \
+        else None
+    if encoding is None:
+        return frame
+    try:
+        again = _read_dataframe(source, layer, encoding)
+    except Exception:  # bytes that do not fit that encoding: keep the first reading (warned)
+        return frame
+    if find_mojibake(again):
+        return frame
+    name = "Windows-1252" if encoding == "cp1252" else "UTF-8"
+    report.add("note", "dbf_encoding", cfg.name, f"Die .dbf-Datei hat keine .cpg-Datei mit der "
+               f"Kodierung; ihr Text passt zu {name} und wurde so gelesen.",
+               f'Mit encoding = "{encoding}" in der Konfiguration ausdrücklich angeben (oder eine '
+               f".cpg-Datei mit dem Inhalt {encoding.upper()} neben die .shp legen).",
+               file=str(path))
+    return again
 
 
 def _read_table_features(cfg: DatasetConfig, path: Path, report: ValidationReport
@@ -107,7 +200,8 @@ def _read_table_features(cfg: DatasetConfig, path: Path, report: ValidationRepor
 
 def _table_geometry(cfg: DatasetConfig, path: Path, table: pd.DataFrame, decimal: str,
                     report: ValidationReport) -> gpd.GeoDataFrame | None:
-    table["_row"] = np.arange(2, len(table) + 2)
+    if "_row" not in table.columns:
+        table["_row"] = np.arange(2, len(table) + 2)
     wkt_column = cfg.get("wkt")
     x_column, y_column = cfg.get("x"), cfg.get("y")
     if wkt_column is None and x_column is None:

@@ -9,6 +9,7 @@ per column from its cells and the column's contract type (``4.318`` residents ar
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -39,13 +40,22 @@ class TableReadError(ValueError):
 
 @dataclass(frozen=True)
 class TableInfo:
-    """How a table file was read: shown in messages and stored with an edition."""
+    """How a table file was read: shown in messages and stored with an edition.
+
+    ``header_line`` is the line (CSV) or row (Excel) of the file that holds the column names
+    (1-based), ``skipped`` the non-empty lines above it (titles, metadata) and ``footer`` the
+    lines below the data that were not read as data (notes such as "Quelle: …", "© …").
+    """
 
     path: Path
     encoding: str | None
     separator: str | None
     decimal: str
     sheet: str | None = None
+    member: str | None = None
+    header_line: int = 1
+    skipped: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -66,15 +76,29 @@ def detect_encoding(raw: bytes) -> str:
     return "utf-8"
 
 
-def _detect_separator(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
-    except csv.Error:
-        header = sample.splitlines()[0] if sample else ""
-        counts = {sep: header.count(sep) for sep in ";,\t|"}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+#: Separators tried, in the order that breaks ties (``;`` before ``,``: German decimal commas).
+_SEPARATORS = (";", "\t", ",", "|")
+#: Lines looked at to find the separator and the header, and at the end to find notes.
+_HEAD_LINES = 60
+_TAIL_LINES = 60
+
+
+def _detect_separator(lines: list[str]) -> str:
+    """The separator that splits most lines into the same number (at least two) of fields.
+
+    Title and metadata lines above the header ("GENESIS-Tabelle: 12411-0005") and notes below
+    the data do not disturb it, as they rarely have as many fields as the table.
+    """
+    best, best_score = ",", 0
+    for separator in _SEPARATORS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=separator) if len(row) > 1]
+        if not counts:
+            continue
+        modal = max(set(counts), key=lambda n: (counts.count(n), n))
+        score = counts.count(modal)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
 
 
 def _detect_decimal(frame: pd.DataFrame, separator: str) -> str:
@@ -90,15 +114,142 @@ def _detect_decimal(frame: pd.DataFrame, separator: str) -> str:
     return "," if comma >= point and comma > 0 else ("." if point else ",")
 
 
-def read_table(path: str | Path, *, sheet: str | int | None = None) -> tuple[pd.DataFrame, TableInfo]:
+def _normalised_name(name: object) -> str:
+    """A column name compared without case and surrounding or repeated spaces."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as stripped text, ``""`` when empty (None or NaN)."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    return str(cell).strip()
+
+
+def _filled(row: list) -> list[str]:
+    return [text for c in row if (text := _cell_text(c))]
+
+
+def _header_index(rows: list[list], expected: set[str]) -> int:
+    """The position of the header among the first rows of a file.
+
+    The header is the row holding the most of the ``expected`` column names (normalised); of
+    rows holding equally many, the first that is at least half as wide as the widest row. With
+    no expected name found, it is the first row with at least two cells and at least half as
+    many filled cells as the widest row (titles and metadata above it fill one cell or a few).
+    """
+    widths = [len(_filled(row)) for row in rows]
+    top = max(widths, default=0)
+    wide_enough = max(2, -(-top // 2))
+    if expected:
+        hits = [len(expected & {_normalised_name(c) for c in _filled(row)}) for row in rows]
+        most = max(hits, default=0)
+        if most:
+            tied = [i for i, h in enumerate(hits) if h == most]
+            return next((i for i in tied if widths[i] >= wide_enough), tied[0])
+    if top <= 1:
+        return 0
+    return next(i for i, w in enumerate(widths) if w >= wide_enough)
+
+
+_NOTE = re.compile(r"^(?:quellen?\b|©|\(c\)|copyright\b|stand\s*:|anmerkung|hinweis|fu(?:ß|ss)note|"
+                   r"erl(?:ä|ae)uterung|zeichenerkl(?:ä|ae)rung|datenlizenz|\*|\d\)\s)",
+                   re.IGNORECASE)
+_RULE = re.compile(r"^[_\-=–—]{3,}$")
+
+
+def _footer_count(rows: list[list], width: int) -> int:
+    """How many of the last rows are notes below the data, not data.
+
+    A rule line (``__________``) and everything after it are notes; so are trailing rows that
+    are empty, that start with a note word ("Quelle", "©", "Stand:", "Anmerkung", "*", "1) …")
+    and fill at most half of the columns, or that fill one cell with a sentence in a table of
+    three or more columns.
+    """
+    count = 0
+    for position, row in enumerate(rows):
+        cells = _filled(row)
+        if cells and _RULE.match(cells[0]) and len(cells) == 1:
+            count = len(rows) - position
+            rows = rows[:position]
+            break
+    for row in reversed(rows):
+        cells = _filled(row)
+        note = not cells or (
+            _NOTE.match(cells[0]) is not None and len(cells) <= max(1, width // 2)) or (
+            len(cells) == 1 and width >= 3 and (" " in cells[0] or ":" in cells[0]))
+        if not note:
+            break
+        count += 1
+    return count
+
+
+def _line_starts(text: str, start: int, count: int) -> list[int]:
+    """Offsets of up to ``count`` lines of ``text`` from offset ``start`` on."""
+    starts = []
+    position = start
+    while position < len(text) and len(starts) < count:
+        starts.append(position)
+        end = text.find("\n", position)
+        position = len(text) if end < 0 else end + 1
+    return starts
+
+
+def _last_line_starts(text: str, count: int, floor: int) -> list[int]:
+    """Offsets of up to ``count`` last lines of ``text`` that start after ``floor``."""
+    starts = []
+    end = len(text.rstrip("\r\n"))
+    while end > floor and len(starts) < count:
+        start = text.rfind("\n", floor, end) + 1 or floor
+        start = max(start, floor)
+        starts.append(start)
+        end = start - 1
+    return starts[::-1]
+
+
+def _lines(text: str, starts: list[int], stop: int) -> list[str]:
+    if not starts:
+        return []
+    bounds = [*starts[1:], stop]
+    return [text[a:b].rstrip("\r\n") for a, b in zip(starts, bounds, strict=True)]
+
+
+def _header_override(header_row: int | None, skip_rows: int | None) -> int | None:
+    if header_row is not None:
+        return int(header_row) - 1
+    if skip_rows is not None:
+        return int(skip_rows)
+    return None
+
+
+def read_table(path: str | Path, *, sheet: str | int | None = None, member: str | None = None,
+               encoding: str | None = None, header_row: int | None = None,
+               skip_rows: int | None = None, expected: tuple[str, ...] | list[str] = ()
+               ) -> tuple[pd.DataFrame, TableInfo]:
     """Read a CSV or Excel table with every cell as text.
+
+    Titles and metadata lines above the header and notes below the data (as in GENESIS and
+    Regionalstatistik downloads) are found and left out; ``info`` names them.
 
     Parameters
     ----------
     path : str or Path
-        CSV (any of the encodings and separators above) or Excel workbook.
+        CSV (any of the encodings and separators above), Excel workbook, or a ZIP archive
+        holding one of them.
     sheet : str or int, optional
         Excel sheet name or position; the first sheet by default.
+    member : str, optional
+        The file to read inside a ZIP archive; by default its only table.
+    encoding : str, optional
+        Encoding of a CSV file (``"cp1252"``, ``"utf-8"``, ``"latin-1"`` …) instead of the
+        detected one.
+    header_row : int, optional
+        Line (row) of the file that holds the column names, counted from 1.
+    skip_rows : int, optional
+        Number of lines above the header (``header_row = skip_rows + 1``).
+    expected : sequence of str
+        Column names the caller will look for (the user's mapping): the row holding most of
+        them, compared without case and spaces, is the header.
 
     Returns
     -------
@@ -107,52 +258,158 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> tuple[pd.
         Excel number cells with decimals keep their value (``4.318`` becomes ``"4.3180"``, so
         that it is never taken for thousands).
     info : TableInfo
-        Detected encoding, separator and decimal mark.
+        Detected encoding, separator and decimal mark, header line, skipped lines and notes.
 
     Raises
     ------
     TableReadError
         When the file does not exist, is empty or is not a readable table.
     """
+    from quartier.load.sources import (ZIP_TABLE_SUFFIXES, SourceError, read_zip_member,
+                                       zip_member)
+
     path = Path(path)
     if not path.is_file():
         raise TableReadError(f"Die Datei {path} gibt es nicht.")
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+    data: bytes | None = None
+    name = path.name
+    if path.suffix.lower() == ".zip":
         try:
-            frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object)
-        except ValueError as exc:  # unknown sheet
-            raise TableReadError(f"{path}: {exc}") from exc
-        except Exception as exc:  # corrupt workbook
-            raise TableReadError(f"{path} ist keine lesbare Excel-Datei ({exc}).") from exc
-        frame = frame.map(_excel_cell_to_text)
-        info = TableInfo(path, None, None, ".", str(sheet) if sheet is not None else None)
+            member = zip_member(path, member, ZIP_TABLE_SUFFIXES)
+            data = read_zip_member(path, member)
+        except SourceError as exc:
+            raise TableReadError(str(exc)) from exc
+        name = f"{path.name}/{member}"
     else:
-        raw = path.read_bytes()
-        if not raw.strip():
-            raise TableReadError(f"Die Datei {path} ist leer.")
-        encoding = detect_encoding(raw)
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            text = None
-            problem = f"Byte {raw[exc.start]:#04x} an Stelle {exc.start}"
-        else:
-            problem = "Nullbytes" if "\x00" in text else None
-        if problem:
-            raise TableReadError(
-                f"{path} ist keine Textdatei in einer bekannten Kodierung (UTF-8, UTF-16, "
-                f"Windows-1252): {problem}. Die Datei als CSV (UTF-8) neu speichern oder den "
-                "Pfad prüfen.")
-        separator = _detect_separator(text)
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
-                                na_values=[""], skipinitialspace=True)
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise TableReadError(f"{path} lässt sich nicht als Tabelle lesen: {exc}") from exc
-        info = TableInfo(path, encoding, separator, _detect_decimal(frame, separator))
+        member = None
+    wanted = {_normalised_name(e) for e in expected if str(e).strip()}
+    header = _header_override(header_row, skip_rows)
+    if Path(name).suffix.lower() in EXCEL_SUFFIXES:
+        frame, info = _read_excel(path, data, sheet, header, wanted)
+    else:
+        frame, info = _read_csv(path, data, encoding, header, wanted)
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.astype(object).where(frame.notna(), None)
-    return frame, info
+    return frame, TableInfo(**{**info.__dict__, "member": member})
+
+
+def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    if not raw.strip():
+        raise TableReadError(f"Die Datei {path} ist leer.")
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(str(encoding)).name
+        except LookupError as exc:
+            raise TableReadError(f"Die Kodierung encoding = \"{encoding}\" ist unbekannt. "
+                                 "Üblich sind \"utf-8\", \"cp1252\" (Windows) und "
+                                 "\"latin-1\".") from exc
+    used = encoding or detect_encoding(raw)
+    try:
+        text = raw.decode(used)
+    except UnicodeDecodeError as exc:
+        text = None
+        problem = f"Byte {raw[exc.start]:#04x} an Stelle {exc.start}"
+    else:
+        problem = "Nullbytes" if "\x00" in text else None
+    if problem and encoding is not None:
+        raise TableReadError(f"{path} lässt sich nicht als {encoding} lesen: {problem}. Die "
+                             "Angabe encoding prüfen oder weglassen (dann wird die Kodierung "
+                             "erkannt).")
+    if problem:
+        raise TableReadError(
+            f"{path} ist keine Textdatei in einer bekannten Kodierung (UTF-8, UTF-16, "
+            f"Windows-1252): {problem}. Die Datei als CSV (UTF-8) neu speichern, mit "
+            "encoding = \"…\" die Kodierung angeben oder den Pfad prüfen.")
+    return text.removeprefix("\ufeff"), used
+
+
+def _read_csv(path: Path, data: bytes | None, encoding: str | None, header: int | None,
+              wanted: set[str]) -> tuple[pd.DataFrame, TableInfo]:
+    text, used = _decoded(path, path.read_bytes() if data is None else data, encoding)
+    starts = _line_starts(text, 0, _HEAD_LINES + 1)
+    head_starts = starts[:_HEAD_LINES]
+    head = _lines(text, head_starts, starts[-1] if len(starts) > _HEAD_LINES else len(text))
+    separator = _detect_separator([line for line in head if line.strip()])
+    rows = list(csv.reader(head, delimiter=separator))
+    if header is None:
+        header = _header_index(rows, wanted)
+    header_starts = head_starts if header < len(head_starts) else \
+        _line_starts(text, 0, header + 1)
+    if header >= len(header_starts):
+        raise TableReadError(f"{path} hat keine Zeile {header + 1} für die Kopfzeile "
+                             "(header_row/skip_rows).")
+    header_start = header_starts[header]
+    data_start = (_line_starts(text, header_start, 2) + [len(text)])[1]
+    width = len(next(csv.reader([text[header_start:data_start].rstrip("\r\n")],
+                                delimiter=separator), []))
+    tail_starts = _last_line_starts(text, _TAIL_LINES, data_start)
+    tail = _lines(text, tail_starts, len(text))
+    footer = _footer_count(list(csv.reader(tail, delimiter=separator)), width)
+    end = tail_starts[len(tail_starts) - footer] if footer else len(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text[header_start:end]), sep=separator, dtype=str,
+                            keep_default_na=False, na_values=[""], skipinitialspace=True)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise TableReadError(f"{path} lässt sich nicht als Tabelle lesen: {exc}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise TableReadError(f"{path} enthält keine Tabelle.") from exc
+    skipped = tuple(" ".join(_filled(r)) for r in rows[:header] if _filled(r))
+    notes = tuple(" ".join(_filled(r)) for r in csv.reader(tail[len(tail) - footer:],
+                                                           delimiter=separator) if _filled(r)) \
+        if footer else ()
+    return frame, TableInfo(path, used, separator, _detect_decimal(frame, separator),
+                            header_line=header + 1, skipped=skipped, footer=notes)
+
+
+def _read_excel(path: Path, data: bytes | None, sheet: str | int | None, header: int | None,
+                wanted: set[str]) -> tuple[pd.DataFrame, TableInfo]:
+    source = path if data is None else io.BytesIO(data)
+    try:
+        raw = pd.read_excel(source, sheet_name=sheet if sheet is not None else 0, header=None,
+                            dtype=object)
+    except ValueError as exc:  # unknown sheet
+        raise TableReadError(f"{path}: {exc}") from exc
+    except Exception as exc:  # corrupt workbook
+        raise TableReadError(f"{path} ist keine lesbare Excel-Datei ({exc}).") from exc
+    raw = raw.map(_excel_cell_to_text)
+    if raw.empty:
+        raise TableReadError(f"Das Tabellenblatt in {path} ist leer.")
+    rows = raw.head(_HEAD_LINES).to_numpy().tolist()
+    if header is None:
+        header = _header_index(rows, wanted)
+    elif header >= len(raw):
+        raise TableReadError(f"{path} hat keine Zeile {header + 1} für die Kopfzeile "
+                             "(header_row/skip_rows).")
+    names = raw.iloc[header].tolist()
+    width = len(_filled(names))
+    body = raw.iloc[header + 1:]
+    tail = body.tail(_TAIL_LINES).to_numpy().tolist()
+    footer = _footer_count(tail, width)
+    frame = body.iloc[:len(body) - footer].reset_index(drop=True)
+    frame.columns = _unique_names(names)
+    empty = [c for c, n in zip(frame.columns, names, strict=True)
+             if not _cell_text(n) and frame[c].isna().all()]
+    frame = frame.drop(columns=empty)
+    skipped = tuple(" ".join(_filled(r)) for r in rows[:header] if _filled(r))
+    notes = tuple(" ".join(_filled(r)) for r in tail[len(tail) - footer:] if _filled(r)) \
+        if footer else ()
+    return frame, TableInfo(path, None, None, ".", str(sheet) if sheet is not None else None,
+                            header_line=header + 1, skipped=skipped, footer=notes)
+
+
+def _unique_names(names: list) -> list[str]:
+    """Header cells as column names: empty ones ``Unnamed: i``, repeated ones ``name.1``."""
+    seen: dict[str, int] = {}
+    unique = []
+    for i, name in enumerate(names):
+        text = _cell_text(name) or f"Unnamed: {i}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text}.{seen[text]}"
+        else:
+            seen[text] = 0
+        unique.append(text)
+    return unique
 
 
 def _excel_cell_to_text(value: object) -> object:
