@@ -65,7 +65,7 @@ def test_river_graph_keeps_the_largest_component(river):
     assert river.n_edges == 5  # the repeated edge 1-0 counted once
     dense = river.graph.toarray()
     assert (dense == dense.T).all()
-    assert dense[2, 5] == 100.0 and dense[0, 1] == 500.0 and dense[0, 3] == 0.0
+    assert dense[2, 5] == 100.0 and dense[0, 1] == 500.0 and dense[3, 4] == 500.0
 
 
 def test_nearest_distance_goes_round_by_the_bridge(river):
@@ -345,3 +345,14 @@ def test_heidelberg_network_2sfca_conserves_supply(heidelberg):
     # walking is never shorter than the straight line: fewer cells reach a facility
     assert access.notna().sum() < straight.notna().sum()
     assert not (access.notna() & straight.isna()).any()
+
+
+def test_nodes_at_the_same_place_are_joined_by_an_edge_of_length_zero():
+    # nodes 1 and 2 coincide (two OSM nodes mapped on top of each other)
+    network = network_from_edges(np.array([0.0, 100.0, 100.0, 100.0]),
+                                 np.array([0.0, 0.0, 0.0, 50.0]),
+                                 np.array([0, 1, 2]), np.array([1, 2, 3]), CRS)
+    assert network.n_nodes == 4 and network.n_edges == 3 and network.dropped_nodes == 0
+    assert network.graph[1, 2] == 0.0 and network.graph.nnz == 6
+    d = network_nearest_distance(np.array([[0.0, 0.0]]), np.array([[100.0, 50.0]]), network)
+    assert d.tolist() == [150.0]
