@@ -35,19 +35,22 @@ Summe    6   16    22
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from quartier.fields import FIELDS
 from quartier.format import format_number
 
 __all__ = ["period_of", "concern_counts", "suppress_counts", "protect_counts", "Protection",
-           "published_concerns", "PUBLISHED_TABLES", "SECONDARY", "DIMENSIONS"]
+           "disclosed_counts", "published_concerns", "PUBLISHED_TABLES", "SECONDARY", "DIMENSIONS"]
 
 #: How a secondarily suppressed count is shown.
 SECONDARY = "x"
@@ -225,13 +228,33 @@ def protect_counts(cube: pd.Series, tables: Sequence[tuple[str, str]], threshold
 
     Notes
     -----
-    For each hidden small count :math:`h = a_h^\\top x` the audit solves
+    For each hidden small count :math:`h = a_h^\\top x` the audit bounds
     :math:`\\min / \\max\\ a_h^\\top x` subject to :math:`x \\ge 0`,
     :math:`a_f^\\top x = n_f` for every shown figure, :math:`1 \\le a_f^\\top x \\le t - 1`
     for every figure shown as ``"< t"`` and :math:`a_f^\\top x \\ge t` for every ``"x"``,
     where :math:`x` are the underlying counts and :math:`a_f` the 0/1 vector of the counts a
     figure sums. A count is disclosed when :math:`\\lceil \\min \\rceil = \\lfloor \\max
-    \\rfloor`.
+    \\rfloor`, i.e. when no whole number other than its true value :math:`v` is feasible.
+
+    **Guarantee.** When the audit ends without a disclosed count (it always does unless no
+    number is left to hide), every hidden small count has a feasible interval containing
+    at least two whole numbers: a reader of all published tables together cannot work any
+    of them out exactly. The interval is not required to be wider than that.
+
+    **How the audit stays fast** (the result is the same as solving two linear programs
+    per hidden small count after every added suppression, in the module's order):
+
+    * hiding more only enlarges the feasible set (an ``"x"`` replaces :math:`= n_f` by
+      :math:`\\ge t \\le n_f`; a withheld total drops its bounds), so a count once proven
+      safe stays safe and is not audited again;
+    * safety is proven by a feasible point with :math:`a_h^\\top x \\ge v + 1` or
+      :math:`\\le v - 1`; one linear program that pushes all unproven counts towards the
+      other end of their range at once proves most of them (repeated while it helps);
+    * disclosure is first tried on each line alone (a total equals the sum of its members,
+      each within its bounds): that is a relaxation, so a count pinned there is pinned in
+      the full problem and needs no linear program;
+    * counts that lie in a published figure equal to 0 are 0 and leave the program; the
+      constraint matrix is sparse and solved by HiGHS with ranged rows.
     """
     if threshold < 2:
         raise ValueError(f"threshold must be at least 2, got {threshold}.")
@@ -240,114 +263,393 @@ def protect_counts(cube: pd.Series, tables: Sequence[tuple[str, str]], threshold
         if rows not in dims or columns not in dims or rows == columns:
             raise ValueError(f"Table ({rows!r}, {columns!r}) must name two different "
                              f"dimensions of the counts: {', '.join(dims)}.")
-    values = cube.to_numpy(dtype=float)
-    if (values < 0).any() or not np.allclose(values, np.round(values)):
+    counts = cube.to_numpy(dtype=float)
+    if (counts < 0).any() or not np.allclose(counts, np.round(counts)):
         raise ValueError("Counts must be non-negative whole numbers.")
-    coords = {d: cube.index.get_level_values(d).to_numpy() for d in dims}
-    members: dict[tuple, np.ndarray] = {}
+    keys, key_lines = _published_figures(cube, tables)
+    key_membership = _membership(cube, keys)
+    # figures summing the same counts (a quarter's only period and its total) are one number
+    figure_of_key, first_key, lines = _same_figures(key_membership, key_lines)
+    membership = key_membership[first_key]
+    value = np.rint(membership @ counts).astype(np.int64)
+    status = np.where((value > 0) & (value < threshold), _PRIMARY, _SHOWN).astype(np.int8)
+    lines_of: list[list[int]] = [[] for _ in first_key]
+    for i, line in enumerate(lines):
+        for f in line:
+            lines_of[f].append(i)
+    is_total = np.zeros(len(first_key), dtype=bool)
+    is_total[[line[-1] for line in lines]] = True
 
-    def figure(**where: str) -> tuple:
-        key = tuple(where.get(d) for d in dims)
-        if key not in members:
-            mask = np.ones(len(cube), dtype=bool)
-            for d, v in where.items():
-                mask &= coords[d] == v
-            members[key] = mask
-        return key
+    def candidates(line: Sequence[int]) -> list[int]:
+        return [f for f in line if status[f] == _SHOWN and value[f] >= threshold]
 
-    lines: list[list[tuple]] = []
-    for rows, columns in tables:
-        row_values = list(dict.fromkeys(coords[rows]))
-        column_values = list(dict.fromkeys(coords[columns]))
-        grand = figure()
-        row_totals = [figure(**{rows: r}) for r in row_values]
-        column_totals = [figure(**{columns: c}) for c in column_values]
-        for r, total in zip(row_values, row_totals, strict=True):
-            lines.append([*[figure(**{rows: r, columns: c}) for c in column_values], total])
-        for c, total in zip(column_values, column_totals, strict=True):
-            lines.append([*[figure(**{rows: r, columns: c}) for r in row_values], total])
-        lines.append([*row_totals, grand])
-        lines.append([*column_totals, grand])
-    value = {k: round(float(values[m].sum())) for k, m in members.items()}
-    status = {k: "primary" if 0 < v < threshold else "shown" for k, v in value.items()}
-    order = {k: i for i, k in enumerate(members)}
-    is_total = {k: any(line[-1] == k for line in lines) for k in members}
+    def pick(options: list[int]) -> int:
+        return min(options, key=lambda f: (value[f], is_total[f], f))
 
-    def candidates(line: list[tuple]) -> list[tuple]:
-        return [f for f in line if status[f] == "shown" and value[f] >= threshold]
+    def hide(figure: int) -> None:
+        status[figure] = _SECONDARY
+        _secondary(lines, lines_of, status, lines_of[figure], candidates, pick)
 
-    def pick(options: list[tuple]) -> tuple:
-        return min(options, key=lambda f: (value[f], is_total[f], order[f]))
-
-    def secondary() -> None:
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                if sum(status[f] != "shown" for f in line) == 1:
-                    status[pick(candidates(line))] = "secondary"
-                    changed = True
-
-    secondary()
+    _secondary(lines, lines_of, status, range(len(lines)), candidates, pick)
     if audit:
-        for _ in range(2 * len(members)):
-            leaked = _disclosed(members, value, status, threshold, len(cube))
-            if not leaked:
+        auditor = _Auditor(membership, counts, value, threshold, lines)
+        for _ in range(2 * len(keys)):
+            leaked = auditor.first_disclosed(status)
+            if leaked is None:
                 break
-            around = [f for line in lines if leaked in line for f in candidates(line)]
+            around = [f for i in lines_of[leaked] for f in candidates(lines[i])]
             # a small total ("< 3") bounds its small members: withhold it as "x" as well
-            small_totals = [line[-1] for line in lines if leaked in line
-                            and status[line[-1]] == "primary"]
+            small_totals = [lines[i][-1] for i in lines_of[leaked]
+                            if status[lines[i][-1]] == _PRIMARY]
             if around:
-                status[pick(around)] = "secondary"
+                hide(pick(around))
             elif small_totals:
-                for total in small_totals:
-                    status[total] = "withheld"
+                status[small_totals] = _WITHHELD
             else:
-                around = [f for line in lines if any(status[g] != "shown" for g in line)
+                around = [f for line in lines if (status[line] != _SHOWN).any()
                           for f in candidates(line)]
                 if not around:
                     break
-                status[pick(around)] = "secondary"
-            secondary()
-    return Protection(values=value, status=status, threshold=threshold, dims=dims)
+                hide(pick(around))
+    return Protection(values={k: int(value[f]) for k, f in zip(keys, figure_of_key,
+                                                                strict=True)},
+                      status={k: _STATES[status[f]] for k, f in zip(keys, figure_of_key,
+                                                                    strict=True)},
+                      threshold=threshold, dims=dims)
 
 
-def _disclosed(members: dict[tuple, np.ndarray], value: dict[tuple, int],
-               status: dict[tuple, str], threshold: int, size: int) -> tuple | None:
-    """The first hidden small count whose value follows from what is published, or None."""
-    equal_rows, equal_values, upper_rows, upper_values = [], [], [], []
-    for key, mask in members.items():
-        vector = mask.astype(float)
-        if status[key] == "shown":
-            equal_rows.append(vector)
-            equal_values.append(value[key])
-        elif status[key] == "primary":
-            upper_rows += [vector, -vector]
-            upper_values += [threshold - 1, -1]
-        elif status[key] == "withheld":
-            continue  # a small total shown as "x": the reader learns nothing about it
+def disclosed_counts(cube: pd.Series, protection: Protection) -> list[tuple]:
+    """The hidden small counts of a protection that a reader can work out exactly.
+
+    An audit of a finished :class:`Protection` against the counts it was made from (step 3
+    of the module's rule, with the same linear programs and tolerance as
+    :func:`protect_counts`): empty when every count shown as ``"< t"`` has at least two
+    whole numbers consistent with everything published.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"a": [1, 3], "b": [4, 2]}, index=["01", "02"])
+    >>> cube = table.rename_axis(index="q", columns="y").stack()
+    >>> disclosed_counts(cube, protect_counts(cube, [("q", "y")]))
+    []
+    """
+    keys = list(protection.status)
+    membership = _membership(cube, keys)
+    value = np.array([protection.values[k] for k in keys], dtype=np.int64)
+    status = np.array([_STATES.index(protection.status[k]) for k in keys], dtype=np.int8)
+    auditor = _Auditor(membership, cube.to_numpy(dtype=float), value, protection.threshold,
+                       _lines_of_figures(keys))
+    return [keys[f] for f in auditor.disclosed(status)]
+
+
+_SHOWN, _PRIMARY, _SECONDARY, _WITHHELD = 0, 1, 2, 3
+_STATES = ("shown", "primary", "secondary", "withheld")
+#: Tolerance on the optimum of a linear program (as in the first version of the audit).
+_TOLERANCE = 1e-6
+
+
+def _published_figures(cube: pd.Series, tables: Sequence[tuple[str, str]]) -> tuple[
+        list[tuple], list[list[int]]]:
+    """Every published figure's key (in a fixed order) and every line of the tables.
+
+    A line is the figures of one row or column of a table followed by its total (figure
+    indices); the row and column totals with the grand total are lines too.
+    """
+    dims = tuple(cube.index.names)
+    levels = {d: list(pd.unique(cube.index.get_level_values(d))) for d in dims}
+    ids: dict[tuple, int] = {}
+
+    def figure(**where: str) -> int:
+        key = tuple(where.get(d) for d in dims)
+        return ids.setdefault(key, len(ids))
+
+    lines: list[list[int]] = []
+    for rows, columns in tables:
+        grand = figure()
+        row_totals = [figure(**{rows: r}) for r in levels[rows]]
+        column_totals = [figure(**{columns: c}) for c in levels[columns]]
+        cells = [[figure(**{rows: r, columns: c}) for c in levels[columns]]
+                 for r in levels[rows]]
+        lines += [[*row, total] for row, total in zip(cells, row_totals, strict=True)]
+        lines += [[*column, total] for column, total in zip(zip(*cells, strict=True),
+                                                              column_totals, strict=True)]
+        lines += [[*row_totals, grand], [*column_totals, grand]]
+    return list(ids), lines
+
+
+def _lines_of_figures(keys: Sequence[tuple]) -> list[list[int]]:
+    """The lines of the tables, found from the figures' keys alone.
+
+    A figure and every figure that differs from it in one dimension summed over there form
+    a line (members first, the total last).
+    """
+    index = {key: f for f, key in enumerate(keys)}
+    lines: dict[tuple, list[int]] = {}
+    for f, key in enumerate(keys):
+        for position, v in enumerate(key):
+            if v is None:
+                continue
+            total = index.get((*key[:position], None, *key[position + 1:]))
+            if total is not None:
+                lines.setdefault((total, position), []).append(f)
+    return [[*members, total] for (total, _), members in lines.items()]
+
+
+def _same_figures(membership: sparse.csr_matrix, lines: list[list[int]]) -> tuple[
+        np.ndarray, np.ndarray, list[list[int]]]:
+    """Keys that sum the same counts, as one figure.
+
+    Returns the figure of every key, the first key of every figure and the lines over
+    figures; a line whose only member is its own total (a table with one column) says
+    nothing and is left out.
+    """
+    membership = membership.tocsr()
+    figures: dict[bytes, int] = {}
+    figure_of_key = np.empty(membership.shape[0], dtype=np.int64)
+    first_key = []
+    for k in range(membership.shape[0]):
+        counts = membership.indices[membership.indptr[k]:membership.indptr[k + 1]]
+        signature = np.sort(counts).tobytes()
+        if signature not in figures:
+            figures[signature] = len(first_key)
+            first_key.append(k)
+        figure_of_key[k] = figures[signature]
+    figure_lines = []
+    for line in lines:
+        members = [int(figure_of_key[k]) for k in line]
+        if members[:-1] != [members[-1]]:
+            figure_lines.append(members)
+    return figure_of_key, np.array(first_key, dtype=np.int64), figure_lines
+
+
+def _membership(cube: pd.Series, keys: Sequence[tuple]) -> sparse.csr_matrix:
+    """0/1 matrix (figures × counts of the cube): which counts each figure sums."""
+    dims = tuple(cube.index.names)
+    codes, levels = {}, {}
+    for d in dims:
+        codes[d], levels[d] = pd.factorize(cube.index.get_level_values(d))
+    position = {d: {v: i for i, v in enumerate(levels[d])} for d in dims}
+    by_kind: dict[tuple[int, ...], list[int]] = {}
+    for f, key in enumerate(keys):
+        by_kind.setdefault(tuple(i for i, v in enumerate(key) if v is not None), []).append(f)
+    figure_rows, count_columns = [], []
+    for kind, figures in by_kind.items():
+        shape = tuple(len(levels[dims[i]]) for i in kind)
+        lookup = np.full(shape, -1, dtype=np.int64)
+        for f in figures:
+            lookup[tuple(position[dims[i]][keys[f][i]] for i in kind)] = f
+        figure_of_count = lookup[tuple(codes[dims[i]] for i in kind)] if kind else \
+            np.full(len(cube), lookup.item())
+        figure_rows.append(figure_of_count)
+        count_columns.append(np.arange(len(cube)))
+    row = np.concatenate(figure_rows)
+    column = np.concatenate(count_columns)
+    keep = row >= 0
+    return sparse.csr_matrix((np.ones(keep.sum()), (row[keep], column[keep])),
+                             shape=(len(keys), len(cube)))
+
+
+def _secondary(lines: list[list[int]], lines_of: list[list[int]], status: np.ndarray,
+               dirty: Sequence[int], candidates, pick) -> None:
+    """Hide one more figure in every line that hides exactly one (step 2 of the rule).
+
+    Lines are swept in their order, again and again until no line changes, as a plain loop
+    over all lines would; only lines that contain a changed figure can change, so only those
+    are visited (a line hit behind the sweep position waits for the next sweep).
+    """
+    pending = sorted(set(dirty))
+    while pending:
+        heap, later, position = list(pending), set(), -1
+        heapq.heapify(heap)
+        while heap:
+            i = heapq.heappop(heap)
+            if i <= position:
+                continue
+            position = i
+            line = lines[i]
+            if np.count_nonzero(status[line] != _SHOWN) != 1:
+                continue
+            figure = pick(candidates(line))
+            status[figure] = _SECONDARY
+            for j in lines_of[figure]:
+                if j > i:
+                    heapq.heappush(heap, j)
+                elif j < i:
+                    later.add(j)
+        pending = sorted(later)
+
+
+class _Auditor:
+    """Bounds of hidden small counts under the published figures (step 3 of the rule).
+
+    Remembers the counts proven safe: hiding more never makes one of them disclosed again.
+    """
+
+    #: Counts of the cube freed around a figure for its local linear program (about), and
+    #: the largest figure (in counts) whose counts are freed with it.
+    LOCAL_COUNTS = 400
+    LOCAL_FIGURE = 64
+    #: Hidden figures taken from one line into the neighbourhood.
+    LOCAL_BRANCHES = 6
+
+    def __init__(self, membership: sparse.csr_matrix, counts: np.ndarray, value: np.ndarray,
+                 threshold: int, lines: list[list[int]]):
+        zero_counts = np.asarray(membership[value == 0].sum(axis=0)).ravel() > 0
+        self.matrix = membership[:, ~zero_counts].tocsr()   # counts in a 0 figure are 0
+        self.by_count = self.matrix.T.tocsr()
+        self.counts = counts[~zero_counts]
+        self.value = value
+        self.threshold = threshold
+        self.lines = lines
+        self.lines_of: list[list[int]] = [[] for _ in value]
+        for i, line in enumerate(lines):
+            for f in line:
+                self.lines_of[f].append(i)
+        self.size = np.diff(self.matrix.indptr)
+        self.proven = np.zeros(len(value), dtype=bool)
+        self.up = value + 1 <= threshold - 1       # could a count be one more?
+        self.down = value - 1 >= 1                 # or one less?
+        self.batched = False
+
+    # -- relaxation: each line alone --------------------------------------------------------
+
+    def _bounds(self, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What a reader knows of every figure on its own."""
+        t = self.threshold
+        low = np.select([status == _SHOWN, status == _PRIMARY, status == _SECONDARY],
+                        [self.value, 1, t], 0).astype(float)
+        high = np.select([status == _SHOWN, status == _PRIMARY], [self.value, t - 1],
+                         np.inf).astype(float)
+        return low, high
+
+    def pinned_by_a_line(self, figure: int, status: np.ndarray) -> bool:
+        """Whether one line of the figure alone leaves it no other whole number."""
+        low, high = self._bounds(status)
+        lo, hi = low[figure], high[figure]
+        for i in self.lines_of[figure]:
+            line = self.lines[i]
+            members, total = line[:-1], line[-1]
+            if figure == total:
+                lo, hi = max(lo, low[members].sum()), min(hi, high[members].sum())
+            else:
+                others = [f for f in members if f != figure]
+                lo = max(lo, low[total] - high[others].sum())
+                hi = min(hi, high[total] - low[others].sum())
+        return math.ceil(lo - _TOLERANCE) >= math.floor(hi + _TOLERANCE)
+
+    # -- linear programs --------------------------------------------------------------------
+
+    def _solve(self, weights: np.ndarray, status: np.ndarray,
+               free: np.ndarray | None = None) -> np.ndarray | None:
+        """The published figures at a point maximising ``weights @ figures``, or None.
+
+        With ``free`` (indices of counts) only those counts may differ from the true ones:
+        a smaller program whose every solution is also a solution of the full one.
+        """
+        low, high = self._bounds(status)
+        rows = status != _WITHHELD
+        if free is None:
+            matrix, start = self.matrix, np.zeros(len(self.value))
         else:
-            upper_rows.append(-vector)
-            upper_values.append(-threshold)
-    a_eq = np.array(equal_rows) if equal_rows else None
-    b_eq = np.array(equal_values, dtype=float) if equal_rows else None
-    a_ub = np.array(upper_rows) if upper_rows else None
-    b_ub = np.array(upper_values, dtype=float) if upper_rows else None
-    for key, mask in members.items():
-        if status[key] != "primary":
-            continue
-        bounds = []
-        for sign in (1.0, -1.0):
-            result = linprog(sign * mask.astype(float), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq,
-                             b_eq=b_eq, bounds=(0, None), method="highs")
-            if result.status != 0:  # pragma: no cover - the true counts are always feasible
-                bounds = []
-                break
-            bounds.append(sign * result.fun)
-        if bounds and math.ceil(bounds[0] - 1e-6) >= math.floor(bounds[1] + 1e-6):
-            return key
-    return None
+            matrix = self.matrix[:, free]
+            start = self.value - matrix @ self.counts[free]     # the part held at the truth
+            rows &= np.diff(matrix.tocsr().indptr) > 0
+        rows = np.flatnonzero(rows)
+        objective = -(sparse.csr_matrix(weights) @ matrix).toarray().ravel()
+        result = milp(objective, bounds=Bounds(0, np.inf), constraints=LinearConstraint(
+            matrix[rows], low[rows] - start[rows], high[rows] - start[rows]))
+        if result.status != 0 or result.x is None:  # pragma: no cover - the true counts fit
+            return None
+        return start + matrix @ result.x
+
+    def _prove(self, figures: np.ndarray, at: np.ndarray | None) -> None:
+        """Mark the figures whose value at a feasible point differs from the truth by ≥ 1."""
+        if at is None:
+            return
+        v = self.value[figures]
+        moved = (at[figures] >= v + 1 - _TOLERANCE) | (at[figures] <= v - 1 + _TOLERANCE)
+        self.proven[figures[moved]] = True
+
+    def _open(self, status: np.ndarray) -> np.ndarray:
+        return np.flatnonzero((status == _PRIMARY) & ~self.proven)
+
+    def prove_together(self, status: np.ndarray) -> None:
+        """Push all unproven small counts towards another value at once, while that helps."""
+        self.batched = True
+        for prefer_up in (True, False) if (self.up & self.down).any() else (True,):
+            while len(open_ := self._open(status)) > 1:
+                up = self.up[open_] & (prefer_up | ~self.down[open_])
+                weights = np.zeros(len(self.value))
+                weights[open_] = np.where(up, 1.0, -1.0)
+                before = self.proven.sum()
+                self._prove(open_, self._solve(weights, status))
+                if self.proven.sum() == before:
+                    break
+
+    def _around(self, figure: int, status: np.ndarray) -> np.ndarray:
+        """Counts of the hidden figures near one figure, for its local linear program.
+
+        Breadth first along lines; a short line (a quarter's row) adds all its hidden
+        figures, a long one (a column over all quarters) only the first few, so that the
+        neighbourhood holds whole rows of a few other quarters: the cycles of hidden figures
+        that let a count move.
+        """
+        seen, queue, free = {figure}, deque([figure]), set(self._counts_of(figure))
+        while queue and len(free) < self.LOCAL_COUNTS:
+            for i in self.lines_of[queue.popleft()]:
+                taken = 0
+                for g in self.lines[i]:
+                    if g in seen or status[g] == _SHOWN or self.size[g] > self.LOCAL_FIGURE:
+                        continue
+                    seen.add(g)
+                    queue.append(g)
+                    free.update(self._counts_of(g))
+                    taken += 1
+                    if taken == self.LOCAL_BRANCHES:
+                        break
+        return np.array(sorted(free), dtype=np.int64)
+
+    def _counts_of(self, figure: int) -> np.ndarray:
+        return self.matrix.indices[self.matrix.indptr[figure]:self.matrix.indptr[figure + 1]]
+
+    def is_safe(self, figure: int, status: np.ndarray) -> bool:
+        """Can the count be one more, or one less? Tried near the figure first, then in full."""
+        open_ = self._open(status)
+        around = self._around(figure, status)
+        for free in (around, None):
+            for sign, possible in ((1.0, self.up[figure]), (-1.0, self.down[figure])):
+                if not possible:
+                    continue
+                weights = np.zeros(len(self.value))
+                weights[figure] = sign
+                at = self._solve(weights, status, free)
+                if at is None:  # pragma: no cover - as in the first audit: not disclosed
+                    return free is None
+                self._prove(open_, at)
+                if self.proven[figure]:
+                    return True
+        return False
+
+    def first_disclosed(self, status: np.ndarray) -> int | None:
+        """The first hidden small count (in figure order) a reader can work out, or None."""
+        for figure in self._open(status):
+            if self.proven[figure]:
+                continue
+            if self.pinned_by_a_line(figure, status):
+                return int(figure)
+            if not self.batched:
+                self.prove_together(status)
+                if self.proven[figure]:
+                    continue
+            if not self.is_safe(figure, status):
+                return int(figure)
+        return None
+
+    def disclosed(self, status: np.ndarray) -> list[int]:
+        """Every hidden small count a reader can work out."""
+        self.prove_together(status)
+        return [int(f) for f in self._open(status)
+                if self.pinned_by_a_line(f, status) or not self.is_safe(f, status)]
 
 
 def suppress_counts(counts: pd.DataFrame, threshold: int = 3, *, totals: bool = True,
