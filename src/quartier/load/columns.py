@@ -94,7 +94,8 @@ def read_table_reported(cfg: DatasetConfig, path: Path, report: ValidationReport
                    f"Anmerkungen unter den Daten wurden nicht als Daten gelesen (z. B. "
                    f"'{_short(info.footer[-1])}').", "Gehören sie zu den Daten, die Anmerkungen "
                    "in der Datei kennzeichnen oder entfernen.", file=shown)
-    report_mojibake(table, cfg, shown, report, info.encoding)
+    if info.suspicious_text:
+        report_mojibake(table, cfg, shown, report, info.encoding)
     table = align_column_names(table, expected)
     table["_row"] = np.arange(info.header_line + 1, len(table) + info.header_line + 1)
     return table, info.decimal

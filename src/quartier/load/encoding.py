@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Mojibake", "find_mojibake", "shown", "UTF8_AS_ANSI", "ANSI_AS_LATIN1"]
+__all__ = ["Mojibake", "find_mojibake", "looks_mis_decoded", "shown", "UTF8_AS_ANSI", "ANSI_AS_LATIN1"]
 
 UTF8_AS_ANSI = "utf8_as_ansi"
 ANSI_AS_LATIN1 = "ansi_as_latin1"
@@ -53,8 +53,7 @@ def find_mojibake(frame: pd.DataFrame) -> list[Mojibake]:
     for column in frame.columns:
         if column == "geometry" or not pd.api.types.is_string_dtype(frame[column].dtype):
             continue
-        text = frame[column].dropna()
-        text = text[text.map(lambda v: isinstance(v, str))]
+        text = frame[column].dropna().astype(str)
         if text.empty:
             continue
         joined = "\n".join(text)  # one quick search before counting per cell
@@ -65,6 +64,13 @@ def find_mojibake(frame: pd.DataFrame) -> list[Mojibake]:
                                       str(text[hit].iloc[0])))
                 break
     return found
+
+
+def looks_mis_decoded(text: str) -> bool:
+    """True when ``text`` (a whole file) holds any sign of a wrong decoding (one fast search)."""
+    if text.isascii():  # most large files (grids, registers without names): no search
+        return False
+    return bool(_UTF8_AS_ANSI.search(text) or _C1.search(text))
 
 
 def shown(text: str) -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from quartier.load.encoding import looks_mis_decoded
+
 __all__ = ["TableInfo", "TableReadError", "read_table", "detect_encoding", "to_number",
            "parse_numbers", "ParsedNumbers", "NUMBER_KINDS", "SUPPRESSED_MARKS"]
 
@@ -56,6 +58,8 @@ class TableInfo:
     header_line: int = 1
     skipped: tuple[str, ...] = ()
     footer: tuple[str, ...] = ()
+    #: False when the file's text holds no sign of a wrong decoding (nothing to check per column)
+    suspicious_text: bool = True
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -358,7 +362,8 @@ def _read_csv(path: Path, data: bytes | None, encoding: str | None, header: int 
                                                            delimiter=separator) if _filled(r)) \
         if footer else ()
     return frame, TableInfo(path, used, separator, _detect_decimal(frame, separator),
-                            header_line=header + 1, skipped=skipped, footer=notes)
+                            header_line=header + 1, skipped=skipped, footer=notes,
+                            suspicious_text=looks_mis_decoded(text))
 
 
 def _read_excel(path: Path, data: bytes | None, sheet: str | int | None, header: int | None,
