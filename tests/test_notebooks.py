@@ -163,7 +163,7 @@ def test_indicator_notebook_runs_on_the_sample(executed, run_notebook):
     notebook = executed["02_indikatoren.ipynb"]
     assert _errors(notebook) == []
     text = _output_text(notebook)
-    for expected in ("Lücke", "ausreichend", "Ressource", "nicht bewertet",
+    for expected in ("Lücke", "erfüllt", "unter dem Stadtmittel", "Ressource", "nicht bewertet",
                      "Erreichbares Angebot (2SFCA)",       # the methods table
                      "Kindertagesstätte (Kita)",          # the chosen category
                      "Gesundheit und Pflege",             # one table per action field
