@@ -802,6 +802,10 @@ def map_document(m: folium.Map) -> str:
         raise ValueError("the map still loads resources from the network and would not open "
                          "offline; remove the plugin or element that adds them: "
                          + "; ".join(external))
+    # folium's page forbids zooming (user-scalable=no); readers with low vision need it
+    document = re.sub(r'<meta name="viewport"[^>]*>',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      document, count=1)
     language = getattr(m, "_quartier_language", None)
     if language in _TEXTS:
         document = document.replace("<html>", f'<html lang="{language}">', 1)

@@ -164,6 +164,28 @@ def _figures(study: Study, language: str) -> Callable[..., str]:
     return draw
 
 
+def _overview_map(study: Study, results: Results, text: dict) -> dict[str, str]:
+    """The overview map of the first screen and of print (where the interactive map is
+    hidden): number of categories with a Lücke against a standard per quarter, labelled.
+
+    Returns ``{"img": PNG data URI, "alt": title}``.
+    """
+    from quartier.maps.static import choropleth, figure_to_png_base64
+
+    standard_gaps = results.gaps[(results.gaps["status"] == "gap")
+                                 & (results.gaps["basis"] == "standard")]
+    counts = (standard_gaps.groupby("quarter_id").size()
+              .reindex(study.quarters["quarter_id"], fill_value=0))
+    most = int(counts.max()) if len(counts) else 0
+    breaks = [b for b in (0, 1, 2, 4) if b < most] + [float("inf")]  # 0, 1, 2, 3–4, more
+    fig = choropleth(study.quarters, counts, title=text["overview_map"],
+                     legend_title=text["overview_map_legend"], language=study.config.language,
+                     breaks=breaks, cmap="OrRd", attribution=study.config.attribution,
+                     label_by="auto" if len(study.quarters) <= 60 else "id")
+    return {"img": "data:image/png;base64," + figure_to_png_base64(fig, dpi=110),
+            "alt": text["overview_map"]}
+
+
 def _profile_links(study: Study) -> dict[str, str]:
     """Quarter id → its profile: an anchor in ``index.html`` or, for large studies, a page."""
     from quartier.report.context import LARGE_STUDY
@@ -216,8 +238,10 @@ def render_report(study: Study, results: Results, *, downloads: dict[str, str] |
               "generated": context["generated"]}
     environment = _environment()
     links = profile_pages(p["id"] for p in context["profiles"]) if context["large"] else {}
+    overview = _overview_map(study, results, context["text"]) if maps else None
     pages = {"index.html": environment.get_template("report.html").render(
-        **context, css=css, attribution=study.config.attribution, profile_pages=links)}
+        **context, css=css, attribution=study.config.attribution, profile_pages=links,
+        overview=overview)}
     if context["large"]:
         pages["anhang.html"] = environment.get_template("appendix_page.html").render(
             **common, appendix=context["appendix"],

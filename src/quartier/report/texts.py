@@ -247,6 +247,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "basis_map": "Karte der Quartiere und Angebote (interaktiv)",
         "basis_map_note": "Ebenen lassen sich oben rechts ein- und ausschalten. Ohne "
                           "Internetverbindung fehlt nur die Hintergrundkarte.",
+        "overview_map": "Übersicht: Lücken am Richtwert je Quartier",
+        "overview_map_legend": "Kategorien mit Lücke",
+        "overview_map_print": "Die interaktive Karte steht in der Bildschirmfassung des "
+                              "Berichts (index.html).",
         "basis_sources": "Datenquellen",
         "source": "Quelle",
         "file": "Datei",
@@ -731,6 +735,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "basis_map": "Map of quarters and services (interactive)",
         "basis_map_note": "Layers can be switched on and off at the top right. Without an "
                           "internet connection only the background map is missing.",
+        "overview_map": "Overview: gaps against standards per quarter",
+        "overview_map_legend": "Categories with a gap",
+        "overview_map_print": "The interactive map is in the screen version of the report "
+                              "(index.html).",
         "basis_sources": "Data sources",
         "source": "Source",
         "file": "File",
