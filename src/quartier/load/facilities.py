@@ -12,7 +12,7 @@ from pyproj import CRS, Transformer
 
 from quartier.config import DatasetConfig, parse_crs
 from quartier.load.columns import map_columns, row_labels
-from quartier.load.features import read_features
+from quartier.load.addresses import read_placed
 from quartier.load.geometry import misplacement_cause, outside_quarters, share_inside, to_points
 from quartier.load.ids import clean_ids
 from quartier.load.numbers import number_column
@@ -94,7 +94,7 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
     if extract:
         frame, decimal = _read_extract(cfg, catalogue, working_crs, report, reach), "."
     else:
-        frame, decimal = read_features(cfg, working_crs, report)
+        frame, decimal = read_placed(cfg, working_crs, report)  # placed by address if needed
     if frame is None:
         return None
     frame = expand_other_tags(frame)  # GDAL's OSM driver packs most tags into other_tags
@@ -111,6 +111,9 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
             summarise_extract(pd.Series(dtype=object), pd.Series(dtype=object), catalogue,
                               cfg.name, str(path), report)
             return None
+        report.add("warning", "no_rows", cfg.name, "Die Datei enthält keine Einrichtungen.",
+                   file=str(path))
+        return None
 
     ids = clean_ids(frame["facility_id"])
     missing_id = ids.isna()
