@@ -65,7 +65,8 @@ def same_text(left: pd.Series, right: pd.Series) -> bool:
 
 
 def test_every_file_is_written_and_no_temporary_file_is_left(exported):
-    assert set(exported) == {"geopackage", "excel", "indicators", "gaps", "facilities", "status"}
+    assert set(exported) == {"geopackage", "excel", "indicators", "gaps", "facilities", "status",
+                             "housing"}
     assert exported["geopackage"].name == "musterstadt_2025.gpkg"
     assert exported["excel"].name == "musterstadt_2025.xlsx"
     assert {p.name for p in exported.values()} >= {"indikatoren.csv", "bewertung.csv",
@@ -236,7 +237,7 @@ def test_workbook_sheets_and_values(sample, exported):
     study, results = sample
     workbook = openpyxl.load_workbook(exported["excel"])
     expected = ["Übersicht", *[field_label(f) for f in FIELDS], "Bewertung", "Sozialindex",
-                "Einrichtungen", "Kategorien", "Indikatoren"]
+                "Wohnungsdaten", "Einrichtungen", "Kategorien", "Indikatoren"]
     assert workbook.sheetnames == expected
     assert workbook.properties.created == CREATED == workbook.properties.modified
 
@@ -304,7 +305,8 @@ def test_workbook_sheets_and_values(sample, exported):
 def test_english_workbook(exported_en):
     workbook = openpyxl.load_workbook(exported_en["excel"])
     assert workbook.sheetnames == ["Overview", *[field_label(f, "en") for f in FIELDS],
-                                   "Assessment", "Social index", "Facilities", "Categories",
+                                   "Assessment", "Social index", "Housing data",
+                                   "Facilities", "Categories",
                                    "Indicators"]
     headers = [cell.value for cell in workbook["Social infrastructure"][1]]
     assert headers[0] == "Quarter id"

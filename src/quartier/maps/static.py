@@ -1256,10 +1256,6 @@ def quarter_maps(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | None
     simple[present] = shapely.simplify(geometry[present], tolerance, preserve_topology=True)
     paths = np.array([_svg_path(g) if ok else "" for g, ok in zip(simple, present,
                                                                     strict=True)], dtype=object)
-    label_points = np.full(len(geometry), None, dtype=object)
-    label_points[present] = shapely.point_on_surface(geometry[present])
-    label_xy = np.full((len(geometry), 2), np.nan)
-    label_xy[present] = shapely.get_coordinates(label_points[present])
     tree = shapely.STRtree(np.where(present, geometry, None))
     bounds = shapely.bounds(geometry)
 
@@ -1278,6 +1274,8 @@ def quarter_maps(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | None
         points_field = fields
         points_colour = np.array([field_colours.get(f, _OTHER_POINT) if isinstance(f, str)
                                   else _OTHER_POINT for f in fields], dtype=object)
+    points_text = np.array([f"M{x:.0f} {-y:.0f}h0" for x, y in points_xy.tolist()],
+                           dtype=object)
     order = list(field_colours)
 
     maps: dict[str, QuarterMap] = {}
@@ -1291,51 +1289,59 @@ def quarter_maps(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | None
         inside = tree.query(shapely.box(*view))
         neighbours = [j for j in inside.tolist() if j != i]
         scale = width_px / extent  # pixels per metre
-        stroke = "vector-effect:non-scaling-stroke"
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="quarter-map" role="img" '
                  f'width="{width_px}" height="{width_px}" '
                  f'viewBox="{view[0]:.0f} {-view[3]:.0f} {extent:.0f} {extent:.0f}">',
+                 "<style>svg.quarter-map path,svg.quarter-map text"
+                 "{vector-effect:non-scaling-stroke}</style>",
                  f"<title>{_html.escape(str((titles or {}).get(ids[i], names[i] or ids[i])))}"
                  "</title>",
                  f'<rect x="{view[0]:.0f}" y="{-view[3]:.0f}" width="{extent:.0f}" '
                  f'height="{extent:.0f}" fill="#ffffff"/>']
         if neighbours:
             parts.append(f'<g fill="{_NEIGHBOUR_FILL}" stroke="#8a8a8a" stroke-width="0.8" '
-                         f'fill-rule="evenodd" style="{stroke}">'
+                         f'fill-rule="evenodd">'
                          + "".join(f'<path d="{paths[j]}"/>' for j in neighbours) + "</g>")
         parts.append(f'<path d="{paths[i]}" fill="{_QUARTER_FILL}" fill-rule="evenodd" '
-                     f'stroke="#1a1a1a" stroke-width="2" style="{stroke}"/>')
+                     f'stroke="#1a1a1a" stroke-width="2"/>')
         drawn_fields: set[str] = set()
         if len(points_xy):
             mask = ((points_xy[:, 0] >= view[0]) & (points_xy[:, 0] <= view[2])
                     & (points_xy[:, 1] >= view[1]) & (points_xy[:, 1] <= view[3]))
             if mask.any():
-                radius = 3.2 / scale
-                circles = "".join(
-                    f'<circle cx="{x:.0f}" cy="{-y:.0f}" r="{radius:.1f}" fill="{c}"/>'
-                    for (x, y), c in zip(points_xy[mask], points_colour[mask], strict=True))
-                parts.append(f'<g stroke="#1a1a1a" stroke-width="0.6" style="{stroke}">'
-                             f"{circles}</g>")
-                drawn_fields = {f for f in points_field[mask] if isinstance(f, str)}
+                # points as round caps of zero-length lines: their size is in pixels
+                # (non-scaling stroke), so each point's text is made once for all maps
+                selected = np.flatnonzero(mask)
+                outline = "".join(points_text[selected])
+                parts.append(f'<g fill="none" stroke-linecap="round">'
+                             f'<path d="{outline}" stroke="#1a1a1a" stroke-width="7.5"/>')
+                for colour in dict.fromkeys(points_colour[selected]):
+                    own = selected[points_colour[selected] == colour]
+                    parts.append(f'<path d="{"".join(points_text[own])}" stroke="{colour}" '
+                                 f'stroke-width="6"/>')
+                parts.append("</g>")
+                drawn_fields = {f for f in points_field[selected] if isinstance(f, str)}
         font = 10.5 / scale
         labels = []
-        for j in neighbours:
-            x, y = label_xy[j]
-            if not (view[0] + 0.1 * extent < x < view[2] - 0.1 * extent
-                    and view[1] + 0.05 * extent < y < view[3] - 0.05 * extent):
-                continue
+        inner = (view[0] + 0.12 * extent, view[1] + 0.08 * extent,
+                 view[2] - 0.12 * extent, view[3] - 0.08 * extent)
+        seen = (shapely.clip_by_rect(simple[neighbours], *inner) if neighbours
+                else np.empty(0, dtype=object))
+        named = shapely.area(seen) >= 0.02 * extent * extent  # enough in view to name
+        where = shapely.get_coordinates(shapely.point_on_surface(seen[named]))
+        for j, (x, y) in zip(np.asarray(neighbours)[named], where, strict=True):
             text = str(names[j] if isinstance(names[j], str) and names[j] else ids[j])
             text = text if len(text) <= 24 else text[:23] + "…"
             labels.append(f'<text x="{x:.0f}" y="{-y:.0f}">{_html.escape(text)}</text>')
         if labels:
             parts.append(f'<g font-size="{font:.1f}" font-family="sans-serif" fill="#3a3a3a" '
                          f'text-anchor="middle" stroke="#ffffff" stroke-width="3" '
-                         f'paint-order="stroke" style="{stroke}">{"".join(labels)}</g>')
+                         f'paint-order="stroke">{"".join(labels)}</g>')
         bar = scale_bar_length(extent, 0.3)
         bx, by = view[0] + 0.04 * extent, -(view[1] + 0.05 * extent)
         bar_text = f"{format_number(bar / 1000, 1)} km" if bar >= 1000 else \
             f"{format_number(bar, 0)} m"
-        parts.append(f'<g style="{stroke}"><path d="M{bx:.0f} {by:.0f}h{bar:.0f}" '
+        parts.append(f'<g><path d="M{bx:.0f} {by:.0f}h{bar:.0f}" '
                      f'stroke="#1a1a1a" stroke-width="3"/>'
                      f'<text x="{bx:.0f}" y="{by - 0.3 * font:.0f}" font-size="{font:.1f}" '
                      f'font-family="sans-serif" fill="#1a1a1a" stroke="#ffffff" '
