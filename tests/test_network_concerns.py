@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import math
 import textwrap
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLE, X0, Y0
+from scipy.optimize import linprog
 
 import quartier
 from quartier.network.concerns import (
     PUBLISHED_TABLES,
     SECONDARY,
     concern_counts,
+    disclosed_counts,
     period_of,
     protect_counts,
     published_concerns,
@@ -235,3 +238,125 @@ def test_concerns_with_german_field_names_dates_and_cp1252(make_study):
     assert study.concerns["field"].tolist() == ["everyday_help", "health_care", "environment"]
     assert study.concerns["date"].dt.strftime("%Y-%m-%d").tolist() == [
         "2025-03-01", "2025-03-02", "2024-12-31"]
+
+
+# --- the audit checked by an independent linear program over the whole cube ---------------
+
+
+def feasible_intervals(cube: pd.Series, protection) -> dict[tuple, tuple[float, float]]:
+    """Smallest and largest value of every hidden small figure consistent with all others.
+
+    Written apart from the module: each figure is the sum of the cube's counts matching its
+    key; shown figures are equalities, "< t" lies in 1 … t-1, a secondary "x" is at least t,
+    a withheld "x" is free; counts are non-negative. Two dense linear programs per figure.
+    """
+    levels = {d: cube.index.get_level_values(d).to_numpy() for d in protection.dims}
+
+    def row(key: tuple) -> np.ndarray:
+        mask = np.ones(len(cube), dtype=bool)
+        for d, v in zip(protection.dims, key, strict=True):
+            if v is not None:
+                mask &= levels[d] == v
+        return mask.astype(float)
+
+    t = protection.threshold
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for key, state in protection.status.items():
+        if state == "shown":
+            a_eq.append(row(key))
+            b_eq.append(protection.values[key])
+        elif state == "primary":
+            a_ub += [row(key), -row(key)]
+            b_ub += [t - 1, -1]
+        elif state == "secondary":
+            a_ub.append(-row(key))
+            b_ub.append(-t)
+    intervals = {}
+    for key, state in protection.status.items():
+        if state not in ("primary", "withheld"):
+            continue
+        ends = []
+        for sign in (1, -1):
+            result = linprog(sign * row(key), A_ub=np.array(a_ub), b_ub=b_ub,
+                             A_eq=np.array(a_eq), b_eq=b_eq, bounds=(0, None),
+                             method="highs")
+            assert result.status == 0
+            ends.append(sign * result.fun)
+        intervals[key] = (ends[0], ends[1])
+    return intervals
+
+
+def assert_protected(cube: pd.Series, protection) -> None:
+    """Every hidden small count has at least two whole numbers a reader must allow."""
+    intervals = feasible_intervals(cube, protection)
+    assert intervals                                         # there is something to check
+    for key, (low, high) in intervals.items():
+        value = protection.values[key]
+        assert low - 1e-6 <= value <= high + 1e-6, key
+        assert math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, (key, low, high)
+    assert disclosed_counts(cube, protection) == []
+
+
+def random_cube(n_quarters: int, periods: list[str], seed: int,
+                zeros: float = 0.35) -> pd.Series:
+    """Counts of a quarter × field × period × status cube with many small cells."""
+    rng = np.random.default_rng(seed)
+    index = pd.MultiIndex.from_product(
+        [[f"{i:03d}" for i in range(n_quarters)], ["housing", "counselling", "health_care",
+                                                   "everyday_help"], periods,
+         ["offen", "erledigt"]], names=["quarter_id", "field", "period", "status"])
+    rest = np.array([.25, .15, .1, .1, .05]) * (1 - zeros) / 0.65
+    return pd.Series(rng.choice([0, 1, 2, 3, 4, 7], size=len(index), p=[zeros, *rest]),
+                     index=index)
+
+
+def test_the_bounds_attack_is_found_by_the_audit_and_by_the_independent_check():
+    counts = table({"01": [1, 3], "02": [4, 2]}, ["a", "b"])
+    cube = counts.stack()
+    unaudited = protect_counts(cube, [("quarter", "year")], 3, audit=False)
+    # 1 + 3 = 4 and 4 + 2 = 6 shown, every total too: "< 3" at (01, a) and (02, b), and row
+    # 01 hides 3 — (01, a) can be 1 only, since (01, b) ≥ 3 and the row sums to 4
+    leaked = disclosed_counts(cube, unaudited)
+    intervals = feasible_intervals(cube, unaudited)
+    pinned = {k for k, (low, high) in intervals.items()
+              if math.ceil(low - 1e-6) >= math.floor(high + 1e-6)}
+    assert leaked and set(leaked) == pinned
+    assert_protected(cube, protect_counts(cube, [("quarter", "year")], 3))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_small_random_cubes_are_protected(seed):
+    cube = random_cube(4, ["2024", "2025"], seed, zeros=0.75)
+    assert_protected(cube, protect_counts(cube, PUBLISHED_TABLES, 3))
+
+
+def test_sixty_quarters_are_protected():
+    cube = random_cube(60, ["2025"], seed=60)
+    protection = protect_counts(cube, PUBLISHED_TABLES, 3)
+    assert sum(s == "primary" for s in protection.status.values()) > 60
+    assert_protected(cube, protection)
+    # the quarter's only period and the quarter's total are one number: shown or hidden alike
+    for q in cube.index.get_level_values("quarter_id").unique():
+        assert protection.status[(q, None, "2025", None)] == protection.status[
+            (q, None, None, None)]
+
+
+def test_a_three_way_example_gives_the_tables_of_the_first_audit():
+    # worked out with the first version of the audit (an LP per hidden count after every
+    # added suppression); the tables have no two figures summing the same counts
+    index = pd.MultiIndex.from_product([["01", "02", "03"], ["housing", "counselling",
+                                                             "health_care"],
+                                        ["2024", "2025"], ["offen"]],
+                                       names=["quarter_id", "field", "period", "status"])
+    by_quarter = {"01": [0, 0, 3, 1, 0, 1], "02": [1, 0, 2, 0, 1, 1],
+                  "03": [1, 1, 2, 5, 0, 2]}   # housing, counselling, health_care × 2024, 2025
+    cube = pd.Series([n for q in ("01", "02", "03") for n in by_quarter[q]], index=index)
+    protection = protect_counts(cube, PUBLISHED_TABLES, 3)
+    assert protection.table("quarter_id", "field").to_numpy().tolist() == [
+        ["0", "x", "< 3", "x"], ["< 3", "< 3", "< 3", "x"], ["< 3", "x", "< 3", "11"],
+        ["x", "13", "x", "21"]]
+    assert protection.table("quarter_id", "period").to_numpy().tolist() == [
+        ["x", "< 3", "x"], ["x", "< 3", "x"], ["3", "8", "11"], ["10", "11", "21"]]
+    assert protection.table("field", "period").to_numpy().tolist() == [
+        ["< 3", "< 3", "x"], ["7", "6", "13"], ["< 3", "x", "x"], ["10", "11", "21"]]
+    assert_protected(cube, protection)

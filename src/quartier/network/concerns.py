@@ -20,7 +20,10 @@ to every count the report, its maps and its publishable exports show:
    the underlying counts (quarter × field × period × status); when both round to the same
    whole number, one more number of its lines is hidden and the audit repeats. When no
    number is left to hide, the small totals of its lines are shown as ``"x"`` instead of
-   ``"< 3"`` (a small total would bound its small members). ``"x"`` says only: withheld.
+   ``"< 3"`` (a small total would bound its small members), and when nothing at all is left,
+   the count itself. ``"x"`` says only: withheld. Small counts withheld as ``"x"`` are
+   audited too, once no ``"< 3"`` is disclosed. Figures that sum the same counts (the only
+   period of a quarter and the quarter's total) are one number, shown or hidden alike.
 
 Examples
 --------
@@ -143,8 +146,8 @@ class Protection:
         ``("01", None, None, None)`` is the total of quarter 01).
     status : dict
         ``"shown"``, ``"primary"`` (shown as ``"< threshold"``), ``"secondary"`` (shown as
-        :data:`SECONDARY`) or ``"withheld"`` (a small total shown as :data:`SECONDARY`
-        because its ``"< threshold"`` would bound its members) per figure.
+        :data:`SECONDARY`) or ``"withheld"`` (a small count shown as :data:`SECONDARY`
+        because its ``"< threshold"`` would bound its members or itself) per figure.
     threshold : int
         Counts below this (and above 0) are hidden.
     dims : tuple of str
@@ -236,13 +239,16 @@ def protect_counts(cube: pd.Series, tables: Sequence[tuple[str, str]], threshold
     figure sums. A count is disclosed when :math:`\\lceil \\min \\rceil = \\lfloor \\max
     \\rfloor`, i.e. when no whole number other than its true value :math:`v` is feasible.
 
-    **Guarantee.** When the audit ends without a disclosed count (it always does unless no
-    number is left to hide), every hidden small count has a feasible interval containing
-    at least two whole numbers: a reader of all published tables together cannot work any
-    of them out exactly. The interval is not required to be wider than that.
+    **Guarantee.** Every hidden small count (``"< t"`` and small counts withheld as ``"x"``,
+    whose own bounds are dropped) ends with a feasible interval containing at least two
+    whole numbers: a reader of all published tables together cannot work any of them out
+    exactly. The interval is not required to be wider than that. The only exception is a
+    table where nothing is left to hide (every count at least ``t`` hidden, every small
+    count withheld); :func:`disclosed_counts` names what is left then.
 
     **How the audit stays fast** (the result is the same as solving two linear programs
-    per hidden small count after every added suppression, in the module's order):
+    per hidden small count after every added suppression, in the module's order, as the
+    first version did; Berlin's 542 quarters with a year of concerns take seconds):
 
     * hiding more only enlarges the feasible set (an ``"x"`` replaces :math:`= n_f` by
       :math:`\\ge t \\le n_f`; a withheld total drops its bounds), so a count once proven
@@ -253,6 +259,9 @@ def protect_counts(cube: pd.Series, tables: Sequence[tuple[str, str]], threshold
     * disclosure is first tried on each line alone (a total equals the sum of its members,
       each within its bounds): that is a relaxation, so a count pinned there is pinned in
       the full problem and needs no linear program;
+    * counts that are not disclosed by a line are proven safe near the figure first: a
+      program in which only the counts of a few hidden figures along its lines may differ
+      from the truth (every solution of it solves the full program), the full one after;
     * counts that lie in a published figure equal to 0 are 0 and leave the program; the
       constraint matrix is sparse and solved by HiGHS with ranged rows.
     """
@@ -295,6 +304,8 @@ def protect_counts(cube: pd.Series, tables: Sequence[tuple[str, str]], threshold
         auditor = _Auditor(membership, counts, value, threshold, lines)
         for _ in range(2 * len(keys)):
             leaked = auditor.first_disclosed(status)
+            if leaked is None:   # and a small count withheld as "x"?
+                leaked = auditor.first_disclosed(status, withheld=True)
             if leaked is None:
                 break
             around = [f for i in lines_of[leaked] for f in candidates(lines[i])]
@@ -308,9 +319,13 @@ def protect_counts(cube: pd.Series, tables: Sequence[tuple[str, str]], threshold
             else:
                 around = [f for line in lines if (status[line] != _SHOWN).any()
                           for f in candidates(line)]
-                if not around:
+                if around:
+                    hide(pick(around))
+                elif status[leaked] == _PRIMARY:
+                    # nothing left to hide: its own "< 3" bounds it, show "x" instead
+                    status[leaked] = _WITHHELD
+                else:
                     break
-                hide(pick(around))
     return Protection(values={k: int(value[f]) for k, f in zip(keys, figure_of_key,
                                                                 strict=True)},
                       status={k: _STATES[status[f]] for k, f in zip(keys, figure_of_key,
@@ -507,8 +522,10 @@ class _Auditor:
                 self.lines_of[f].append(i)
         self.size = np.diff(self.matrix.indptr)
         self.proven = np.zeros(len(value), dtype=bool)
-        self.up = value + 1 <= threshold - 1       # could a count be one more?
-        self.down = value - 1 >= 1                 # or one less?
+        # could a "< t" count be one more, or one less? (a withheld one always)
+        self.up = value + 1 <= threshold - 1
+        self.down = value - 1 >= 1
+        self.small = (value > 0) & (value < threshold)
         self.batched = False
 
     # -- relaxation: each line alone --------------------------------------------------------
@@ -535,7 +552,8 @@ class _Auditor:
                 others = [f for f in members if f != figure]
                 lo = max(lo, low[total] - high[others].sum())
                 hi = min(hi, high[total] - low[others].sum())
-        return math.ceil(lo - _TOLERANCE) >= math.floor(hi + _TOLERANCE)
+        return bool(np.isfinite(hi)) and math.ceil(lo - _TOLERANCE) >= math.floor(
+            hi + _TOLERANCE)
 
     # -- linear programs --------------------------------------------------------------------
 
@@ -570,8 +588,12 @@ class _Auditor:
         moved = (at[figures] >= v + 1 - _TOLERANCE) | (at[figures] <= v - 1 + _TOLERANCE)
         self.proven[figures[moved]] = True
 
-    def _open(self, status: np.ndarray) -> np.ndarray:
-        return np.flatnonzero((status == _PRIMARY) & ~self.proven)
+    def _open(self, status: np.ndarray, withheld: bool = True) -> np.ndarray:
+        """The small counts hidden as ``"< t"`` (and withheld) not yet proven safe."""
+        self.up[status == _WITHHELD] = True
+        self.down[status == _WITHHELD] = True
+        hidden = (status == _PRIMARY) | ((status == _WITHHELD) & self.small & withheld)
+        return np.flatnonzero(hidden & ~self.proven)
 
     def prove_together(self, status: np.ndarray) -> None:
         """Push all unproven small counts towards another value at once, while that helps."""
@@ -630,9 +652,9 @@ class _Auditor:
                     return True
         return False
 
-    def first_disclosed(self, status: np.ndarray) -> int | None:
-        """The first hidden small count (in figure order) a reader can work out, or None."""
-        for figure in self._open(status):
+    def first_disclosed(self, status: np.ndarray, withheld: bool = False) -> int | None:
+        """The first count shown as ``"< t"`` (or withheld) a reader can work out, or None."""
+        for figure in self._open(status, withheld):
             if self.proven[figure]:
                 continue
             if self.pinned_by_a_line(figure, status):
