@@ -202,14 +202,19 @@ def _facilities(study: Study, labels: dict[str, str], language: str,
     table["label"] = table["category"].map(lambda c: labels.get(c, c))
     table = table.sort_values(["quarter_id", "label", "name"], key=lambda s: s.astype(
         str).str.casefold(), kind="stable")
-    for (q, field), rows in table.groupby(["quarter_id", "field"], sort=False):
-        items = []
-        for r in rows.itertuples():
-            unit = units.get(r.category) if isinstance(units.get(r.category), str) else ""
-            capacity = ("" if pd.isna(r.capacity) else
-                        f"{format_number(r.capacity, 0, language)} {unit}".strip())
-            items.append({"name": r.name if isinstance(r.name, str) and r.name else r.label,
-                          "category": r.label, "capacity": capacity})
+    unit = table["category"].map(lambda c: units.get(c) if isinstance(units.get(c), str)
+                                 else "")
+    table["capacity"] = [("" if pd.isna(v) else f"{format_number(v, 0, language)} {u}".strip())
+                         for v, u in zip(table["capacity"], unit, strict=True)]
+    named = table["name"].map(lambda v: isinstance(v, str) and bool(v))
+    table["name"] = table["name"].where(named, table["label"])
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for q, field, name, label, capacity in zip(table["quarter_id"], table["field"],
+                                                table["name"], table["label"],
+                                                table["capacity"], strict=True):
+        groups.setdefault((q, field), []).append({"name": name, "category": label,
+                                                  "capacity": capacity})
+    for (q, field), items in groups.items():
         parts[q]["facilities"].append({"key": field, "items": items,
                                        "label": field_label(field, language)
                                        if field in FIELDS else str(field)})
@@ -313,10 +318,10 @@ def _social(study: Study, language: str, parts: dict[str, dict]) -> None:
     decimals = {c: _decimals(wide[c].to_numpy(dtype=float), 1) for c in columns}
     labels = {c: column_label(c, language) for c in columns}
     text = texts(language)
-    for q in parts:
-        if q not in wide.index.get_level_values(0):
+    for q, own in wide.groupby(level="quarter_id", sort=False):
+        if q not in parts:
             continue
-        own = wide.xs(q, level="quarter_id").reindex(years)
+        own = own.droplevel("quarter_id").reindex(years)
         rows = []
         for c in columns:
             series = own[c].astype(float)
