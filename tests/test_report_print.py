@@ -36,7 +36,7 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not in
 # pixels (96 per inch): portrait 186 mm, landscape 273 mm.
 MM = 96 / 25.4
 PORTRAIT_PX, LANDSCAPE_PX = round(186 * MM), round(273 * MM)
-# Measured 2025 sample, both editions stored: 85 A4 pages (7 profiles of about 6 pages each;
+# Measured 2025 sample, both editions stored: 81 A4 pages (7 profiles of about 6 pages each;
 # chapters and field sections each start a page). Before: 49 Letter pages with tables cut.
 MOST_PAGES = 100
 
