@@ -30,14 +30,17 @@ from quartier.population import (
     calibrate_to_quarters,
     fill_suppressed_bands,
     cells_from_grid,
+    context_cells_from_grid,
     reference_population,
     PopulationMethod,
     spread_where_people_live,
 )
 from quartier.study import Study
+from quartier.format import format_number
 from quartier.validation import ValidationReport, format_ids
 
-__all__ = ["Results", "compute", "population_surface", "RESULT_COLUMNS", "wide"]
+__all__ = ["Results", "compute", "population_surface", "context_population", "RESULT_COLUMNS",
+           "wide"]
 
 RESULT_COLUMNS = ["quarter_id", "field", "category", "indicator", "value", "unit",
                   "reference_group", "target", "status", "basis"]
@@ -69,6 +72,10 @@ class Results:
         For the categories measured on the network, per quarter ``coverage`` and
         ``median_distance`` by both models (``coverage_straight``, ``coverage_network``,
         ``median_straight``, ``median_network``); None when no category uses the network.
+    context_surface : GeoDataFrame or None
+        Residents of the grid outside every quarter within ``[indicators] context_buffer_m``
+        (:func:`context_population`): demand in the 2SFCA, in no quarter's figures; None
+        without a grid.
     """
 
     surface: gpd.GeoDataFrame
@@ -78,6 +85,7 @@ class Results:
     findings: ValidationReport
     distance_models: dict[str, str] = field(default_factory=dict)
     distance_comparison: pd.DataFrame | None = None
+    context_surface: gpd.GeoDataFrame | None = None
 
 
 def population_surface(study: Study, report: ValidationReport | None = None
@@ -132,6 +140,41 @@ def population_surface(study: Study, report: ValidationReport | None = None
     return cells
 
 
+def context_population(study: Study, report: ValidationReport | None = None
+                       ) -> gpd.GeoDataFrame | None:
+    """Residents of the grid outside every quarter, within reach of the study area.
+
+    Only a grid population covers the land beyond the boundary (quarter totals cannot): its
+    cells outside every quarter but within ``[indicators] context_buffer_m`` of the study area
+    (:func:`quartier.population.context_cells_from_grid`) share the places of facilities near
+    the boundary in the 2SFCA. They stay as the grid gives them: a calibration to register
+    totals per quarter does not reach them. A note in ``report`` names how many there are.
+
+    Returns
+    -------
+    GeoDataFrame or None
+        ``cell_id``, ``total``, age bands and points; None without a grid.
+    """
+    grid = study.population_grid
+    if grid is None:
+        return None
+    settings = study.config.indicators
+    context = context_cells_from_grid(grid, study.quarters, settings.context_buffer_m,
+                                      split_boundary=settings.split_boundary_cells)
+    if len(context) and report is not None:
+        calibrated = (" Sie sind nicht an die Einwohnertabelle je Quartier angepasst."
+                      if study.population_quarters is not None else "")
+        report.add("note", "context_demand", "population",
+                   f"{format_number(len(context))} Gitterzellen mit "
+                   f"{format_number(context['total'].sum())} Einwohner*innen außerhalb der "
+                   f"Quartiere, bis {format_number(settings.context_buffer_m)} m vom "
+                   "Untersuchungsgebiet entfernt, teilen sich in der Erreichbarkeit (2SFCA) die "
+                   "Plätze der Einrichtungen mit den Einwohner*innen der Quartiere; sie zählen "
+                   f"zu keinem Quartier.{calibrated}",
+                   "Die Entfernung mit [indicators] context_buffer_m anpassen.")
+    return context
+
+
 def _categories(study: Study, report: ValidationReport) -> list[str]:
     """The categories the study has facilities of, in catalogue order.
 
@@ -180,6 +223,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
     catalogue = study.catalogue
     step("Bevölkerungsoberfläche berechnen")
     surface = population_surface(study, report)
+    context = context_population(study, report)
     residents = surface.groupby("quarter_id")["total"].sum().reindex(
         study.quarters["quarter_id"], fill_value=0.0)
     categories = _categories(study, report)
@@ -188,7 +232,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
 
     if categories:
         table, gaps, models, comparison = _category_indicators(
-            study, surface, residents, categories, report, step, client, models)
+            study, surface, residents, categories, report, step, client, models, context)
     else:  # e.g. an edition with social data only: no supply indicators
         table = pd.DataFrame(columns=["quarter_id", "category", "measure",
                                       *_CATEGORY_INDICATORS, "residents"])
@@ -208,19 +252,22 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
                        f"berechnen: {exc}", "[indicators.status_index] prüfen.")
     indicators = _tidy(table, gaps, status, catalogue, residents)
     return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
-                   findings=report, distance_models=models, distance_comparison=comparison)
+                   findings=report, distance_models=models, distance_comparison=comparison,
+                   context_surface=context)
 
 
 def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,
                          categories: list[str], report: ValidationReport,
                          step: Callable[[str], None], client: Any = None,
-                         models: dict[str, str] | None = None
+                         models: dict[str, str] | None = None,
+                         context: gpd.GeoDataFrame | None = None
                          ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str],
                                     pd.DataFrame | None]:
     """Supply and accessibility per quarter and category, and their assessment.
 
     Categories whose distance model is ``network`` are measured on the study's walking
     network (loaded once), and by the straight line as well for the report's comparison.
+    ``context`` (:func:`context_population`) adds demand beyond the boundary to the 2SFCA.
     Returns the table, the gaps, the distance models used and the comparison (or None).
     """
     models = dict(models or {key: "straight" for key in categories})
@@ -247,6 +294,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         demand[group] = values.to_numpy()
         if approximate:
             estimated.append(group)
+    context_of = _context_demand(context, demand, surface, study.age_structure)
     if estimated:
         bands = age_bands(surface.columns)
         source = (AGE_STRUCTURE_SOURCE if study.age_structure is None else
@@ -312,7 +360,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
                 cells, demand_of[catalogue.at[key, "reference_group"]], own,
                 max_distance=None if pd.isna(distance) or bands else float(distance),
                 catchment=float(distance) if not pd.isna(distance) else settings.catchment_m,
-                supply=capacity)
+                supply=capacity, **context_of.get(catalogue.at[key, "reference_group"], {}))
             part = _with_unmet_people(part, quarter_groups[catalogue.at[key,
                                                                         "reference_group"]],
                                       residents.index)
@@ -336,6 +384,28 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
                               ).to_numpy()  # Randlage, quartier.indicators.edges
     comparison = pd.concat(compared, ignore_index=True) if compared else None
     return table, gaps, models, comparison
+
+
+def _context_demand(context: gpd.GeoDataFrame | None, demand: dict[str, np.ndarray],
+                    surface: pd.DataFrame, structure: Any) -> dict[str, dict[str, Any]]:
+    """Per reference group the 2SFCA arguments for the residents beyond the boundary.
+
+    The group is estimated from the context cells' own age bands like the quarters' cells
+    (:func:`quartier.population.reference_population`); where the grid has no bands for it, from
+    their total with the group's share of the quarters' residents. Empty without context cells.
+    """
+    if context is None or not len(context):
+        return {}
+    result = {}
+    everyone = float(surface["total"].sum())
+    for group, inside in demand.items():
+        try:
+            values = reference_population(context, group, structure)[0].to_numpy(dtype=float)
+        except ValueError:
+            share = float(inside.sum()) / everyone if everyone > 0 else 0.0
+            values = context["total"].to_numpy(dtype=float) * share
+        result[group] = {"context_cells": context, "context_demand": values}
+    return result
 
 
 def _compared(straight: pd.DataFrame, walked: pd.DataFrame, category: str) -> pd.DataFrame:

@@ -247,6 +247,7 @@ def _check_grid(grid: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame, cfg: Dataset
     if outside.any():
         residents = grid.loc[outside, "total"].sum()
         report.add("note", "cells_outside", cfg.name, f"{int(outside.sum())} Gitterzellen mit "
-                   f"{residents:.0f} Einwohner*innen liegen außerhalb der Quartiere und werden "
-                   "nicht gezählt.", "Normal, wenn das Gitter über das Stadtgebiet hinausreicht.",
+                   f"{residents:.0f} Einwohner*innen liegen außerhalb der Quartiere und zählen "
+                   "zu keinem Quartier.",
+                   "Normal, wenn das Gitter über das Stadtgebiet hinausreicht.",
                    file=str(cfg.path))

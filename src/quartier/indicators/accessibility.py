@@ -19,7 +19,7 @@ from quartier.indicators.distance import (
     weighted_median_by_group,
 )
 
-__all__ = ["accessibility_by_quarter", "unmet_people_by_group"]
+__all__ = ["accessibility_by_quarter", "cell_access", "unmet_people_by_group"]
 
 
 def unmet_people_by_group(distances: np.ndarray, weights: np.ndarray, groups: np.ndarray,
@@ -44,10 +44,75 @@ def unmet_people_by_group(distances: np.ndarray, weights: np.ndarray, groups: np
     return pd.Series(unmet).groupby(np.asarray(groups)).sum()
 
 
+def cell_access(cells: gpd.GeoDataFrame, demand: np.ndarray, facilities: gpd.GeoDataFrame, *,
+                catchment: float, supply: np.ndarray, network: Any = None,
+                context_cells: gpd.GeoDataFrame | None = None,
+                context_demand: np.ndarray | None = None) -> np.ndarray:
+    r"""2SFCA access :math:`A_i` of every cell, the context cells' demand included in step 1.
+
+    Parameters
+    ----------
+    cells : GeoDataFrame
+        Population surface (points).
+    demand : ndarray
+        Reference population per cell.
+    facilities : GeoDataFrame
+        The category's facilities.
+    catchment : float
+        :math:`d_0` of the 2SFCA.
+    supply : ndarray
+        :math:`S_j` per facility.
+    network : quartier.streets.WalkingNetwork, optional
+        Walking distances instead of the straight line.
+    context_cells : GeoDataFrame, optional
+        Residents outside every quarter near the study area
+        (:func:`quartier.population.context_cells_from_grid`), same CRS as ``cells``.
+    context_demand : ndarray, optional
+        Their reference population (required with ``context_cells``).
+
+    Returns
+    -------
+    ndarray
+        :math:`A_i` of the cells, then of the context cells (length
+        ``len(cells) + len(context_cells)``); NaN where a cell reaches no facility.
+
+    Notes
+    -----
+    Step 1 runs over all demand in reach, inside and outside the quarters:
+    :math:`R_j = S_j / \sum_{i \in Q \cup K,\, d_{ij} \le d_0} P_i` with *Q* the cells of
+    the quarters and *K* the context cells; step 2 :math:`A_i = \sum_{j: d_{ij} \le d_0} R_j`.
+    Hence :math:`\sum_{i \in Q \cup K} P_i A_i = \sum_j S_j` over the facilities with
+    demand in reach, and a facility at the boundary shares its places with the neighbours too.
+    Without context cells this is :func:`quartier.indicators.catchment.two_step_fca` on the
+    cells.
+    """
+    points = cells.geometry.to_numpy()
+    weights = np.asarray(demand, dtype=float)
+    if context_cells is not None and len(context_cells):
+        if context_demand is None or len(context_demand) != len(context_cells):
+            raise ValueError("context_demand must give one value per context cell.")
+        if context_cells.crs != cells.crs:
+            raise ValueError(f"context_cells are in {context_cells.crs}, the cells in "
+                             f"{cells.crs}; reproject them first.")
+        points = np.concatenate([points, context_cells.geometry.to_numpy()])
+        weights = np.concatenate([weights, np.asarray(context_demand, dtype=float)])
+    demand_frame = gpd.GeoDataFrame({"demand": weights}, geometry=points, crs=cells.crs)
+    supply_frame = gpd.GeoDataFrame({"supply": np.asarray(supply, dtype=float)},
+                                    geometry=facilities.geometry.to_numpy(), crs=facilities.crs)
+    if network is None:
+        return two_step_fca(demand_frame, supply_frame, catchment, demand_column="demand",
+                            supply_column="supply").to_numpy()
+    from quartier.streets import network_two_step_fca
+
+    return network_two_step_fca(demand_frame, supply_frame, network, catchment,
+                                demand_column="demand", supply_column="supply").to_numpy()
+
+
 def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
                              facilities: gpd.GeoDataFrame, *, max_distance: float | None,
-                             catchment: float, supply: np.ndarray, network: Any = None
-                             ) -> pd.DataFrame:
+                             catchment: float, supply: np.ndarray, network: Any = None,
+                             context_cells: gpd.GeoDataFrame | None = None,
+                             context_demand: np.ndarray | None = None) -> pd.DataFrame:
     """Distance, coverage and floating-catchment access of one category, per quarter.
 
     Parameters
@@ -70,6 +135,11 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
         (:func:`quartier.streets.network_nearest_distance`,
         :func:`quartier.streets.network_two_step_fca`; cells that reach no facility on the
         network count as beyond every distance); without, the straight line.
+    context_cells, context_demand : optional
+        Residents outside every quarter within ``[indicators] context_buffer_m`` of the study
+        area and their reference population (:func:`cell_access`): they share the facilities'
+        places in step 1 of the 2SFCA but enter no quarter's figures (distance, coverage,
+        unmet people and the mean access are over ``cells`` only).
 
     Returns
     -------
@@ -102,18 +172,9 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
                           if max_distance is not None else np.nan)
     result["unmet_people"] = (unmet_people_by_group(distances, weights, groups, max_distance)
                               if max_distance is not None else np.nan)
-    demand_frame = gpd.GeoDataFrame({"demand": weights}, geometry=cells.geometry.to_numpy(),
-                                    crs=cells.crs)
-    supply_frame = gpd.GeoDataFrame({"supply": np.asarray(supply, dtype=float)},
-                                    geometry=facilities.geometry.to_numpy(), crs=facilities.crs)
-    if network is None:
-        access = two_step_fca(demand_frame, supply_frame, catchment, demand_column="demand",
-                              supply_column="supply").to_numpy()
-    else:
-        from quartier.streets import network_two_step_fca
-
-        access = network_two_step_fca(demand_frame, supply_frame, network, catchment,
-                                      demand_column="demand", supply_column="supply").to_numpy()
+    access = cell_access(cells, weights, facilities, catchment=catchment, supply=supply,
+                         network=network, context_cells=context_cells,
+                         context_demand=context_demand)[:len(cells)]
     # NaN: the cell reaches no facility (counts as 0); inf only arises at cells without
     # demand (R_j = S_j / 0), whose weight is 0 anyway
     reached = np.where(np.isfinite(access), access, 0.0)

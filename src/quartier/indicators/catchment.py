@@ -441,18 +441,19 @@ def _access_from_pairs(
     del i, j, weight
 
     # step 1: weighted demand in reach of each facility, and the supply-to-demand ratio
-    demand_in_reach = w_matrix.T @ population
+    # np.atleast_1d: scipy gives a scalar for a 1 x 1 matrix times a vector
+    demand_in_reach = np.atleast_1d(w_matrix.T @ population)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = capacity / demand_in_reach  # S/0 -> inf (S > 0) or NaN (S = 0), as in access
 
     # step 2: sum of weighted ratios; NaN terms are skipped and inf terms propagate (access)
     finite = np.isfinite(ratio)
-    access = w_matrix @ np.where(finite, ratio, 0.0)
+    access = np.atleast_1d(w_matrix @ np.where(finite, ratio, 0.0))
     if not finite.all():
         infinite = np.isposinf(ratio)
         if infinite.any():
             # weights are >= 0, so this is > 0 exactly where some w_ij > 0 meets R_j = inf
-            hits = w_matrix @ infinite.astype(np.float64)
+            hits = np.atleast_1d(w_matrix @ infinite.astype(np.float64))
             access[hits > 0] = np.inf
     access[~reached] = np.nan
     return access

@@ -6,6 +6,7 @@ from quartier.population.surface import (
     PopulationMethod,
     calibrate_to_quarters,
     cells_from_grid,
+    context_cells_from_grid,
     check_grid_size,
     fill_suppressed_bands,
     spread_quarter_totals,
@@ -13,5 +14,6 @@ from quartier.population.surface import (
 )
 
 __all__ = ["band_overlap", "calibrate_to_quarters", "cells_from_grid", "check_grid_size",
+           "context_cells_from_grid",
            "fill_suppressed_bands", "reference_population", "spread_quarter_totals",
            "spread_where_people_live", "PopulationMethod", "MAX_GRID_CELLS"]

@@ -27,8 +27,8 @@ from quartier.load.population import age_bands, parse_age_band
 from quartier.population.landcover import dissolve_overlaps, overlap_with_pieces
 from quartier.validation import StudyError, ValidationReport, format_ids
 
-__all__ = ["cells_from_grid", "spread_quarter_totals", "spread_where_people_live",
-           "calibrate_to_quarters",
+__all__ = ["cells_from_grid", "context_cells_from_grid", "spread_quarter_totals",
+           "spread_where_people_live", "calibrate_to_quarters",
            "check_grid_size", "fill_suppressed_bands", "PopulationMethod", "CELL_SIZE_M",
            "MAX_GRID_CELLS", "MIN_HABITABLE_M2"]
 
@@ -171,6 +171,81 @@ def cells_from_grid(grid: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame, *,
     cells = fill_suppressed_bands(cells.reset_index(drop=True),
                                   cells["quarter_id"].reset_index(drop=True))
     return cells[["cell_id", "quarter_id", *columns, "geometry"]]
+
+
+def context_cells_from_grid(grid: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame,
+                            buffer_m: float, *, split_boundary: bool = False,
+                            cell_size: float = CELL_SIZE_M) -> gpd.GeoDataFrame:
+    """The grid's residents outside every quarter but near the study area (context demand).
+
+    The complement of :func:`cells_from_grid` within ``buffer_m`` of the study area: residents
+    of the neighbouring municipality who share the places of facilities near the boundary. They
+    enter step 1 of the 2SFCA but belong to no quarter.
+
+    Parameters
+    ----------
+    grid : GeoDataFrame
+        ``cell_id``, ``total``, ``age_*`` bands, cell centres as points.
+    quarters : GeoDataFrame
+        ``quarter_id`` and polygons in the same CRS.
+    buffer_m : float
+        ``[indicators] context_buffer_m``: cells whose point lies farther than this from the
+        union of the quarters are left out (the same rule as for context facilities,
+        :func:`quartier.indicators.edges.context_facilities`).
+    split_boundary : bool, default False
+        As in :func:`cells_from_grid`. False: the cells whose centre lies in no quarter. True:
+        also the part of a boundary cell outside every quarter, its counts by that part's area
+        share, at the centroid of that part.
+    cell_size : float, default 100
+        Edge length of the square cell in metres.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``cell_id``, ``total``, ``age_*`` bands (suppressed values estimated from the
+        structure of these cells, :func:`fill_suppressed_bands`) and the point; no
+        ``quarter_id``. The counts are the grid's as they are: a calibration to register totals
+        per quarter (:func:`calibrate_to_quarters`) does not reach them.
+
+    Notes
+    -----
+    With ``split_boundary`` the count of the outside part of cell *c* is
+    :math:`x_c \\cdot (a_c - |c \\cap Q|) / a_c` with *Q* the union of the quarters, so the
+    inside pieces of :func:`cells_from_grid` and this part add up to the cell.
+    """
+    columns = _value_columns(grid)
+    empty = gpd.GeoDataFrame({"cell_id": pd.Series(dtype=object),
+                              **{c: pd.Series(dtype=float) for c in columns}},
+                             geometry=gpd.GeoSeries([], crs=grid.crs))
+    if not len(grid) or not len(quarters):
+        return empty
+    union = shapely.union_all(quarters.geometry.to_numpy())
+    points = grid.geometry.to_numpy()
+    if not split_boundary:
+        share = assign_points(grid, quarters).isna().to_numpy().astype(float)
+    else:
+        half = cell_size / 2
+        x, y = grid.geometry.x.to_numpy(), grid.geometry.y.to_numpy()
+        squares = shapely.box(x - half, y - half, x + half, y + half)
+        shapely.prepare(union)
+        touched = shapely.intersects(union, squares)
+        share = np.where(touched, 0.0, 1.0)
+        crossing = np.flatnonzero(touched & ~shapely.covers(union, squares))
+        rest = shapely.difference(squares[crossing], union)
+        share[crossing] = shapely.area(rest) / (cell_size * cell_size)
+        points = points.copy()
+        part = share[crossing] > 1e-9
+        points[crossing[part]] = shapely.centroid(rest[part])
+    reach = union.buffer(buffer_m)
+    shapely.prepare(reach)
+    keep = (share > 1e-9) & shapely.covers(reach, points)
+    if not keep.any():
+        return empty
+    values = grid[columns].to_numpy(dtype=float)[keep] * share[keep][:, None]
+    cells = pd.DataFrame(values, columns=columns)
+    cells.insert(0, "cell_id", grid["cell_id"].to_numpy()[keep])
+    cells = fill_suppressed_bands(cells, pd.Series(0, index=cells.index))
+    return gpd.GeoDataFrame(cells, geometry=points[keep], crs=grid.crs)
 
 
 def spread_quarter_totals(table: pd.DataFrame, quarters: gpd.GeoDataFrame, *,

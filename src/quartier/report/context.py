@@ -134,6 +134,14 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
             buffer=fmt(settings.context_buffer_m), edge=fmt(gaps.loc[gaps["edge"].fillna(
                 False).astype(bool), "quarter_id"].nunique()),
             boundary=fmt(boundary_quarters(study.quarters).sum())))
+    beyond = results.context_surface  # demand beyond the boundary (2SFCA)
+    if beyond is not None and len(beyond):
+        sentence = text["context_demand_method"].format(
+            residents=fmt(beyond["total"].sum()), cells=fmt(len(beyond)),
+            buffer=fmt(settings.context_buffer_m))
+        if study.population_quarters is not None:  # the grid calibrated inside only
+            sentence += " " + text["context_demand_uncalibrated"]
+        rules.append(sentence)
     ranking_rule = text["ranking_rule"].format(min_population=fmt(settings.min_population))
     quarter_rows = [{"id": q, "name": names[q], "residents": fmt(residents[q]),
                      "area": format_number(area_km2[q], 2, language),

@@ -215,6 +215,14 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "Untersuchungsgebiets; {edge} davon tragen für mindestens eine Kategorie "
                        "den Hinweis „Randlage“, weil dort für diese Kategorie keine Daten "
                        "jenseits der Grenze vorliegen. Eine Lücke in Randlage bleibt eine Lücke.",
+        "context_demand_method": "Nachfrage jenseits der Grenze: {residents} Einwohner*innen "
+                                 "in {cells} Gitterzellen außerhalb der Quartiere, höchstens "
+                                 "{buffer} m vom Untersuchungsgebiet entfernt, teilen sich in der "
+                                 "Erreichbarkeit (2SFCA) die Plätze der Einrichtungen mit den "
+                                 "Einwohner*innen der Quartiere; sie zählen zu keinem Quartier.",
+        "context_demand_uncalibrated": "Diese Zellen stammen aus dem Gitter, wie es ist; anders "
+                                       "als die Zellen in den Quartieren sind sie nicht an die "
+                                       "Einwohnertabelle je Quartier angepasst.",
         "summary_gaps_top": "Die häufigsten Lücken (am Richtwert)",
         "summary_below_top": "Am häufigsten unter dem Stadtmittel (kein Richtwert)",
         "summary_resources_top": "Die häufigsten Ressourcen",
@@ -704,6 +712,14 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "of them carry the note “Edge location” for at least one category because "
                        "no data beyond the boundary were given for it. A gap at the edge remains "
                        "a gap.",
+        "context_demand_method": "Demand beyond the boundary: {residents} residents in {cells} "
+                                 "grid cells outside the quarters, at most {buffer} m from the "
+                                 "study area, share the facilities' places with the quarters' "
+                                 "residents in the access measure (2SFCA); they belong to no "
+                                 "quarter.",
+        "context_demand_uncalibrated": "These cells are taken from the grid as it is; unlike the "
+                                       "cells in the quarters they are not calibrated to the "
+                                       "population table per quarter.",
         "summary_gaps_top": "Most frequent gaps (against a standard)",
         "summary_below_top": "Most often below the town median (no standard)",
         "summary_resources_top": "Most frequent resources",

@@ -404,9 +404,13 @@ def nearest_distance_dask(cells: gpd.GeoDataFrame | gpd.GeoSeries | dask_geopand
 
 
 def _facility_ratios(frame: Any, column: str, shared_xy: Any, capacity: np.ndarray,
-                     max_distance: float, decay: Decay | None, client: Client | None
-                     ) -> np.ndarray:
-    """Step 1 of the 2SFCA over all partitions: R_j = S_j / sum_i w(d_ij) P_i."""
+                     max_distance: float, decay: Decay | None, client: Client | None,
+                     extra_demand: np.ndarray | None = None) -> np.ndarray:
+    """Step 1 of the 2SFCA over all partitions: R_j = S_j / sum_i w(d_ij) P_i.
+
+    ``extra_demand`` (per facility) is added to the partitions' sums: the demand of residents
+    outside the quarters.
+    """
     partial = frame.map_partitions(
         _demand_task, column, shared_xy, max_distance, decay,
         meta=pd.DataFrame({"facility": pd.Series(dtype=np.int64),
@@ -416,6 +420,8 @@ def _facility_ratios(frame: Any, column: str, shared_xy: Any, capacity: np.ndarr
     demand = np.zeros(len(capacity), dtype=np.float64)
     np.add.at(demand, found["facility"].to_numpy(dtype=np.int64),
               found["demand"].to_numpy(dtype=np.float64))
+    if extra_demand is not None:
+        demand += extra_demand
     with np.errstate(divide="ignore", invalid="ignore"):
         return capacity / demand  # S/0 -> inf (S > 0) or NaN (S = 0), as in two_step_fca
 
@@ -526,7 +532,9 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
                                   max_distance: float | None, catchment: float,
                                   supply: np.ndarray, npartitions: int | None = None,
                                   partition_size: int = PARTITION_SIZE,
-                                  client: Client | None = None) -> pd.DataFrame:
+                                  client: Client | None = None,
+                                  context_cells: gpd.GeoDataFrame | None = None,
+                                  context_demand: np.ndarray | None = None) -> pd.DataFrame:
     """Distance, coverage and 2SFCA access of one category per quarter, on dask partitions.
 
     The dask counterpart of :func:`quartier.indicators.accessibility.accessibility_by_quarter`,
@@ -555,6 +563,10 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
         Partitioning of a GeoDataFrame input.
     client : distributed.Client or None
         Cluster to run on; None: the current default client, else dask's threaded scheduler.
+    context_cells, context_demand : optional
+        Residents outside every quarter near the study area and their reference population,
+        as in :func:`~quartier.indicators.accessibility.accessibility_by_quarter`: their demand
+        enters pass 1 (computed on the client), no quarter's figures.
 
     Returns
     -------
@@ -649,7 +661,14 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
                                 partition_size=partition_size, by=_GROUP, client=client)
 
     shared_xy = _share(facility_xy, client)
-    ratio = _facility_ratios(frame, column, shared_xy, capacity, catchment, None, client)
+    context = None  # residents beyond the boundary: few cells, summed here on the client
+    if context_cells is not None and len(context_cells):
+        _check_same_crs(context_cells.crs, facility_crs, "context_cells", "facilities")
+        context = _demand_in_reach(_point_coordinates(context_cells, "context_cells")[0],
+                                   _as_weights(context_demand, len(context_cells)),
+                                   facility_xy, catchment, None)
+    ratio = _facility_ratios(frame, column, shared_xy, capacity, catchment, None, client,
+                             context)
     # the nearest search only: the 2SFCA passes use the catchment as their halo
     halo = max(max_distance or 0.0, _default_halo(facility_xy))
     meta = pd.DataFrame({_GROUP: frame._meta[_GROUP].iloc[:0],
