@@ -150,7 +150,8 @@ SECTIONS: dict[str, dict[str, Key]] = {
                              "(Einwohner je Altersjahr) als Text", '"altersstruktur.csv"',
                              minimum=1),
     },
-    "population.grid": {**_DATASET_COMMON, **_PRESET, "crs": _GEO["crs"]},
+    "population.grid": {**_DATASET_COMMON, **_PRESET, "crs": _GEO["crs"],
+                        "study_area_only": Key("bool", "Wahrheitswert", "true")},
     "population.quarters": {**_DATASET_COMMON, **_PRESET},
     "population.residential": {**_DATASET_COMMON, **_GEO, "filter": Key(
         "filter", "Tabelle { Spalte = Wert oder [Werte] } der Objekte, die gelten",

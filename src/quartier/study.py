@@ -101,7 +101,9 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     if config.population_grid:
         step("Einwohner-Gitter laden")
         grid = load_population_grid(config.population_grid, config.crs, report,
-                                    quarters=quarters)
+                                    quarters=quarters,
+                                    context_buffer_m=config.indicators.context_buffer_m,
+                                    cache_dir=config.path.parent / ".quartier-cache")
     if config.population_quarters:
         step("Einwohner je Quartier laden")
         per_quarter = load_population_quarters(config.population_quarters, report,

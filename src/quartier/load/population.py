@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import reduce
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +23,8 @@ from quartier.load.geometry import (likely_crs, misplacement_cause, outside_area
                                     share_inside)
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
+from quartier.load.zensus import (read_grid_for_study, report_value_flags, study_area_box,
+                                  wants_study_area_only)
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["load_population_grid", "load_population_quarters", "PRESETS", "age_bands",
@@ -42,6 +45,11 @@ PRESETS: dict[str, dict[str, str]] = {
         # "Alter in 5 Altersklassen"
         "age_0_17": "Unter18", "age_18_29": "a18bis29", "age_30_49": "a30bis49",
         "age_50_64": "a50bis64", "age_65_plus": "a65undaelter",
+        # "Alter in infrastrukturellen Altersgruppen" (Alter_INFR_100m-Gitter)
+        "age_0_2": "Unter3", "age_3_5": "a3bis5", "age_6_9": "a6bis9", "age_10_15": "a10bis15",
+        "age_16_18": "a16bis18", "age_19_24": "a19bis24", "age_25_39": "a25bis39",
+        "age_40_59": "a40bis59", "age_60_66": "a60bis66", "age_67_74": "a67bis74",
+        "age_75_plus": "a75undaelter",
     },
     "berlin_ew": {
         "quarter_id": "PLR-ID", "total": "Gesamt", "age_0_5": "unter6", "age_6_14": "6-15",
@@ -112,7 +120,9 @@ def _layout(cfg: DatasetConfig, report: ValidationReport, default: str | None) -
 
 
 def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport,
-                         quarters: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame | None:
+                         quarters: gpd.GeoDataFrame | None = None, *,
+                         context_buffer_m: float = 2000.0, cache_dir: Path | None = None
+                         ) -> gpd.GeoDataFrame | None:
     """Load population per 100 m cell from one or several Zensus-style CSV files.
 
     Several files (population, age groups) are joined on the cell id. Cell centres come from
@@ -122,20 +132,31 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
     use of the grid's CRS are errors; with ``quarters`` given, a grid whose cells mostly miss
     the quarters is an error naming the likely cause (x and y swapped, another CRS).
 
+    A large file (a national Zensus table, from 8 MiB or with ``study_area_only = true``) is
+    read only for the quarters' bounding box plus ``context_buffer_m``, in blocks, and the
+    clip is cached in ``cache_dir`` (see :mod:`quartier.load.zensus`). Cells flagged in a
+    ``werterlaeuternde_Zeichen`` column (``KLAMMERN``) are counted in a note.
+
     Returns
     -------
     GeoDataFrame
         ``cell_id``, ``total``, ``age_*`` bands, point geometry (cell centre) in the working CRS.
     """
     layout = _layout(cfg, report, "zensus2022")
+    box = (study_area_box(quarters, context_buffer_m, parse_crs(cfg.get("crs", "EPSG:3035")))
+           if quarters is not None and len(quarters) else None)
     frames = []
     columns_read: dict[str, None] = {}
     for path in cfg.paths:
         if not path.exists():
             continue
-        table, decimal = read_table_reported(cfg, path, report)
+        if box is not None and wants_study_area_only(cfg, path):
+            table, decimal = read_grid_for_study(cfg, path, report, box, layout, cache_dir)
+        else:
+            table, decimal = read_table_reported(cfg, path, report)
         if table is None:
             continue
+        report_value_flags(table, cfg, str(path), report)
         columns_read.update(dict.fromkeys(c for c in table.columns if c != "_row"))
         defaults = dict(layout)
         if "total" not in cfg.columns and "Einwohner" not in table.columns:
