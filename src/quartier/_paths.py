@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from quartier.errors import QuartierError
 from quartier.format import WINDOWS_RESERVED, slug
 from quartier.validation import ValidationReport, format_ids
 
@@ -34,7 +35,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PATH_SYNTAX = re.compile(r"[/\\]|\.\.|[\x00-\x1f\x7f-\x9f]")
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(QuartierError, ValueError):
     """A path would leave its output folder, or the internal folder would be public."""
 
 

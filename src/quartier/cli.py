@@ -1,4 +1,4 @@
-"""The ``quartier`` command line: validate, info, report, partners.
+"""The ``quartier`` command line: validate, info, report, partners, notebooks.
 
 Every error ends in one message and a non-zero exit code, never a traceback (``--debug`` shows
 it). Exit codes: 0 ok, 1 the study has errors, 2 usage error, 3 unexpected failure.
@@ -337,6 +337,55 @@ def partners(ctx: click.Context, config: Path, edition: str | None,
                       style="bold red", markup=False)
         ctx.exit(1)
     _write_internal(study, _internal_folder(study, output, None))
+
+
+def _shipped_notebooks() -> list:
+    """The notebooks inside the installed package (``quartier/notebooks/*.ipynb``)."""
+    from importlib.resources import files
+
+    folder = files("quartier") / "notebooks"
+    if not folder.is_dir():
+        return []
+    return sorted((entry for entry in folder.iterdir() if entry.name.endswith(".ipynb")),
+                  key=lambda entry: entry.name)
+
+
+@cli.command("notebooks")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Vorhandene Notebooks gleichen Namens ersetzen.")
+@click.pass_context
+def notebooks_command(ctx: click.Context, folder: Path, force: bool) -> None:
+    """Die Notebooks (Daten prüfen, Indikatoren, Bericht fortschreiben) nach ZIEL kopieren.
+
+    Vorhandene Dateien bleiben unberührt, außer mit --force.
+    """
+    sources = _shipped_notebooks()
+    if not sources:
+        err_console.print("Diese Installation enthält keine Notebooks (quartier/notebooks/).",
+                          style="bold red", markup=False)
+        ctx.exit(1)
+    targets = [folder / source.name for source in sources]
+    existing = [target.name for target in targets if target.exists() or target.is_symlink()]
+    if existing and not force:
+        err_console.print(f"In {folder} gibt es schon: {', '.join(existing)}. Nichts kopiert; "
+                          "mit --force werden sie ersetzt.", style="bold red", markup=False)
+        ctx.exit(2)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for source, target in zip(sources, targets, strict=True):
+            target.unlink(missing_ok=True)  # replace a link instead of writing through it
+            target.write_bytes(source.read_bytes())
+    except OSError as exc:
+        err_console.print(f"Der Ordner {folder} kann nicht beschrieben werden: {exc}",
+                          style="bold red", markup=False)
+        ctx.exit(2)
+    for target in targets:
+        console.print(f"Kopiert: {target}", markup=False)
+    console.print("Die Notebooks lesen ../data/sample/quartier.toml (die Beispielstadt, "
+                  "anzulegen mit: python -m quartier.sample.musterstadt ../data/sample); für "
+                  "die eigene Studie in der ersten Zelle config = \"…/quartier.toml\" setzen. "
+                  "Jupyter: pip install \"quartier[notebooks]\".", style="bold green",
+                  markup=False)
 
 
 @cli.group()

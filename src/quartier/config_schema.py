@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from quartier.errors import QuartierError
 from quartier.fields import LANGUAGES
 from quartier.validation import ValidationReport
 
@@ -31,7 +32,7 @@ __all__ = ["Key", "SECTIONS", "LIST_SECTIONS", "DATASET_SECTIONS", "COLUMN_CONTR
            "report_unknown", "closest", "subsections", "type_name"]
 
 
-class _Mismatch(ValueError):
+class _Mismatch(QuartierError, ValueError):
     """A value that does not fit its key; the text says what is wrong (German)."""
 
 

@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from quartier.errors import QuartierError
+
 __all__ = ["Finding", "ValidationReport", "StudyError", "Severity", "format_ids"]
 
 Severity = Literal["error", "warning", "note"]
@@ -125,7 +127,7 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-class StudyError(ValueError):
+class StudyError(QuartierError, ValueError):
     """Raised by :func:`quartier.load_study` when the study has errors; lists all of them."""
 
     def __init__(self, report: ValidationReport):

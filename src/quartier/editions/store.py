@@ -104,6 +104,7 @@ import pandas as pd
 from quartier import __version__
 from quartier.editions._codec import TABLES, encode_frame, read_frame, write_frame
 from quartier._paths import inside
+from quartier.errors import QuartierError
 from quartier.format import slug
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def _schema_statements() -> list[str]:
 # public types
 
 
-class StoreError(Exception):
+class StoreError(QuartierError):
     """The store file cannot be used; the subclasses say why.
 
     The message (German) names the file, the cause and what to do. Every subclass leaves the
@@ -232,7 +233,7 @@ class StoreFullError(StoreError):
     """Writing failed (disk full, file size limit, I/O error); the write was rolled back."""
 
 
-class EditionExistsError(Exception):
+class EditionExistsError(QuartierError):
     """The edition is already stored and ``replace`` was not given.
 
     Attributes
@@ -249,7 +250,7 @@ class EditionExistsError(Exception):
         self.path = path
 
 
-class EditionNotFoundError(KeyError):
+class EditionNotFoundError(QuartierError, KeyError):
     """The store holds no edition of that label (a :class:`KeyError`).
 
     Attributes

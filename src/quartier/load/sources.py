@@ -16,6 +16,8 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from quartier.errors import QuartierError
+
 __all__ = ["SourceError", "is_gdal_source", "shown_source", "zip_member", "read_zip_member",
            "vsizip_path", "zip_names", "ZIP_TABLE_SUFFIXES", "ZIP_VECTOR_SUFFIXES", "GDAL_PREFIX"]
 
@@ -31,7 +33,7 @@ _PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
 _URL_CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 
-class SourceError(ValueError):
+class SourceError(QuartierError, ValueError):
     """A source that cannot be opened as configured (German message naming what to do)."""
 
 

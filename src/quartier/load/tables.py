@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from quartier.errors import QuartierError
 from quartier.load.encoding import looks_mis_decoded
 
 __all__ = ["TableInfo", "TableReadError", "read_table", "detect_encoding", "to_number",
@@ -36,7 +37,7 @@ _DECIMAL_POINT_TOKEN = re.compile(r"^[+-]?\d+\.\d+$")
 _POINT_GROUP_TOKEN = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
 
 
-class TableReadError(ValueError):
+class TableReadError(QuartierError, ValueError):
     """A table could not be read at all (not found, not a table, empty)."""
 
 

@@ -37,6 +37,7 @@ import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig
+from quartier.errors import QuartierError
 from quartier.load.columns import align_column_names, expected_columns
 from quartier.load.sources import SourceError, zip_member
 from quartier.load.tables import detect_encoding
@@ -62,7 +63,7 @@ FLAG_MEANINGS = {"KLAMMERN": "Wert in Klammern: Aussagewert eingeschränkt, da d
                  "statistisch relativ unsicher ist"}
 
 
-class GridClipError(ValueError):
+class GridClipError(QuartierError, ValueError):
     """A grid file that cannot be read in chunks (German message naming what to do)."""
 
 

@@ -32,16 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-if ("matplotlib.pyplot" not in sys.modules and "ipykernel" not in sys.modules
-        and not os.environ.get("MPLBACKEND")):
-    # Headless by default (CLI, tests, report builds). Notebooks and scripts that already
-    # chose a backend keep theirs; the figures below never depend on pyplot anyway.
-    matplotlib.use("Agg")
-
 import geopandas as gpd
 import mapclassify
+import matplotlib
 import numpy as np
 import pandas as pd
 import shapely

@@ -24,6 +24,7 @@ from quartier.editions.store import (
     list_editions,
     store_edition,
 )
+from quartier.errors import QuartierError
 from quartier.report.build import build_report, report_folder
 from quartier.study import Study
 
@@ -121,7 +122,7 @@ def publish_edition(study: Study, results: Results | None = None, *,
                             results=results, comparison=comparison, history=history)
 
 
-class ReportFolderError(ValueError):
+class ReportFolderError(QuartierError, ValueError):
     """The report folder cannot take a report (it is a file); nothing was computed or stored."""
 
 
