@@ -6,6 +6,7 @@ import datetime as _dt
 import hashlib
 import math
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -20,8 +21,9 @@ from babel.numbers import (
     get_minus_sign_symbol,
 )
 
-__all__ = ["format_number", "format_percent", "format_date", "ascii_text", "slug",
-           "unique_slugs", "WINDOWS_RESERVED", "MAX_SLUG", "LOCALES"]
+__all__ = ["format_number", "format_percent", "format_date", "plural", "counted",
+           "CountedText", "counted_text", "ascii_text", "slug", "unique_slugs",
+           "WINDOWS_RESERVED", "MAX_SLUG", "LOCALES"]
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -69,6 +71,105 @@ def format_date(value: _dt.date, language: str = "de") -> str:
     """Format a date: ``21.11.2026`` in German, ``21 Nov 2026`` in English."""
     return _babel_date(value, format="dd.MM.yyyy" if language == "de" else "d MMM yyyy",
                        locale=LOCALES[language])
+
+
+def _is_one(n: object) -> bool:
+    """Whether a count, given as a number or as already formatted text, is exactly one."""
+    if isinstance(n, str):
+        return n.replace("\u00a0", " ").strip() in ("1", "+1")
+    try:
+        return float(n) == 1  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def plural(n: object, one: str, many: str, language: str = "de") -> str:
+    """The form of a noun (or phrase) that goes with the count ``n``.
+
+    Parameters
+    ----------
+    n : int, float or str
+        The count, as a number or as text formatted by :func:`format_number` (``"1"``,
+        ``"1.234"``).
+    one, many : str
+        Singular and plural form (``"Lücke"``, ``"Lücken"``).
+    language : {"de", "en"}
+        German and English both use the singular for exactly one and the plural otherwise,
+        zero included (``0 Lücken``, ``0 gaps``).
+
+    Examples
+    --------
+    >>> plural(1, "Lücke", "Lücken"), plural(0, "Lücke", "Lücken"), plural("2", "gap", "gaps", "en")
+    ('Lücke', 'Lücken', 'gaps')
+    """
+    if language not in LOCALES:
+        raise ValueError(f"Unknown language {language!r}; allowed: {', '.join(LOCALES)}.")
+    return one if _is_one(n) else many
+
+
+def counted(n: object, one: str, many: str, language: str = "de") -> str:
+    """The count with the matching form: ``counted(1, "Lücke", "Lücken")`` → ``'1 Lücke'``.
+
+    A number is formatted with :func:`format_number` (whole numbers), text is used as it is.
+
+    Examples
+    --------
+    >>> counted(1, "Lücke", "Lücken"), counted(1234, "Lücke", "Lücken")
+    ('1 Lücke', '1.234 Lücken')
+    >>> counted("1", "quarter", "quarters", "en")
+    '1 quarter'
+    """
+    text = n if isinstance(n, str) else format_number(n, 0, language)  # type: ignore[arg-type]
+    return f"{text} {plural(n, one, many, language)}"
+
+
+class _CountedFormatter(string.Formatter):
+    """``str.format`` plus the field spec ``{n:Lücke|Lücken}`` → :func:`counted`."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return counted(value, one, many, self.language)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTERS = {language: _CountedFormatter(language) for language in LOCALES}
+
+
+class CountedText(str):
+    """A text whose :meth:`format` understands ``{n:singular|plural}``.
+
+    The fixed texts of the report are stored as such strings where a number meets a noun,
+    so every caller's ``text["key"].format(n=…)`` (Python or a Jinja template) gets the
+    right form: ``"{n:Lücke|Lücken}"`` gives ``1 Lücke`` and ``2 Lücken``. Fields without
+    ``|`` are formatted as by :meth:`str.format`.
+
+    Examples
+    --------
+    >>> CountedText("{n:Quartier|Quartiere}", "de").format(n="1")
+    '1 Quartier'
+    """
+
+    language: str
+
+    def __new__(cls, text: str, language: str = "de") -> CountedText:
+        obj = super().__new__(cls, text)
+        obj.language = language
+        return obj
+
+    def format(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+        return _FORMATTERS[self.language].vformat(str(self), args, kwargs)
+
+
+_COUNTED_FIELD = re.compile(r"\{\w*:[^{}|]*\|[^{}]*\}")
+
+
+def counted_text(text: str, language: str = "de") -> str:
+    """``text`` as a :class:`CountedText` when it holds a ``{n:singular|plural}`` field."""
+    return CountedText(text, language) if _COUNTED_FIELD.search(text) else text
 
 
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",

@@ -21,7 +21,7 @@ from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_date, format_number, format_percent
 from quartier.indicators.edges import boundary_quarters
-from quartier.indicators.registry import INDICATORS
+from quartier.indicators.registry import INDICATORS, social_class_label
 from quartier.load.population import age_bands, parse_age_band
 from quartier.report.changes import changes_context, quarter_trends
 from quartier.report.judgement_context import (
@@ -238,10 +238,11 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
             "rows": [{"id": q, "name": names.get(q, q),
                       "status_index": format_indicator(row["status_index"], "status_index",
                                                        language),
-                      "status_class": row["status_class"] or "–",
+                      "status_class": social_class_label(row["status_class"], language),
                       "dynamics_index": format_indicator(row["dynamics_index"], "dynamics_index",
                                                          language),
-                      "dynamics_class": row["dynamics_class"] or "–",
+                      "dynamics_class": social_class_label(row["dynamics_class"],
+                                                           language),
                       "combined": row["combined_class"] or "–"}
                      for q, row in social.reindex(quarters["quarter_id"]).iterrows()
                      if not pd.isna(row["year"])],
@@ -430,8 +431,10 @@ def _profiles(study: Study, results: Results, quarters: pd.DataFrame, residents:
                 reason=text.get(f"reason_{need['reason']}", need["reason"])))
         classes = social_of.get(q)
         if classes is not None and isinstance(classes["status_class"], str):
-            position.append(f"{text['status_class']}: {classes['status_class']}, "
-                            f"{text['dynamics_class']}: {classes['dynamics_class']} "
+            position.append(f"{text['status_class']}: "
+                            f"{social_class_label(classes['status_class'], language)}, "
+                            f"{text['dynamics_class']}: "
+                            f"{social_class_label(classes['dynamics_class'], language)} "
                             f"({classes['combined_class']})")
         profiles.append({"id": q, "name": name, "residents": fmt(total), "ages": age_rows,
                          "fields": fields, "position": position})

@@ -16,6 +16,7 @@ from quartier.catalogue import reference_group_label
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number
 from quartier.indicators.priorities import priorities
+from quartier.indicators.registry import social_class_label
 from quartier.judgements import (
     STANDARD_STATUSES,
     TOWN_STATUSES,
@@ -188,7 +189,7 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
                 for r in own.to_dict("records")]
 
     def status_text(value: object) -> str:
-        return value if isinstance(value, str) else "–"
+        return social_class_label(value, language)
 
     attention = [{
         "rank": fmt(r.rank), "id": r.quarter_id, "name": names.get(r.quarter_id, r.quarter_id),
@@ -244,7 +245,8 @@ def key_findings(ranking: pd.DataFrame, gaps: pd.DataFrame, results, catalogue: 
     sentences = []
 
     def status_part(value: object) -> str:
-        return text["finding_status"].format(status=value) if isinstance(value, str) else ""
+        return (text["finding_status"].format(status=social_class_label(value, language))
+                if isinstance(value, str) else "")
 
     if len(ranked):
         first = ranked.iloc[0]

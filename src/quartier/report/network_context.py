@@ -256,8 +256,10 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
     for q in quarter_ids:
         own = long[long["quarter_id"].map(lambda v, q=q: q in str(v or "").split(";"))]
         running = int(own["status"].isin(["geplant", "laufend"]).sum())
-        per_quarter[q].append(text["nw_profile_measures"].format(
-            n=format_number(len(own), 0, language), open=format_number(running, 0, language)))
+        per_quarter[q].append(text["nw_profile_measures_none"] if own.empty else
+                              text["nw_profile_measures"].format(
+                                  n=format_number(len(own), 0, language),
+                                  open=format_number(running, 0, language)))
     return {
         "lead": text["nw_measures_lead"].format(
             n=format_number(len(measures), 0, language), planned=_money(total_planned, language),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from quartier.format import counted_text
+
 __all__ = ["TEXTS", "texts"]
 
 TEXTS: dict[str, dict[str, str | list[str]]] = {
@@ -69,14 +71,14 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "ch_profiles": "5 Quartiersprofile",
         "ch_partners": "6 Netzwerk und Partner",
         "ch_measures": "7 Maßnahmen der Quartiersentwicklung",
-        "ch_concerns": "8 Anliegen der Bewohnerinnen und Bewohner",
+        "ch_concerns": "8 Anliegen der Einwohner*innen",
         "ch_appendix": "9 Anhang: alle Indikatoren",
         "download_partners": "Netzwerkpartner (CSV, nur öffentliche Angaben)",
         "download_measures": "Maßnahmen (CSV)",
         "download_concerns": "Anliegen je Quartier, Handlungsfeld und Jahr (CSV, kleine Zahlen "
                              "geheim gehalten)",
         "nw_partners_lead": "{n} mögliche Netzwerkpartner: {actors} aus der Akteursliste des "
-                            "Quartiersmanagements und {operators} Träger von Einrichtungen "
+                            "Quartiersmanagements und {operators:Träger|Träger} von Einrichtungen "
                             "(manche sind beides). "
                             "Kontaktdaten stehen nur bei Partnern, die der Veröffentlichung "
                             "zugestimmt haben.",
@@ -98,9 +100,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "nw_missing_none": "Jedes Quartier hat in jedem Handlungsfeld mindestens einen Partner "
                            "vor Ort.",
         "nw_town_wide_partners": "Stadtweit tätig",
-        "nw_profile_partners": "Netzwerk: Partner vor Ort in {n} von {fields} Handlungsfeldern "
-                               "({local} Partner im Quartier)",
-        "nw_measures_lead": "{n} Maßnahmen mit zusammen {planned} geplantem Budget, davon "
+        "nw_profile_partners": "Netzwerk: Partner vor Ort in {n} von "
+                               "{fields:Handlungsfeld|Handlungsfeldern} ({local:Partner|Partner} "
+                               "im Quartier)",
+        "nw_measures_lead": "{n:Maßnahme|Maßnahmen} mit zusammen {planned} geplantem Budget, davon "
                             "{spent} ausgegeben.",
         "nw_measure": "Maßnahme",
         "nw_target": "Ziel (Lücke)",
@@ -118,8 +121,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                            "die Summe der Quartiere das Gesamtbudget. Maßnahmen ohne Quartier "
                            "stehen unter „stadtweit“.",
         "nw_addressed": "Offene Lücken mit Maßnahmen",
-        "nw_addressed_lead": "{open} offene Lücken; {without} davon ohne eine Maßnahme, die sie "
-                             "angeht (abgebrochene Maßnahmen zählen nicht).",
+        "nw_addressed_lead": "{open:offene Lücke|offene Lücken}; {without} davon ohne eine "
+                             "Maßnahme, die sie angeht (abgebrochene Maßnahmen zählen nicht).",
         "nw_without": "Offene Lücken ohne Maßnahme",
         "nw_movement": "Entwicklung der Zielindikatoren",
         "nw_movement_lead": "Für jede Maßnahme der Wert ihres Zielindikators im Quartier in der "
@@ -135,6 +138,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "nw_no_target": "ohne Ziel",
         "nw_no_value": "kein Wert",
         "nw_profile_measures": "Maßnahmen: {n} im Quartier, davon {open} geplant oder laufend",
+        "nw_profile_measures_none": "Maßnahmen: keine im Quartier",
         "nw_concerns_lead": "{n} Anliegen aus den Sprechstunden ({periods}), gezählt nach "
                             "Quartier, Handlungsfeld, Jahr und Bearbeitungsstand.",
         "nw_concerns_rule": "Damit niemand erkennbar wird, erscheinen Anzahlen von 1 bis {k_1} "
@@ -154,31 +158,32 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "nw_concerns_hidden": "weniger als {k} oder geheim gehalten",
         "nw_profile_concerns": "Anliegen aus den Sprechstunden: {n}",
         "nw_none": "Für diese Studie liegen keine Daten vor ([{section}] in quartier.toml).",
-        "summary_lead": "{study} hat {residents} Einwohner*innen in {quarters} Quartieren. "
-                        "Bewertet wurden {categories} Angebotskategorien in {fields} "
-                        "Handlungsfeldern: {standard} an einem Richtwert, {town} ohne Richtwert "
-                        "im Vergleich mit dem Median der Quartiere.",
-        "summary_counts": "Am Richtwert: {gaps} Lücken, {met} × erfüllt, {well_above} × "
+        "summary_lead": "{study} hat {residents} Einwohner*innen in "
+                        "{quarters:Quartier|Quartieren}. Bewertet wurden "
+                        "{categories:Angebotskategorie|Angebotskategorien} in "
+                        "{fields:Handlungsfeld|Handlungsfeldern}: {standard} an einem Richtwert, "
+                        "{town} ohne Richtwert im Vergleich mit dem Median der Quartiere.",
+        "summary_counts": "Am Richtwert: {gaps:Lücke|Lücken}, {met} × erfüllt, {well_above} × "
                           "deutlich über Richtwert. Ohne Richtwert, relativ zur Stadt: {below} × "
                           "unter dem Stadtmittel, {average} × im Mittel, {above} × über dem "
-                          "Stadtmittel. {resources} Ressourcen (Angebote im Quartier, die auch "
-                          "Nachbarquartiere versorgen); {served} × gut versorgt durch "
+                          "Stadtmittel. {resources:Ressource|Ressourcen} (Angebote im Quartier, "
+                          "die auch Nachbarquartiere versorgen); {served} × gut versorgt durch "
                           "Nachbarquartiere.",
         "key_findings": "Das Wichtigste in Kürze",
         "finding_top": "Den größten Handlungsbedarf hat {name}{status}: {needs}.",
         "finding_status": " (sozialer Status {status})",
-        "finding_other": "{name}{status} mit {people} Personen mit ungedecktem Bedarf (u. a. "
-                         "{need})",
+        "finding_other": "{name}{status} mit {people:Person|Personen} mit ungedecktem Bedarf (u. "
+                         "a. {need})",
         "finding_next": "Es folgen {quarters}.",
         "and": "und",
         "finding_field": "Der größte ungedeckte Bedarf liegt im Handlungsfeld {field}: "
-                         "{people} Personen in {quarters} Quartieren.",
+                         "{people:Person|Personen} in {quarters:Quartier|Quartieren}.",
         "finding_no_gap": "In keinem Quartier unterschreitet ein Angebot seinen Richtwert.",
-        "finding_kinds": "Nur {standard} Kategorien werden an einem Richtwert mit Quelle "
-                         "gemessen ({gaps} Lücken). Für {town} Kategorien gibt es keinen "
-                         "Richtwert; sie werden nur mit dem Median der Quartiere verglichen "
-                         "({below} × unter dem Stadtmittel) – das zeigt Unterschiede, keinen "
-                         "belegten Mangel.",
+        "finding_kinds": "{standard:Kategorie wird|Kategorien werden} an einem Richtwert mit "
+                         "Quelle gemessen ({gaps:Lücke|Lücken}). Für {town:Kategorie|Kategorien} "
+                         "gibt es keinen Richtwert; sie werden nur mit dem Median der Quartiere "
+                         "verglichen ({below} × unter dem Stadtmittel) – das zeigt Unterschiede, "
+                         "keinen belegten Mangel.",
         "finding_apart_one": "Ein Quartier mit wenigen Einwohner*innen oder überwiegend ohne "
                              "Wohnnutzung ist nicht eingestuft: {names}.",
         "finding_apart": "{n} Quartiere mit wenigen Einwohner*innen oder überwiegend ohne "
@@ -211,22 +216,23 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "Quartier am Rand kann besser versorgt sein, als die Bewertung zeigt. "
                        "Einrichtungen außerhalb der Quartiere zählen bis {buffer} m jenseits der "
                        "Grenze für Entfernungen und Erreichbarkeit mit (nie als Angebot eines "
-                       "Quartiers). {boundary} Quartiere grenzen an den Rand des "
+                       "Quartiers). {boundary:Quartier grenzt|Quartiere grenzen} an den Rand des "
                        "Untersuchungsgebiets; {edge} davon tragen für mindestens eine Kategorie "
                        "den Hinweis „Randlage“, weil dort für diese Kategorie keine Daten "
                        "jenseits der Grenze vorliegen. Eine Lücke in Randlage bleibt eine Lücke.",
-        "context_demand_method": "Nachfrage jenseits der Grenze: {residents} Einwohner*innen "
-                                 "in {cells} Gitterzellen außerhalb der Quartiere, höchstens "
-                                 "{buffer} m vom Untersuchungsgebiet entfernt, teilen sich in der "
-                                 "Erreichbarkeit (2SFCA) die Plätze der Einrichtungen mit den "
-                                 "Einwohner*innen der Quartiere; sie zählen zu keinem Quartier.",
+        "context_demand_method": "Nachfrage jenseits der Grenze: {residents} Einwohner*innen in "
+                                 "{cells:Gitterzelle|Gitterzellen} außerhalb der Quartiere, "
+                                 "höchstens {buffer} m vom Untersuchungsgebiet entfernt, teilen "
+                                 "sich in der Erreichbarkeit (Zwei-Stufen-Verfahren, siehe "
+                                 "Methoden) die Plätze der Einrichtungen mit den Einwohner*innen "
+                                 "der Quartiere; sie zählen zu keinem Quartier.",
         "context_demand_uncalibrated": "Diese Zellen stammen aus dem Gitter, wie es ist; anders "
                                        "als die Zellen in den Quartieren sind sie nicht an die "
                                        "Einwohnertabelle je Quartier angepasst.",
         "summary_gaps_top": "Die häufigsten Lücken (am Richtwert)",
         "summary_below_top": "Am häufigsten unter dem Stadtmittel (kein Richtwert)",
         "summary_resources_top": "Die häufigsten Ressourcen",
-        "quarters_with": "{n} Quartiere",
+        "quarters_with": "{n:Quartier|Quartiere}",
         "quarters_with_one": "1 Quartier",
         "field": "Handlungsfeld",
         "category": "Kategorie",
@@ -249,7 +255,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "dynamics_class": "Dynamikklasse",
         "combined_class": "Gesamtindex",
         "basis_area": "Untersuchungsgebiet",
-        "basis_area_lead": "Das Untersuchungsgebiet umfasst {quarters} Quartiere mit "
+        "basis_area_lead": "Das Untersuchungsgebiet umfasst {quarters:Quartier|Quartiere} mit "
                            "zusammen {area} km² und {residents} Einwohner*innen. "
                            "Koordinatensystem: {crs}.",
         "basis_map": "Karte der Quartiere und Angebote (interaktiv)",
@@ -329,8 +335,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                                          "Parkflächen, wenn sie fehlen), erhält weiter "
                                          "Einwohner*innen, und auf der übrigen Fläche gilt "
                                          "überall dieselbe Dichte.",
-        "population_method_evenly": "In {n} Quartieren blieb keine Wohnfläche; dort sind die "
-                                    "Einwohner*innen gleichmäßig über die ganze Fläche "
+        "population_method_evenly": "In {n:Quartier|Quartieren} blieb keine Wohnfläche; dort sind "
+                                    "die Einwohner*innen gleichmäßig über die ganze Fläche "
                                     "verteilt: {quarters}.",
         "indicator": "Indikator",
         "formula": "Formel",
@@ -392,10 +398,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "year": "Jahr",
         "reference": "Vergleichswert",
         "median_basis": "Median der Quartiere",
-        "field_lead": "{n} Kategorien mit Angeboten im Untersuchungsgebiet: {standard} am "
-                      "Richtwert ({gaps} Lücken), {town} ohne Richtwert im Vergleich mit dem "
-                      "Median der Quartiere ({below} × unter dem Stadtmittel); {resources} "
-                      "Ressourcen.",
+        "field_lead": "{n:Kategorie|Kategorien} mit Angeboten im Untersuchungsgebiet: {standard} "
+                      "am Richtwert ({gaps:Lücke|Lücken}), {town} ohne Richtwert im Vergleich mit "
+                      "dem Median der Quartiere ({below} × unter dem Stadtmittel); "
+                      "{resources:Ressource|Ressourcen}.",
         "field_none": "Für dieses Handlungsfeld liegen keine Angebotsdaten vor.",
         "field_table": "Bewertung je Quartier",
         "map_of": "Karte: {label}",
@@ -454,7 +460,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "search_label": "Quartier suchen (Name oder Nummer)",
         "search_placeholder": "z. B. Name oder Nummer",
         "search_none": "Kein Quartier gefunden.",
-        "search_count": "{n} Quartiere",
+        "search_count": "{n:Quartier|Quartiere}",
         "quarter_list": "Alle Quartiere",
         "district_named": "{name} ({key})",
         "district_key": "Bezirk {key}",
@@ -476,12 +482,13 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "col_alleinerziehende_anteil": "Alleinerziehende Haushalte (%)",
         "col_migrationshintergrund_anteil": "Mit Migrationshintergrund (%)",
         "rank_residents": "Rang {rank} von {n} nach Einwohnerzahl",
-        "gaps_in_quarter": "Am Richtwert: {gaps} Lücken bei {standard} Kategorien; ohne "
-                           "Richtwert: {below} × unter dem Stadtmittel bei {town} Kategorien; "
-                           "{resources} Ressourcen (Stadt: im Mittel {mean_gaps} Lücken je "
-                           "Quartier)",
-        "rank_need": "Handlungsbedarf: Rang {rank} von {n} ({people} Personen mit ungedecktem "
-                     "Bedarf)",
+        "gaps_in_quarter": "Am Richtwert: {gaps:Lücke|Lücken} bei "
+                           "{standard:Kategorie|Kategorien}; ohne Richtwert: {below} × unter "
+                           "dem Stadtmittel bei {town:Kategorie|Kategorien}; "
+                           "{resources:Ressource|Ressourcen} (Stadt: im Mittel {mean_gaps} "
+                           "Lücken je Quartier)",
+        "rank_need": "Handlungsbedarf: Rang {rank} von {n} ({people:Person|Personen} mit "
+                     "ungedecktem Bedarf)",
         "rank_apart": "Handlungsbedarf: nicht eingestuft ({reason})",
         "age_structure": "Altersstruktur",
         "age_band": "Altersgruppe",
@@ -497,8 +504,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "download_xlsx": "Arbeitsmappe (Excel)",
         "download_gpkg": "Geodaten (GeoPackage für QGIS)",
         "findings": "Hinweise zu den Daten",
-        "outside": "{n} Einrichtungen liegen außerhalb aller Quartiere; sie zählen in keinem "
-                   "Quartier, gehen aber in Entfernungen und Einzugsbereiche ein.",
+        "outside": "{n:Einrichtung liegt|Einrichtungen liegen} außerhalb aller Quartiere; sie "
+                   "zählen in keinem Quartier, gehen aber in Entfernungen und Einzugsbereiche ein.",
         "outside_none": "Alle {n} Einrichtungen liegen in einem Quartier; keine liegt "
                         "außerhalb.",
         "reconcile_title": "Abgleich der Einrichtungsdaten",
@@ -578,10 +585,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "download_measures": "Measures (CSV)",
         "download_concerns": "Concerns per quarter, action field and year (CSV, small counts "
                              "withheld)",
-        "nw_partners_lead": "{n} possible network partners: {actors} from the quarter "
-                            "management's list of actors and {operators} operators of "
-                            "facilities (some are both). Contact data are shown only for "
-                            "partners who agreed to publication.",
+        "nw_partners_lead": "{n:possible network partner|possible network partners}: {actors} "
+                            "from the quarter management's list of actors and {operators} "
+                            "operators of facilities (some are both). Contact data are shown only "
+                            "for partners who agreed to publication.",
         "nw_organisation": "Organisation",
         "nw_type": "Type",
         "nw_source": "Source",
@@ -599,10 +606,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                            "partners of that field could step in.",
         "nw_missing_none": "Every quarter has at least one local partner in every action field.",
         "nw_town_wide_partners": "Town-wide",
-        "nw_profile_partners": "Network: local partners in {n} of {fields} action fields "
-                               "({local} partners in the quarter)",
-        "nw_measures_lead": "{n} measures with a planned budget of {planned}, of which {spent} "
-                            "has been spent.",
+        "nw_profile_partners": "Network: local partners in {n} of {fields:action field|action "
+                               "fields} ({local} partners in the quarter)",
+        "nw_measures_lead": "{n:measure|measures} with a planned budget of {planned}, of which "
+                            "{spent} has been spent.",
         "nw_measure": "Measure",
         "nw_target": "Target (gap)",
         "nw_planned": "Budget planned",
@@ -619,8 +626,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                            "total budget. Measures without a quarter are listed as "
                            "\u201ctown-wide\u201d.",
         "nw_addressed": "Open gaps with measures",
-        "nw_addressed_lead": "{open} open gaps; {without} of them without a measure addressing "
-                             "them (cancelled measures do not count).",
+        "nw_addressed_lead": "{open:open gap|open gaps}; {without} of them without a measure "
+                             "addressing them (cancelled measures do not count).",
         "nw_without": "Open gaps without a measure",
         "nw_movement": "Movement of the target indicators",
         "nw_movement_lead": "For each measure the value of its target indicator in the quarter "
@@ -635,8 +642,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "nw_no_target": "no target",
         "nw_no_value": "no value",
         "nw_profile_measures": "Measures: {n} in the quarter, {open} of them planned or running",
-        "nw_concerns_lead": "{n} concerns from the consultation hours ({periods}), counted by "
-                            "quarter, action field, year and status.",
+        "nw_profile_measures_none": "Measures: none in the quarter",
+        "nw_concerns_lead": "{n:concern|concerns} from the consultation hours ({periods}), "
+                            "counted by quarter, action field, year and status.",
         "nw_concerns_rule": "So that nobody can be recognised, counts from 1 to {k_1} are shown "
                             "as \u201c< {k}\u201d. Where such a count could be worked out from "
                             "totals, another count of the same row or column is replaced by "
@@ -654,12 +662,12 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "nw_concerns_hidden": "fewer than {k} or withheld",
         "nw_profile_concerns": "Concerns from the consultation hours: {n}",
         "nw_none": "There are no data for this study ([{section}] in quartier.toml).",
-        "summary_lead": "{study} has {residents} residents in {quarters} quarters. "
+        "summary_lead": "{study} has {residents} residents in {quarters:quarter|quarters}. "
                         "{categories} categories of services in {fields} action fields were "
                         "assessed: {standard} against a standard, {town} without a standard "
                         "compared with the median of the quarters.",
-        "summary_counts": "Against standards: {gaps} gaps, {met} × standard met, {well_above} × "
-                          "well above standard. Without a standard, relative to the town: "
+        "summary_counts": "Against standards: {gaps:gap|gaps}, {met} × standard met, {well_above} "
+                          "× well above standard. Without a standard, relative to the town: "
                           "{below} × below the town median, {average} × around the town median, "
                           "{above} × above the town median. {resources} resources (services in "
                           "the quarter that also serve neighbouring quarters); {served} × well "
@@ -667,21 +675,21 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "key_findings": "Key findings",
         "finding_top": "The greatest need for action is in {name}{status}: {needs}.",
         "finding_status": " (social status {status})",
-        "finding_other": "{name}{status} with {people} people with unmet need (among others "
+        "finding_other": "{name}{status} with {people:person|people} with unmet need (among others "
                          "{need})",
         "finding_next": "Next come {quarters}.",
         "and": "and",
         "finding_field": "The largest unmet need is in the action field {field}: {people} people "
                          "in {quarters} quarters.",
         "finding_no_gap": "No service falls short of its standard in any quarter.",
-        "finding_kinds": "Only {standard} categories are measured against a sourced standard "
-                         "({gaps} gaps). {town} categories have no standard; they are only "
-                         "compared with the median of the quarters ({below} × below the town "
+        "finding_kinds": "Only {standard:category is|categories are} measured against a sourced "
+                         "standard ({gaps} gaps). {town} categories have no standard; they are "
+                         "only compared with the median of the quarters ({below} × below the town "
                          "median) – this shows differences, not a proven shortage.",
         "finding_apart_one": "One quarter with few residents or mostly non-residential land "
                              "is not ranked: {names}.",
-        "finding_apart": "{n} quarters with few residents or mostly non-residential land are "
-                         "not ranked: {names}.",
+        "finding_apart": "{n:quarter|quarters} with few residents or mostly non-residential land "
+                         "are not ranked: {names}.",
         "summary_fields": "Assessments per action field",
         "summary_standard": "Against a standard",
         "summary_town": "Relative to the town (no standard)",
@@ -723,7 +731,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "summary_gaps_top": "Most frequent gaps (against a standard)",
         "summary_below_top": "Most often below the town median (no standard)",
         "summary_resources_top": "Most frequent resources",
-        "quarters_with": "{n} quarters",
+        "quarters_with": "{n:quarter|quarters}",
         "quarters_with_one": "1 quarter",
         "field": "Action field",
         "category": "Category",
@@ -746,8 +754,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "dynamics_class": "Dynamics class",
         "combined_class": "Combined index",
         "basis_area": "Study area",
-        "basis_area_lead": "The study area comprises {quarters} quarters with {area} km² and "
-                           "{residents} residents. Coordinate reference system: {crs}.",
+        "basis_area_lead": "The study area comprises {quarters:quarter|quarters} with {area} km² "
+                           "and {residents} residents. Coordinate reference system: {crs}.",
         "basis_map": "Map of quarters and services (interactive)",
         "basis_map_note": "Layers can be switched on and off at the top right. Without an "
                           "internet connection only the background map is missing.",
@@ -819,8 +827,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                                          "uninhabited (commercial, railway or park land where "
                                          "missing) still receives residents, and the density "
                                          "is the same everywhere on the remaining land.",
-        "population_method_evenly": "In {n} quarters no residential land was left; there the "
-                                    "residents are spread evenly over the whole area: "
+        "population_method_evenly": "In {n:quarter|quarters} no residential land was left; there "
+                                    "the residents are spread evenly over the whole area: "
                                     "{quarters}.",
         "indicator": "Indicator",
         "formula": "Formula",
@@ -878,9 +886,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "year": "Year",
         "reference": "Compared with",
         "median_basis": "median of the quarters",
-        "field_lead": "{n} categories with services in the study area: {standard} against a "
-                      "standard ({gaps} gaps), {town} without a standard compared with the "
-                      "median of the quarters ({below} × below the town median); {resources} "
+        "field_lead": "{n:category|categories} with services in the study area: {standard} "
+                      "against a standard ({gaps} gaps), {town} without a standard compared with "
+                      "the median of the quarters ({below} × below the town median); {resources} "
                       "resources.",
         "field_none": "There are no data on services of this action field.",
         "field_table": "Assessment per quarter",
@@ -914,7 +922,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "facility_name": "Name",
         "profile_partners": "Network partners in the quarter",
         "profile_partners_none": "No partner names this quarter.",
-        "profile_partners_town": "In addition, {n} partners work town-wide (network chapter).",
+        "profile_partners_town": "In addition, {n:partner works|partners work} town-wide (network "
+                                 "chapter).",
         "organisation": "Organisation",
         "partner_type": "Type",
         "fields": "Action fields",
@@ -940,7 +949,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "search_label": "Find a quarter (name or number)",
         "search_placeholder": "e.g. name or number",
         "search_none": "No quarter found.",
-        "search_count": "{n} quarters",
+        "search_count": "{n:quarter|quarters}",
         "quarter_list": "All quarters",
         "district_named": "{name} ({key})",
         "district_key": "District {key}",
@@ -962,11 +971,12 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "col_alleinerziehende_anteil": "Single-parent households (%)",
         "col_migrationshintergrund_anteil": "With a migration background (%)",
         "rank_residents": "rank {rank} of {n} by residents",
-        "gaps_in_quarter": "Against standards: {gaps} gaps among {standard} categories; without "
-                           "a standard: {below} × below the town median among {town} "
-                           "categories; {resources} resources (town: {mean_gaps} gaps per "
+        "gaps_in_quarter": "Against standards: {gaps:gap|gaps} among "
+                           "{standard:category|categories}; without a standard: {below} × "
+                           "below the town median among {town:category|categories}; "
+                           "{resources:resource|resources} (town: {mean_gaps} gaps per "
                            "quarter on average)",
-        "rank_need": "Need for action: rank {rank} of {n} ({people} people with unmet need)",
+        "rank_need": "Need for action: rank {rank} of {n} ({people:person|people} with unmet need)",
         "rank_apart": "Need for action: not ranked ({reason})",
         "age_structure": "Age structure",
         "age_band": "Age group",
@@ -982,8 +992,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "download_xlsx": "Workbook (Excel)",
         "download_gpkg": "Geodata (GeoPackage for QGIS)",
         "findings": "Notes on the data",
-        "outside": "{n} facilities lie outside every quarter; they count in no quarter but "
-                   "enter distances and catchments.",
+        "outside": "{n:facility lies|facilities lie} outside every quarter; they count in no "
+                   "quarter but enter distances and catchments.",
         "outside_none": "All {n} facilities lie in a quarter; none lies outside.",
         "reconcile_title": "Reconciliation of the facility data",
         "reconcile_lead": "Every facility read is counted exactly once: in a quarter or "
@@ -997,6 +1007,14 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "no_data": "–",
     },
 }
+
+
+# Texts where a number meets a noun carry {n:singular|plural} (quartier.format.CountedText):
+# every caller's text["key"].format(n=…) then reads "1 Lücke", "2 Lücken".
+for _language, _texts in TEXTS.items():
+    for _key, _value in _texts.items():
+        if isinstance(_value, str):
+            _texts[_key] = counted_text(_value, _language)
 
 
 def texts(language: str) -> dict:
