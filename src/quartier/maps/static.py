@@ -193,7 +193,8 @@ class Classification:
         """Number of missing values (class ``-1``)."""
         return int((self.bins.to_numpy() < 0).sum())
 
-    def labels(self, language: str = "de", decimals: int | None = None) -> list[str]:
+    def labels(self, language: str = "de", decimals: int | None = None,
+               counts: bool = False) -> list[str]:
         """Legend label of each class, with the reader's number format.
 
         Parameters
@@ -202,6 +203,9 @@ class Classification:
         decimals : int, optional
             Decimals of the bounds; by default the fewest that show every bound exactly
             (at most four), the same for all labels.
+        counts : bool
+            The values are whole counts and the bounds whole numbers: label the classes by
+            the counts they hold ("0", "1", "3 bis 4", "5 und mehr") instead of by bounds.
 
         Returns
         -------
@@ -215,10 +219,14 @@ class Classification:
         ['bis 12,5', '12,5 bis 20,0', '20,0 bis 40,0', 'über 40,0']
         >>> classify(pd.Series([5.0, 15.0]), breaks=[12.5]).labels("en")
         ['up to 12.5', 'over 12.5']
+        >>> classify(pd.Series([0, 1, 3, 7]), breaks=[0, 1, 2, 4, np.inf]).labels(counts=True)
+        ['0', '1', '2', '3 bis 4', '5 und mehr']
         """
         texts = _texts(language)
         if self.k == 0:
             return []
+        if counts:
+            return _count_labels(self.breaks, language)
         finite = [b for b in self.breaks if math.isfinite(b)]
         if decimals is None:
             decimals = _display_decimals(finite)
@@ -236,6 +244,24 @@ class Classification:
         labels.append(texts["over"].format(a=fmt(last_lower)) if math.isinf(last_upper)
                       else texts["between"].format(a=fmt(last_lower), b=fmt(last_upper)))
         return labels
+
+
+def _count_labels(breaks: Sequence[float], language: str) -> list[str]:
+    """Labels of classes of whole counts: class *i* holds the integers in (b_{i-1}, b_i]."""
+    between, plus = (("{a} bis {b}", "{a} und mehr") if language == "de"
+                     else ("{a} to {b}", "{a} or more"))
+    labels, lower = [], None
+    for upper in breaks:
+        first = 0 if lower is None else int(math.floor(lower)) + 1
+        if math.isinf(upper):
+            labels.append(plus.format(a=format_number(first, 0, language)))
+        else:
+            last = int(math.floor(upper))
+            labels.append(format_number(last, 0, language) if lower is None or first == last
+                          else between.format(a=format_number(first, 0, language),
+                                              b=format_number(last, 0, language)))
+        lower = upper
+    return labels
 
 
 def classify(values: pd.Series | Sequence[float], *, scheme: str = "quantiles", k: int = 5,
@@ -419,8 +445,10 @@ def choropleth(quarters: gpd.GeoDataFrame, values: pd.Series, *, title: str,
                facilities: gpd.GeoDataFrame | None = None, facility_label: str | None = None,
                label_quarters: bool = True, label_by: str = "auto", max_labels: int = 60,
                attribution: Sequence[str] = (), no_data_label: str | None = None,
-               north_arrow: bool = True) -> Figure:
-    """Map one value per quarter, coloured by class.
+               north_arrow: bool = True, counts: bool = False,
+               class_labels: Sequence[str] | None = None) -> Figure:
+    """Map one value per quarter, coloured by class (``counts``: whole-number classes, see
+    :meth:`Classification.labels`).
 
     Parameters
     ----------
@@ -456,6 +484,9 @@ def choropleth(quarters: gpd.GeoDataFrame, values: pd.Series, *, title: str,
         Legend entry for missing values, default "keine Angabe" / "no data".
     north_arrow : bool
         Draw a north arrow next to the scale bar (grid north of the projected CRS).
+    class_labels : sequence of str, optional
+        Legend entries of the classes instead of their value ranges (one per class, e.g. the
+        names of social status classes with their index ranges).
 
     Returns
     -------
@@ -497,9 +528,14 @@ def choropleth(quarters: gpd.GeoDataFrame, values: pd.Series, *, title: str,
         _add_polygons(ax, paths[has_value], colours[bins[has_value]], width, gid="quarters")
         _add_polygons(ax, paths[~has_value], NO_DATA_COLOUR, width, gid="quarters-no-data",
                       hatch=_HATCH)
+        legend_labels = classification.labels(language, counts=counts)
+        if class_labels is not None:
+            if len(class_labels) != len(legend_labels):
+                raise ValueError(f"class_labels has {len(class_labels)} entries for "
+                                 f"{len(legend_labels)} classes")
+            legend_labels = list(class_labels)
         handles = [Patch(facecolor=c, edgecolor=_EDGE_COLOUR, linewidth=0.5, label=label)
-                   for c, label in zip(colours[:-1], classification.labels(language),
-                                       strict=True)]
+                   for c, label in zip(colours[:-1], legend_labels, strict=True)]
         if not has_value.all():
             handles.append(_hatched_patch(NO_DATA_COLOUR, no_data_label or texts["no_data"]))
         if facilities is not None:
