@@ -181,7 +181,7 @@ def _overview_map(study: Study, results: Results, text: dict) -> dict[str, str]:
     fig = choropleth(study.quarters, counts, title=text["overview_map"],
                      legend_title=text["overview_map_legend"], language=study.config.language,
                      breaks=breaks, cmap="OrRd", attribution=study.config.attribution,
-                     label_by="auto" if len(study.quarters) <= 60 else "id")
+                     label_by="auto" if len(study.quarters) <= 60 else "id", counts=True)
     return {"img": "data:image/png;base64," + figure_to_png_base64(fig, dpi=110),
             "alt": text["overview_map"]}
 
