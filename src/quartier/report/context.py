@@ -158,8 +158,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
          **{key: fmt(row[key]) for key in ("facilities", "inside", "outside", "capacity",
                                            "capacity_inside")}}
         for source, row in facility_reconciliation(study.facilities).iterrows()]
-    notes += [f.message for f in [*study.report.warnings, *results.findings]
-              if f.code != "outside_quarters"]
+    data_notes = [f.message for f in [*study.report.warnings, *results.findings]  # German
+                  if f.code != "outside_quarters"]
     basis = {
         "lead": text["basis_area_lead"].format(quarters=fmt(len(quarters)),
                                                area=format_number(area_km2.sum(), 1, language),
@@ -169,7 +169,7 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         "methods": methods, "rules": rules,
         "population_method": population_method_text(results.surface.attrs.get(
             "population_method"), text), "ranking_rule": ranking_rule,
-        "standards": standards, "notes": notes,
+        "standards": standards, "notes": notes, "data_notes": data_notes,
         "distance_method": distance_method_text(results, study.config.network, labels, text,
                                                 language),
         "reconciliation": reconciliation if len(study.facilities) else [],

@@ -38,6 +38,18 @@ __all__ = ["network_context"]
 
 _MEASURE_STATUS = {"en": {"geplant": "planned", "laufend": "running",
                           "abgeschlossen": "completed", "abgebrochen": "cancelled"}}
+#: The register's own words for where a partner comes from (quartier.network.partners).
+_REGISTER_WORDS = {"en": {"Träger": "operator", "Akteure": "actor list"}}
+
+
+def register_word(value: object, language: str) -> str:
+    """A partner's type or source in the reader's language (``"Akteure; Träger"``)."""
+    if not isinstance(value, str) or not value:
+        return "–"
+    words = _REGISTER_WORDS.get(language, {})
+    return "; ".join(words.get(part.strip(), part.strip()) for part in value.split(";"))
+
+
 _CONCERN_STATUS = {"de": {"offen": "offen", "in bearbeitung": "in Bearbeitung",
                           "weitergeleitet": "weitergeleitet", "erledigt": "erledigt"},
                    "en": {"offen": "open", "in bearbeitung": "in progress",
@@ -113,8 +125,8 @@ def _partners(study: Study, names: pd.Series, quarter_ids: list[str], text: dict
     if register is None:
         return None
     view = public_view(register)
-    rows = [{"organisation": r.organisation, "type": r.type or "–",
-             "source": r.source, "fields": _fields_text(r.fields, language),
+    rows = [{"organisation": r.organisation, "type": register_word(r.type, language),
+             "source": register_word(r.source, language), "fields": _fields_text(r.fields, language),
              "quarters": _quarters_text(r.quarters, r.town_wide, names, text),
              "facilities": format_number(r.facilities, 0, language) if r.facilities else "",
              "contact": " · ".join(str(v) for v in (r.contact_person, r.email, r.phone) if v)}

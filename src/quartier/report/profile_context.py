@@ -21,6 +21,7 @@ from quartier.format import format_number
 from quartier.indicators.edges import context_mask
 from quartier.network.export import study_concerns, study_register
 from quartier.network.partners import public_view
+from quartier.report.network_context import register_word
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -240,7 +241,7 @@ def _partners(study: Study, language: str, parts: dict[str, dict]) -> None:
         return
     view = public_view(register)  # never any contact column below: names, types, fields
     for r in view.itertuples():
-        row = {"organisation": r.organisation, "type": r.type or "–",
+        row = {"organisation": r.organisation, "type": register_word(r.type, language),
                "fields": _fields_text(r.fields, language) or "–"}
         for q in _split(r.quarters):
             if q in parts:

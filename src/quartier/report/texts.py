@@ -572,6 +572,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "trend_chart_alt": "Line charts: town-wide figures over all editions",
         "trend_download": "All indicators of all editions (CSV)",
         "download_series": "All indicators of all editions (CSV)",
+        "data_notes_german": "",
+        "status_index_col": "Statusindex",
+        "dynamics_index_col": "Dynamikindex",
         "summary_changes_link": "To the changes",
         "profile_trends": "Development over all editions",
         "ch_fields": "3 Action fields",
@@ -1020,3 +1023,7 @@ for _language, _texts in TEXTS.items():
 def texts(language: str) -> dict:
     """The fixed texts of one language (``de`` or ``en``)."""
     return TEXTS[language]
+        "data_notes_german": "The notes of the data check are given in German, as "
+                             "quartier validate writes them.",
+        "status_index_col": "Status index",
+        "dynamics_index_col": "Dynamics index",
