@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.fields import FIELDS, LANGUAGES, field_key
-from quartier.osm import parse_tag_rules
+from quartier.osm_tags import parse_tag_rules
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = [

@@ -24,62 +24,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from quartier.catalogue import default_catalogue
+from quartier.osm_tags import ANY_VALUE, parse_tag_rules
+
 __all__ = ["parse_tag_rules", "classify_osm", "parse_other_tags", "expand_other_tags"]
 
-_ANY = "*"
 #: One ``"key"=>"value"`` pair of GDAL's ``other_tags`` (backslash escapes quotes).
 _HSTORE_PAIR = r'"(?P<key>(?:[^"\\]|\\.)*)"=>"(?P<value>(?:[^"\\]|\\.)*)"'
-
-
-def parse_tag_rules(text: str) -> list[dict[str, str]]:
-    """Parse the tag rules of one category.
-
-    Parameters
-    ----------
-    text : str
-        Rules in the catalogue's ``osm_tags`` syntax: alternatives separated by ``;``, the
-        conditions of one alternative joined by ``&``, each condition ``key=value`` or
-        ``key=*``. Whitespace around separators is ignored; empty text means no rules.
-
-    Returns
-    -------
-    list of dict of str to str
-        One dictionary per alternative, mapping tag key to wanted value (``"*"`` for any).
-
-    Raises
-    ------
-    ValueError
-        If a condition lacks ``=``, has an empty key or value, or a rule names the same key
-        twice.
-
-    Examples
-    --------
-    >>> parse_tag_rules("amenity=pharmacy; amenity=social_facility & social_facility=food_bank")
-    [{'amenity': 'pharmacy'}, {'amenity': 'social_facility', 'social_facility': 'food_bank'}]
-    >>> parse_tag_rules("")
-    []
-    """
-    if text is None:
-        return []
-    if not isinstance(text, str):
-        raise ValueError(f"OSM tag rules must be text, got {text!r}.")
-    rules: list[dict[str, str]] = []
-    for alternative in text.split(";"):
-        if not alternative.strip():
-            continue
-        rule: dict[str, str] = {}
-        for condition in alternative.split("&"):
-            key, sep, value = condition.partition("=")
-            key, value = key.strip(), value.strip()
-            if not sep or not key or not value:
-                raise ValueError(f"Invalid OSM tag condition {condition.strip()!r} in "
-                                 f"{text!r}: write key=value or key=*.")
-            if key in rule:
-                raise ValueError(f"OSM tag rule {alternative.strip()!r} names the key {key!r} "
-                                 "twice.")
-            rule[key] = value
-        rules.append(rule)
-    return rules
 
 
 def _as_text(column: pd.Series) -> pd.Series:
@@ -159,8 +110,6 @@ def classify_osm(tags: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> p
     if not isinstance(tags, pd.DataFrame):
         raise TypeError(f"tags must be a DataFrame of OSM tags, got {type(tags).__name__}.")
     if catalogue is None:
-        from quartier.catalogue import default_catalogue  # here: catalogue imports this module
-
         catalogue = default_catalogue()
     if "key" in catalogue.columns:
         catalogue = catalogue.set_index("key")
@@ -184,7 +133,7 @@ def classify_osm(tags: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> p
             codes, uniques = pd.factorize(column)  # missing values get code -1
             columns[key] = (codes, _wrapped_values(pd.Series(uniques)))
         codes, uniques = columns[key]
-        if value == _ANY:
+        if value == ANY_VALUE:
             found = uniques.str.contains(r"[^;]", regex=True)
         else:
             found = uniques.str.contains(f";{value.lower()};", regex=False)

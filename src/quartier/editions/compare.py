@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.assign import assign_points
+from quartier.editions.labels import edition_sort_key
 
 __all__ = ["Comparison", "compare_editions", "compare_with_stored", "edition_sort_key",
            "previous_edition"]
@@ -66,12 +67,6 @@ def previous_edition(labels: Iterable[str], current: str) -> str | None:
     """
     earlier = [label for label in labels if edition_sort_key(label) < edition_sort_key(current)]
     return max(earlier, key=edition_sort_key) if earlier else None
-
-
-def edition_sort_key(label: str) -> tuple:
-    """Order of edition labels: numbers by value (``"2024"`` < ``"2024.5"`` < ``"2025"``), then
-    other labels alphabetically."""
-    return (0, float(label), label) if label.replace(".", "", 1).isdigit() else (1, 0, label)
 
 
 def _located(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame) -> pd.DataFrame:

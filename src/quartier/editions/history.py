@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.editions.boundaries import boundaries_changed
-from quartier.editions.compare import edition_sort_key
+from quartier.editions.labels import edition_sort_key
 
 if TYPE_CHECKING:
     import geopandas as gpd
