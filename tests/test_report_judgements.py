@@ -94,7 +94,7 @@ def test_summary_counts_the_kinds_apart(handmade):
     gaps = results.gaps
     summary = _text(index[index.index('id="zusammenfassung"'):index.index('id="grundlagen"')])
     # one Lücke (the Kita of 02), libraries below / around the town median apart
-    assert "Am Richtwert: 1 Lücken" in summary
+    assert "Am Richtwert: 1 Lücke," in summary
     below = int((gaps["status"] == "below_town").sum())
     assert f"relativ zur Stadt: {below} × unter dem Stadtmittel" in summary
     row = re.search(r'<tr data-field="social_infrastructure">(.*?)</tr>', index).group(1)
