@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from quartier.assign import assign_points
 from quartier.editions.labels import edition_sort_key
 
-__all__ = ["Comparison", "compare_editions", "compare_with_stored", "edition_sort_key",
-           "previous_edition"]
+__all__ = ["CAUSES", "Comparison", "category_reach", "compare_editions", "compare_with_stored",
+           "edition_sort_key", "previous_edition", "transition_causes"]
 
 #: Indicators in percent: their change is given in percentage points.
 PERCENT_INDICATORS = ("coverage",)
+
+#: Causes of a changed judgement (column ``cause`` of :attr:`Comparison.causes`), in the order
+#: a reader is told them.
+CAUSES = ("standard_changed", "facility_opened", "facility_closed", "facility_moved",
+          "places_changed", "population_changed", "reference_moved", "status_index_changed",
+          "other_change")
+
+#: A reference group that changed by less than this share is not named as a cause.
+POPULATION_CHANGE_SHARE = 0.01
+
+#: A facility whose location moved by more than this many metres counts as moved.
+MOVED_M = 1.0
+
+CAUSE_COLUMNS = ["quarter_id", "category", "cause", "facility_id", "name", "facility_quarter",
+                 "distance_m", "previous", "current"]
+TRANSITION_COLUMNS = ["quarter_id", "category", "previous_status", "current_status",
+                      "indicator", "previous_basis", "current_basis", "previous_value",
+                      "current_value", "previous_target", "current_target"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +50,11 @@ class Comparison:
         (relative change in %, NaN where the previous value is 0 or missing).
     transitions : DataFrame
         Assessments that changed: ``quarter_id``, ``category``, ``previous_status``,
-        ``current_status``.
+        ``current_status``, the ``indicator`` judged, ``previous_basis``/``current_basis``
+        and the judged value and its reference (standard or median of the quarters) in both
+        editions (``previous_value``, ``current_value``, ``previous_target``,
+        ``current_target``). Changed classes of the social index have category
+        ``"status_index"`` and the status index as value.
     opened, closed : DataFrame
         Facilities (by ``facility_id``) only in the current / only in the previous edition,
         with ``name``, ``category``, ``field`` and the ``quarter_id`` they lie in (None outside).
@@ -42,6 +65,9 @@ class Comparison:
         Number of quarters of the previous edition.
     facilities_compared : bool
         False when the previous edition has no facility register (opened/closed are empty).
+    causes : DataFrame
+        Why each transition happened, worked out from the data (:func:`transition_causes`):
+        one row per transition and cause (``CAUSE_COLUMNS``).
     """
 
     previous: str
@@ -53,6 +79,7 @@ class Comparison:
     boundaries_changed: bool = False
     previous_quarter_count: int | None = None
     facilities_compared: bool = True
+    causes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAUSE_COLUMNS))
 
 
 def previous_edition(labels: Iterable[str], current: str) -> str | None:
@@ -70,12 +97,222 @@ def previous_edition(labels: Iterable[str], current: str) -> str | None:
 
 
 def _located(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Facility id, name, category, field, capacity, point and the quarter it stands in."""
+    if len(facilities) and facilities.crs is not None and quarters.crs is not None \
+            and facilities.crs != quarters.crs:
+        facilities = facilities.to_crs(quarters.crs)
+    capacity = (pd.to_numeric(facilities["capacity"], errors="coerce").to_numpy(dtype=float)
+                if "capacity" in facilities.columns else np.full(len(facilities), np.nan))
     frame = pd.DataFrame({"facility_id": facilities["facility_id"].to_numpy(),
                           "name": facilities["name"].to_numpy(),
                           "category": facilities["category"].to_numpy(),
-                          "field": facilities["field"].to_numpy()})
+                          "field": facilities["field"].to_numpy(),
+                          "capacity": capacity,
+                          "point": shapely.point_on_surface(facilities.geometry.to_numpy())
+                          if len(facilities) else np.empty(0, dtype=object)})
     frame["quarter_id"] = assign_points(facilities, quarters).to_numpy()
     return frame
+
+
+def category_reach(catalogue: pd.DataFrame, catchment_m: float) -> dict[str, float]:
+    """Per category how far a facility reaches residents: the standard's distance (the
+    largest one where it depends on the age group), else the study's catchment.
+
+    Examples
+    --------
+    >>> catalogue = pd.DataFrame({"max_distance_m": [300.0, None, None],
+    ...                           "distance_by_group": ["", "0-5:175;6-11:350", ""]},
+    ...                          index=["transit_stop", "playground", "library"])
+    >>> category_reach(catalogue, 1500.0)
+    {'transit_stop': 300.0, 'playground': 350.0, 'library': 1500.0}
+    """
+    from quartier.catalogue import parse_group_values
+
+    reach = {}
+    for key, row in catalogue.iterrows():
+        distances = list(parse_group_values(row.get("distance_by_group", "") or "").values())
+        if pd.notna(row.get("max_distance_m")):
+            distances.append(float(row["max_distance_m"]))
+        reach[str(key)] = max(distances) if distances else float(catchment_m)
+    return reach
+
+
+def _facility_events(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Facilities opened, closed, moved or with other capacity between two snapshots: one row
+    per event with ``cause``, ``previous``/``current`` (capacity) and both points."""
+    both = before.merge(after, on="facility_id", suffixes=("_previous", "_current"))
+    moved = shapely.distance(both["point_previous"].to_numpy(),
+                             both["point_current"].to_numpy()) > MOVED_M
+    capacity_previous = both["capacity_previous"].to_numpy(dtype=float)
+    capacity_current = both["capacity_current"].to_numpy(dtype=float)
+    places = ~(np.isclose(capacity_previous, capacity_current)
+               | (np.isnan(capacity_previous) & np.isnan(capacity_current)))
+    frames = []
+    for cause, rows in (("facility_moved", both[moved]), ("places_changed", both[places])):
+        frames.append(pd.DataFrame({
+            "cause": cause, "facility_id": rows["facility_id"], "name": rows["name_current"],
+            "category": rows["category_current"], "facility_quarter": rows["quarter_id_current"],
+            "previous": rows["capacity_previous"], "current": rows["capacity_current"],
+            "point_previous": rows["point_previous"], "point_current": rows["point_current"]}))
+    opened = after[~after["facility_id"].isin(before["facility_id"])]
+    closed = before[~before["facility_id"].isin(after["facility_id"])]
+    for cause, rows, previous, current in (
+            ("facility_opened", opened, np.nan, opened["capacity"]),
+            ("facility_closed", closed, closed["capacity"], np.nan)):
+        frames.append(pd.DataFrame({
+            "cause": cause, "facility_id": rows["facility_id"], "name": rows["name"],
+            "category": rows["category"], "facility_quarter": rows["quarter_id"],
+            "previous": previous, "current": current,
+            "point_previous": rows["point"], "point_current": rows["point"]}))
+    return pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
+        len(f) for f in frames) else pd.DataFrame(columns=[
+            "cause", "facility_id", "name", "category", "facility_quarter", "previous",
+            "current", "point_previous", "point_current"])
+
+
+def transition_causes(transitions: pd.DataFrame, *, previous_indicators: pd.DataFrame,
+                      current_indicators: pd.DataFrame, previous_gaps: pd.DataFrame,
+                      current_gaps: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
+                      quarters: gpd.GeoDataFrame,
+                      reach: Mapping[str, float] | None = None,
+                      default_reach: float = 1500.0) -> pd.DataFrame:
+    """Why each changed judgement changed, worked out from the two editions' data.
+
+    Parameters
+    ----------
+    transitions : DataFrame
+        :attr:`Comparison.transitions` (with values and references of both editions).
+    previous_indicators, current_indicators, previous_gaps, current_gaps : DataFrame
+        The two editions' tidy indicator tables and judgements.
+    before, after : DataFrame
+        The two facility snapshots, located in the current quarters (``_located``).
+    quarters : GeoDataFrame
+        The current quarters.
+    reach : mapping, optional
+        Metres a facility of a category reaches (:func:`category_reach`); facilities farther
+        from the quarter cannot have changed its judgement and are not named.
+    default_reach : float
+        Reach of a category missing from ``reach``.
+
+    Returns
+    -------
+    DataFrame
+        ``CAUSE_COLUMNS``: one row per transition and cause. ``cause`` is one of
+        :data:`CAUSES`; facility causes name the facility (``facility_id``, ``name``, the
+        quarter it stands in and its distance from the quarter, 0 inside) and give the
+        capacity before and after; ``population_changed`` the reference group before and
+        after; ``reference_moved`` and ``standard_changed`` the reference before and after;
+        ``status_index_changed`` and ``other_change`` the quarter's value before and after.
+
+    Notes
+    -----
+    A transition gets, in this order:
+
+    * ``standard_changed`` – the basis changed (standard ↔ median of the quarters), or the
+      standard's source or year changed, or (standards not derived from the population) its
+      target changed;
+    * ``facility_opened`` / ``facility_closed`` / ``facility_moved`` / ``places_changed`` –
+      a facility of the category whose point lies within the category's reach of the quarter
+      polygon (distance point–polygon ≤ reach);
+    * ``population_changed`` – the quarter's reference group changed by at least
+      ``POPULATION_CHANGE_SHARE`` (and at least one person);
+    * ``reference_moved`` – a judgement against the median of the quarters whose median
+      changed;
+    * ``status_index_changed`` – for classes of the social index;
+    * ``other_change`` – none of the above: the value changed for reasons outside the reach
+      (e.g. other quarters' demand for the same facilities in the 2SFCA).
+    """
+    if not len(transitions):
+        return pd.DataFrame(columns=CAUSE_COLUMNS)
+    reach = dict(reach or {})
+    keys = ["quarter_id", "category"]
+    found: list[pd.DataFrame] = []
+    judged = transitions[transitions["category"] != "status_index"]
+
+    # the standard itself
+    meta = ["quarter_id", "category", "basis", "target", "demand", "standard_source",
+            "standard_year"]
+    standards = previous_gaps.reindex(columns=meta).merge(
+        current_gaps.reindex(columns=meta), on=keys, suffixes=("_previous", "_current"))
+    standards = judged[keys].merge(standards, on=keys)
+    both_standard = (standards["basis_previous"] == "standard") \
+        & (standards["basis_current"] == "standard")
+    source_changed = both_standard & (
+        (standards["standard_source_previous"].fillna("").astype(str)
+         != standards["standard_source_current"].fillna("").astype(str))
+        | (standards["standard_year_previous"].fillna("").astype(str)
+           != standards["standard_year_current"].fillna("").astype(str))
+        | (standards["demand_previous"].isna() & standards["demand_current"].isna()
+           & ~np.isclose(standards["target_previous"].astype(float),
+                         standards["target_current"].astype(float), equal_nan=True)))
+    basis_changed = standards["basis_previous"].isin(["standard", "town"]) \
+        & standards["basis_current"].isin(["standard", "town"]) \
+        & (standards["basis_previous"] != standards["basis_current"])
+    rows = standards[source_changed | basis_changed]
+    found.append(pd.DataFrame({"quarter_id": rows["quarter_id"], "category": rows["category"],
+                               "cause": "standard_changed", "previous": rows["target_previous"],
+                               "current": rows["target_current"]}))
+
+    # facilities within reach
+    events = _facility_events(before, after)
+    pairs = judged[keys].merge(events, on="category")
+    if len(pairs):
+        polygons = quarters.set_index(quarters["quarter_id"].astype(str)).geometry
+        polygon = polygons.reindex(pairs["quarter_id"].astype(str)).to_numpy()
+        distance = np.fmin(shapely.distance(pairs["point_previous"].to_numpy(), polygon),
+                           shapely.distance(pairs["point_current"].to_numpy(), polygon))
+        limit = pairs["category"].map(reach).fillna(default_reach).to_numpy(dtype=float)
+        pairs = pairs.assign(distance_m=distance)[distance <= limit]
+        found.append(pairs.drop(columns=["point_previous", "point_current"]))
+
+    # the reference group
+    def population(table: pd.DataFrame) -> pd.DataFrame:
+        rows = table[table["indicator"] == "population"]
+        return rows[keys + ["value"]].dropna(subset=["category"])
+
+    people = judged[keys].merge(population(previous_indicators), on=keys).merge(
+        population(current_indicators), on=keys, suffixes=("_previous", "_current"))
+    moved_people = (people["value_current"] - people["value_previous"]).abs()
+    people = people[(moved_people >= 1)
+                    & (moved_people >= POPULATION_CHANGE_SHARE * people["value_previous"].abs())]
+    found.append(pd.DataFrame({"quarter_id": people["quarter_id"],
+                               "category": people["category"], "cause": "population_changed",
+                               "previous": people["value_previous"],
+                               "current": people["value_current"]}))
+
+    # the median of the quarters
+    town = judged[(judged["previous_basis"] == "town") & (judged["current_basis"] == "town")]
+    town = town[~np.isclose(town["previous_target"].astype(float),
+                            town["current_target"].astype(float), equal_nan=True)]
+    found.append(pd.DataFrame({"quarter_id": town["quarter_id"], "category": town["category"],
+                               "cause": "reference_moved", "previous": town["previous_target"],
+                               "current": town["current_target"]}))
+
+    # the social index
+    social = transitions[transitions["category"] == "status_index"]
+    found.append(pd.DataFrame({"quarter_id": social["quarter_id"],
+                               "category": social["category"],
+                               "cause": "status_index_changed",
+                               "previous": social["previous_value"],
+                               "current": social["current_value"]}))
+
+    causes = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
+        len(f) for f in found) else pd.DataFrame(columns=CAUSE_COLUMNS)
+    causes = causes.reindex(columns=CAUSE_COLUMNS)
+    explained = set(zip(causes["quarter_id"], causes["category"], strict=True))
+    rest = transitions[[pair not in explained for pair in
+                        zip(transitions["quarter_id"], transitions["category"], strict=True)]]
+    if len(rest):
+        causes = pd.concat([causes, pd.DataFrame({
+            "quarter_id": rest["quarter_id"], "category": rest["category"],
+            "cause": "other_change", "previous": rest["previous_value"],
+            "current": rest["current_value"]}).reindex(columns=CAUSE_COLUMNS)],
+            ignore_index=True)
+    order = causes["cause"].map({c: i for i, c in enumerate(CAUSES)})
+    return (causes.assign(_order=order)
+            .sort_values(["quarter_id", "category", "_order", "distance_m", "facility_id"],
+                         na_position="first")
+            .drop(columns="_order").reset_index(drop=True))
 
 
 def compare_editions(previous: str, current: str, *,
@@ -84,7 +321,9 @@ def compare_editions(previous: str, current: str, *,
                      previous_facilities: gpd.GeoDataFrame,
                      current_facilities: gpd.GeoDataFrame,
                      quarters: gpd.GeoDataFrame, boundaries_changed: bool = False,
-                     previous_quarter_count: int | None = None) -> Comparison:
+                     previous_quarter_count: int | None = None,
+                     reach: Mapping[str, float] | None = None,
+                     default_reach: float = 1500.0) -> Comparison:
     """Compare two editions on the current quarters.
 
     Facilities are matched by ``facility_id``; both snapshots are located in ``quarters`` (the
@@ -92,7 +331,8 @@ def compare_editions(previous: str, current: str, *,
     ``boundaries_changed`` the previous indicators must already be carried onto the current
     quarters (:func:`quartier.editions.history.carry_edition_indicators`); assessments are then
     not compared. Transitions include the social index's status classes (category
-    ``"status_index"``).
+    ``"status_index"``); each transition's causes are worked out by
+    :func:`transition_causes` (``reach``: metres per category, :func:`category_reach`).
 
     Notes
     -----
@@ -111,16 +351,28 @@ def compare_editions(previous: str, current: str, *,
     merged["change_percent"] = relative.where(merged["previous"].fillna(0) != 0)
     merged["unit"] = np.where(merged["indicator"].isin(PERCENT_INDICATORS), "pp", "")
 
-    columns = ["quarter_id", "category", "previous_status", "current_status"]
+    compared = len(previous_facilities) > 0
+    before = _located(previous_facilities, quarters)
+    after = _located(current_facilities, quarters)
     if boundaries_changed:  # assessments of other quarters: nothing to compare
-        transitions = pd.DataFrame(columns=columns)
+        transitions = pd.DataFrame(columns=TRANSITION_COLUMNS)
+        causes = pd.DataFrame(columns=CAUSE_COLUMNS)
     else:
-        status = previous_gaps[["quarter_id", "category", "status"]].merge(
-            current_gaps[["quarter_id", "category", "status"]], on=["quarter_id", "category"],
+        judged = ["quarter_id", "category", "status", "indicator", "basis", "value", "target"]
+        status = previous_gaps.reindex(columns=judged).merge(
+            current_gaps.reindex(columns=judged), on=["quarter_id", "category"],
             how="outer", suffixes=("_previous", "_current"))
         changed = status["status_previous"].fillna("") != status["status_current"].fillna("")
-        transitions = status[changed].rename(columns={"status_previous": "previous_status",
-                                                      "status_current": "current_status"})
+        status = status[changed]
+        transitions = pd.DataFrame({
+            "quarter_id": status["quarter_id"], "category": status["category"],
+            "previous_status": status["status_previous"],
+            "current_status": status["status_current"],
+            "indicator": status["indicator_current"].fillna(status["indicator_previous"]),
+            "previous_basis": status["basis_previous"], "current_basis": status["basis_current"],
+            "previous_value": status["value_previous"], "current_value": status["value_current"],
+            "previous_target": status["target_previous"],
+            "current_target": status["target_current"]})
         # classes of the social index (status rows of the tidy table, category "")
         social = merged[(merged["indicator"] == "status_index")
                         & (merged["_previous_status"].fillna("")
@@ -128,25 +380,31 @@ def compare_editions(previous: str, current: str, *,
         transitions = pd.concat([transitions, pd.DataFrame({
             "quarter_id": social["quarter_id"], "category": "status_index",
             "previous_status": social["_previous_status"],
-            "current_status": social["_current_status"]})], ignore_index=True)[columns]
+            "current_status": social["_current_status"], "indicator": "status_index",
+            "previous_value": social["previous"], "current_value": social["current"]})],
+            ignore_index=True).reindex(columns=TRANSITION_COLUMNS)
+        transitions = transitions.sort_values(["quarter_id", "category"]).reset_index(drop=True)
+        causes = transition_causes(
+            transitions, previous_indicators=previous_indicators,
+            current_indicators=current_indicators, previous_gaps=previous_gaps,
+            current_gaps=current_gaps, before=before if compared else after[:0],
+            after=after if compared else after[:0], quarters=quarters, reach=reach,
+            default_reach=default_reach)
     merged = merged.drop(columns=["_previous_status", "_current_status"])
     merged["category"] = merged["category"].replace("", None)
 
-    compared = len(previous_facilities) > 0
-    before = _located(previous_facilities, quarters)
-    after = _located(current_facilities, quarters)
+    listed = ["facility_id", "name", "category", "field", "quarter_id"]
     opened = after[~after["facility_id"].isin(before["facility_id"])] if compared else after[:0]
     closed = before[~before["facility_id"].isin(after["facility_id"])]
     return Comparison(previous=previous, current=current,
                       indicators=merged.sort_values(keys, na_position="first")
                       .reset_index(drop=True),
-                      transitions=transitions.sort_values(["quarter_id", "category"])
-                      .reset_index(drop=True),
-                      opened=opened.sort_values("facility_id").reset_index(drop=True),
-                      closed=closed.sort_values("facility_id").reset_index(drop=True),
+                      transitions=transitions,
+                      opened=opened[listed].sort_values("facility_id").reset_index(drop=True),
+                      closed=closed[listed].sort_values("facility_id").reset_index(drop=True),
                       boundaries_changed=boundaries_changed,
                       previous_quarter_count=previous_quarter_count,
-                      facilities_compared=compared)
+                      facilities_compared=compared, causes=causes)
 
 
 def compare_with_stored(store, study, results, history=None) -> Comparison | None:
@@ -193,4 +451,7 @@ def compare_with_stored(store, study, results, history=None) -> Comparison | Non
                             previous_facilities=stored.facilities,
                             current_facilities=study.facilities, quarters=study.quarters,
                             boundaries_changed=changed,
-                            previous_quarter_count=len(stored.quarters))
+                            previous_quarter_count=len(stored.quarters),
+                            reach=category_reach(study.catalogue,
+                                                 study.config.indicators.catchment_m),
+                            default_reach=study.config.indicators.catchment_m)

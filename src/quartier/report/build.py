@@ -156,9 +156,11 @@ def _figures(study: Study, language: str) -> Callable[..., str]:
                              attribution=study.config.attribution, label_by=label_by)
         else:
             fig = choropleth(study.quarters, kw["values"], title=kw["title"],
-                             legend_title="z", language=language, breaks=[-1, 1, 1.5],
-                             diverging_center=0, attribution=study.config.attribution,
-                             label_by=label_by)
+                             legend_title=kw.get("legend_title", "z"), language=language,
+                             breaks=kw.get("breaks", [-1, 1, 1.5]), cmap=kw.get("cmap"),
+                             diverging_center=kw.get("diverging_center", 0),
+                             class_labels=kw.get("class_labels"),
+                             attribution=study.config.attribution, label_by=label_by)
         return "data:image/png;base64," + figure_to_png_base64(fig, dpi=80)
 
     return draw

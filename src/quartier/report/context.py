@@ -38,6 +38,7 @@ from quartier.report.network_context import network_context
 from quartier.report.population_text import population_method_text
 from quartier.report.distance_context import distance_comparison_context, distance_method_text
 from quartier.report.profile_context import neighbour_links, profile_parts, quarter_groups
+from quartier.report.social_context import social_chapter
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -230,31 +231,14 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                              results, own, names, labels, text, language)})
 
     # --- social status -------------------------------------------------------------------
-    social_context = None
-    if social is not None:
-        year = int(social["year"].iloc[0])
-        social_context = {
-            "lead": text["social_lead"].format(year=year, included=fmt(social["included"].sum())),
-            "rows": [{"id": q, "name": names.get(q, q),
-                      "status_index": format_indicator(row["status_index"], "status_index",
-                                                       language),
-                      "status_class": social_class_label(row["status_class"], language),
-                      "dynamics_index": format_indicator(row["dynamics_index"], "dynamics_index",
-                                                         language),
-                      "dynamics_class": social_class_label(row["dynamics_class"],
-                                                           language),
-                      "combined": row["combined_class"] or "–"}
-                     for q, row in social.reindex(quarters["quarter_id"]).iterrows()
-                     if not pd.isna(row["year"])],
-            "map": (figures("index", values=social["status_index"],
-                            title=text["social_map"].format(year=year))
-                    if figures is not None else ""),
-            "map_alt": text["social_map"].format(year=year),
-        }
+    social_context = (social_chapter(social, study, names, language, figures)
+                      if social is not None else None)
 
     # --- changes since the previous edition ----------------------------------------------
+    units = {c: str(catalogue.at[c, f"capacity_unit_{language}"] or "")
+             for c in catalogue.index} if f"capacity_unit_{language}" in catalogue else {}
     changes = (changes_context(comparison, names, labels, language, history=history,
-                               chart=figures is not None)
+                               chart=figures is not None, units=units)
                if comparison is not None else None)
     trends = quarter_trends(history, language) if history is not None else {}
 

@@ -48,6 +48,71 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                                  "neu eröffnete und geschlossene Einrichtungen lassen sich nicht "
                                  "bestimmen.",
         "social_moves": "Größte Veränderungen des Statusindex",
+        "transitions_lead": "Neue Lücken stehen zuerst, dann Bewertungen, die neu unter dem "
+                            "Stadtmittel liegen, dann die übrigen, jeweils nach der Größe der "
+                            "Veränderung im Verhältnis zum Bezugswert. Die Ursachen sind aus den "
+                            "Daten beider Ausgaben bestimmt: Einrichtungen der Kategorie, die in "
+                            "Reichweite des Quartiers (Richtwert-Entfernung oder Einzugsbereich) "
+                            "eröffnet, geschlossen, verlegt oder vergrößert bzw. verkleinert "
+                            "wurden, die Bezugsgruppe im Quartier, der Median der Quartiere und "
+                            "der Richtwert.",
+        "transition_value": "Wert vorher → jetzt",
+        "transition_reference": "Bezugswert vorher → jetzt",
+        "transition_cause": "Ursache",
+        "cause_inside": "im Quartier",
+        "cause_near": "in {quarter}, {distance} m vom Quartier",
+        "cause_places": "Plätze",
+        "cause_places_changed": "{name} ({where}): {previous} → {current} {unit}",
+        "cause_facility_opened": "neu eröffnet: {name} ({where})",
+        "cause_facility_closed": "geschlossen: {name} ({where})",
+        "cause_facility_moved": "verlegt: {name} ({where})",
+        "cause_population_changed": "Bezugsgruppe im Quartier: {previous} → {current} Personen",
+        "cause_reference_moved": "Median der Quartiere: {previous} → {current}",
+        "cause_value_unchanged": ", der Wert des Quartiers blieb gleich",
+        "cause_basis_changed": "Bewertungsgrundlage geändert (Richtwert statt Median der "
+                               "Quartiere oder umgekehrt)",
+        "cause_standard_changed": "Richtwert geändert: {previous} → {current}",
+        "cause_status_index_changed": "Statusindex: {previous} → {current}",
+        "cause_other_change": "keine Einrichtung der Kategorie in Reichweite eröffnet, "
+                              "geschlossen oder verändert; der Wert hat sich durch Veränderungen "
+                              "weiter entfernt geändert",
+        "change_from_zero": "neu (vorher 0)",
+        "pp": "Pp.",
+        "largest_coverage": "Größte Veränderungen der Abdeckung (in Prozentpunkten)",
+        "largest_fca_access": "Größte Veränderungen des erreichbaren Angebots (in Prozent des "
+                              "vorherigen Werts)",
+        "largest_status_index": "Größte Veränderungen des Statusindex (in Indexpunkten; höher "
+                                "heißt stärker benachteiligt)",
+        "change_header_coverage": "Veränderung (Prozentpunkte)",
+        "change_header_fca_access": "Veränderung (%)",
+        "change_header_status_index": "Veränderung (Indexpunkte)",
+        "mss_range_bottom": "unter {upper}",
+        "mss_range_middle": "{lower} bis {upper}",
+        "mss_range_open": "über {lower} bis {upper}",
+        "mss_range_top": "über {lower}",
+        "social_legend": "Statusklasse (Statusindex)",
+        "social_explain_status": "Der Statusindex fasst {indicators} zusammen: Jeder Anteil wird "
+                                 "über die einbezogenen Quartiere standardisiert (0 ist der "
+                                 "Durchschnitt, 1 eine Standardabweichung darüber), die Werte "
+                                 "werden addiert und die Summe noch einmal standardisiert. Je "
+                                 "höher der Statusindex, desto stärker ist das Quartier sozial "
+                                 "benachteiligt.",
+        "social_explain_classes": "Die Statusklassen folgen dem Monitoring Soziale "
+                                  "Stadtentwicklung Berlin: {classes}. „Hoch“ ist also der "
+                                  "günstigste soziale Status mit der geringsten Benachteiligung, "
+                                  "„sehr niedrig“ der Status mit der stärksten Benachteiligung.",
+        "social_explain_dynamics": "Der Dynamikindex misst auf dieselbe Weise die Veränderung "
+                                   "{what} (in Prozentpunkten): {classes}. Positiv heißt, die "
+                                   "Benachteiligung nimmt ab; negativ, sie nimmt zu.",
+        "social_dynamics_since": "dieser Anteile seit {year}",
+        "social_dynamics_named": "der Dynamikindikatoren ({names})",
+        "social_explain_no_dynamics": "Für diese Studie gibt es keinen Dynamikindex; der "
+                                      "Gesamtindex ist dann allein die Nummer der Statusklasse.",
+        "social_explain_combined": "Der Gesamtindex verbindet beides: die Nummer der Statusklasse "
+                                   "(1 hoch bis 4 sehr niedrig) mit dem Zeichen der Dynamik, "
+                                   "„+“ für positiv, „+/-“ für stabil, „-“ für negativ. „2+/-“ "
+                                   "heißt also mittlerer Status bei stabiler Entwicklung, „4-“ "
+                                   "sehr niedriger Status bei zunehmender Benachteiligung.",
         "ch_trends": "Entwicklung über alle Ausgaben",
         "trend_lead": "Kennzahlen der ganzen Stadt in jeder gespeicherten Ausgabe, jeweils auf "
                       "den Quartieren der Ausgabe gezählt.",
@@ -292,6 +357,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "distance_compare_straight": "erreicht (Luftlinie)",
         "distance_compare_network": "erreicht (Fußweg)",
         "distance_compare_drop": "Rückgang (Prozentpunkte)",
+        "catchment_layer": "Fußweg-Einzugsbereich: {category} ({distance})",
+        "catchment_layer_part": "Fußweg-Einzugsbereich: {category} ({distance}; {shown} "
+                                "von {total} Angeboten)",
         "methods_lead": "Alle Entfernungen sind Luftlinien zwischen dem Mittelpunkt einer "
                         "bewohnten 100-m-Zelle und der Einrichtung. Jede Zahl des Berichts "
                         "folgt einer der folgenden Formeln.",
@@ -418,7 +486,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "Stadtentwicklung Berlin, Jahr {year}; {included} Quartiere gingen ein.",
         "social_none": "Für diese Studie ist kein Sozialindex eingerichtet "
                        "([indicators.status_index] in quartier.toml).",
-        "social_map": "Statusindex {year}",
+        "social_map": "Statusklassen {year}",
         "profiles_lead": "Je Quartier: Bevölkerung, Altersstruktur, Angebote je Handlungsfeld "
                          "– mit Ampel, wo ein Richtwert gilt, und im Vergleich mit dem Median "
                          "der Quartiere, wo keiner gilt – und die Stellung in der Stadt.",
@@ -504,6 +572,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "download_xlsx": "Arbeitsmappe (Excel)",
         "download_gpkg": "Geodaten (GeoPackage für QGIS)",
         "findings": "Hinweise zu den Daten",
+        "data_notes_german": "",
+        "status_index_col": "Statusindex",
+        "dynamics_index_col": "Dynamikindex",
         "outside": "{n:Einrichtung liegt|Einrichtungen liegen} außerhalb aller Quartiere; sie "
                    "zählen in keinem Quartier, gehen aber in Entfernungen und Einzugsbereiche ein.",
         "outside_none": "Alle {n} Einrichtungen liegen in einem Quartier; keine liegt "
@@ -557,6 +628,71 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "changes_no_facilities": "Edition {previous} has no facility register; facilities "
                                  "opened and closed cannot be determined.",
         "social_moves": "Largest changes of the status index",
+        "transitions_lead": "New gaps come first, then judgements newly below the town "
+                            "median, then the others, each by the size of the change relative to "
+                            "the reference. The causes are worked out from the data of both "
+                            "editions: facilities of the category within reach of the quarter "
+                            "(the standard's distance or the catchment) that opened, closed, "
+                            "moved or changed their capacity, the reference group in the "
+                            "quarter, the median of the quarters and the standard.",
+        "transition_value": "Value before → now",
+        "transition_reference": "Reference before → now",
+        "transition_cause": "Cause",
+        "cause_inside": "in the quarter",
+        "cause_near": "in {quarter}, {distance} m from the quarter",
+        "cause_places": "places",
+        "cause_places_changed": "{name} ({where}): {previous} → {current} {unit}",
+        "cause_facility_opened": "opened: {name} ({where})",
+        "cause_facility_closed": "closed: {name} ({where})",
+        "cause_facility_moved": "moved: {name} ({where})",
+        "cause_population_changed": "reference group in the quarter: {previous} → {current} "
+                                    "people",
+        "cause_reference_moved": "median of the quarters: {previous} → {current}",
+        "cause_value_unchanged": ", the quarter's own value did not change",
+        "cause_basis_changed": "basis of the judgement changed (standard instead of the median "
+                               "of the quarters or the other way round)",
+        "cause_standard_changed": "standard changed: {previous} → {current}",
+        "cause_status_index_changed": "status index: {previous} → {current}",
+        "cause_other_change": "no facility of the category within reach opened, closed or "
+                              "changed; the value changed through changes farther away",
+        "change_from_zero": "new (0 before)",
+        "pp": "pp",
+        "largest_coverage": "Largest changes of coverage (in percentage points)",
+        "largest_fca_access": "Largest changes of accessible supply (in percent of the previous "
+                              "value)",
+        "largest_status_index": "Largest changes of the status index (in index points; higher "
+                                "means more disadvantaged)",
+        "change_header_coverage": "Change (percentage points)",
+        "change_header_fca_access": "Change (%)",
+        "change_header_status_index": "Change (index points)",
+        "mss_range_bottom": "below {upper}",
+        "mss_range_middle": "{lower} to {upper}",
+        "mss_range_open": "above {lower} to {upper}",
+        "mss_range_top": "above {lower}",
+        "social_legend": "Status class (status index)",
+        "social_explain_status": "The status index combines {indicators}: each share is "
+                                 "standardised over the quarters included (0 is the average, 1 "
+                                 "one standard deviation above it), the values are added and the "
+                                 "sum is standardised again. The higher the status index, the "
+                                 "more disadvantaged the quarter is.",
+        "social_explain_classes": "The status classes follow Berlin's Monitoring Soziale "
+                                  "Stadtentwicklung (social urban development monitoring): "
+                                  "{classes}. \"High\" is thus the most favourable social status "
+                                  "with the least disadvantage, \"very low\" the status with the "
+                                  "most disadvantage.",
+        "social_explain_dynamics": "The dynamics index measures in the same way the change of "
+                                   "{what} (in percentage points): {classes}. Positive means "
+                                   "disadvantage is decreasing; negative, it is increasing.",
+        "social_dynamics_since": "these shares since {year}",
+        "social_dynamics_named": "the dynamics indicators ({names})",
+        "social_explain_no_dynamics": "This study has no dynamics index; the combined index is "
+                                      "then the number of the status class alone.",
+        "social_explain_combined": "The combined index joins both: the number of the status "
+                                   "class (1 high to 4 very low) followed by the sign of the "
+                                   "dynamics, \"+\" for positive, \"+/-\" for stable, \"-\" for "
+                                   "negative. \"2+/-\" thus means medium status with stable "
+                                   "development, \"4-\" very low status with increasing "
+                                   "disadvantage.",
         "ch_trends": "Development over all editions",
         "trend_lead": "Town-wide figures of every stored edition, each counted on that "
                       "edition's quarters.",
@@ -572,9 +708,6 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "trend_chart_alt": "Line charts: town-wide figures over all editions",
         "trend_download": "All indicators of all editions (CSV)",
         "download_series": "All indicators of all editions (CSV)",
-        "data_notes_german": "",
-        "status_index_col": "Statusindex",
-        "dynamics_index_col": "Dynamikindex",
         "summary_changes_link": "To the changes",
         "profile_trends": "Development over all editions",
         "ch_fields": "3 Action fields",
@@ -791,6 +924,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "distance_compare_straight": "reached (straight line)",
         "distance_compare_network": "reached (walk)",
         "distance_compare_drop": "drop (percentage points)",
+        "catchment_layer": "Walking catchment: {category} ({distance})",
+        "catchment_layer_part": "Walking catchment: {category} ({distance}; {shown} of "
+                                "{total} facilities)",
         "methods_lead": "All distances are straight lines between the centre of a populated "
                         "100 m cell and the facility. Every figure of the report follows one of "
                         "these formulas.",
@@ -909,7 +1045,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "Soziale Stadtentwicklung, year {year}; {included} quarters included.",
         "social_none": "No social index is configured for this study "
                        "([indicators.status_index] in quartier.toml).",
-        "social_map": "Status index {year}",
+        "social_map": "Status classes {year}",
         "profiles_lead": "Per quarter: population, age structure, services per action field "
                          "– with a traffic light where a standard applies and compared with the "
                          "median of the quarters where none does – and its place in the town.",
@@ -995,6 +1131,10 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "download_xlsx": "Workbook (Excel)",
         "download_gpkg": "Geodata (GeoPackage for QGIS)",
         "findings": "Notes on the data",
+        "data_notes_german": "The notes of the data check are given in German, as "
+                             "quartier validate writes them.",
+        "status_index_col": "Status index",
+        "dynamics_index_col": "Dynamics index",
         "outside": "{n:facility lies|facilities lie} outside every quarter; they count in no "
                    "quarter but enter distances and catchments.",
         "outside_none": "All {n} facilities lie in a quarter; none lies outside.",
@@ -1023,7 +1163,3 @@ for _language, _texts in TEXTS.items():
 def texts(language: str) -> dict:
     """The fixed texts of one language (``de`` or ``en``)."""
     return TEXTS[language]
-        "data_notes_german": "The notes of the data check are given in German, as "
-                             "quartier validate writes them.",
-        "status_index_col": "Status index",
-        "dynamics_index_col": "Dynamics index",
