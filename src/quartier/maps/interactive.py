@@ -10,7 +10,10 @@
   coloured per action field (Okabe–Ito) with a popup giving name, category, operator
   (Träger), capacity and address;
 - an OpenStreetMap background that can be switched off and is not needed: without network
-  the quarters and facilities show on a light grey background.
+  the quarters and facilities show on a light grey background;
+- optionally one overlay per category with the facilities' walking catchments
+  (:class:`CatchmentLayer`, e.g. from :func:`quartier.streets.walking_catchments`), off at
+  the start, the facility's name in a tooltip.
 
 :func:`map_document` renders the map as one standalone HTML document. Leaflet 1.9 (from the
 ``xstatic-leaflet`` package) is inlined as ``<style>``/``<script>`` text and folium's CDN links
@@ -60,6 +63,7 @@ from quartier.maps.static import NO_DATA_COLOUR, align_to_quarters, class_colour
 
 __all__ = [
     "FIELD_COLOURS",
+    "CatchmentLayer",
     "MANY_FACILITIES",
     "IndicatorLayer",
     "interactive_map",
@@ -165,6 +169,38 @@ class IndicatorLayer:
     k: int = 5
     cmap: str | None = None
     diverging_center: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class CatchmentLayer:
+    """Areas around facilities (walking catchments), one switchable overlay.
+
+    Attributes
+    ----------
+    label : str
+        Name in the layer control, e.g. ``"Fußweg-Einzugsbereich: Spielplatz (500 m)"``.
+    areas : GeoSeries
+        One polygon per facility, in any CRS (none means that of the quarters); empty or
+        missing geometries are left out.
+    names : sequence of str
+        Tooltip of each area (the facility's name), in the order of ``areas``.
+    colour : str
+        Outline and fill colour (CSS), e.g. the field's colour from :data:`FIELD_COLOURS`.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> layer = CatchmentLayer("Fußweg-Einzugsbereich: Kita (500 m)",
+    ...                        gpd.GeoSeries([shapely.box(0, 0, 500, 500)], crs="EPSG:25832"),
+    ...                        ["Kita Sonnenschein"])
+    >>> layer.colour
+    '#555555'
+    """
+
+    label: str
+    areas: gpd.GeoSeries
+    names: Sequence[str]
+    colour: str = "#555555"
 
 
 def _as_layer(item: IndicatorLayer | Mapping[str, Any] | tuple) -> IndicatorLayer:
@@ -322,6 +358,16 @@ function quartierPopup(r, category, capacityLabel) {
   if (r[5]) { rows += "<tr><th>" + quartierTexts.address + "</th><td>" + r[5] + "</td></tr>"; }
   return '<div class="quartier-popup"><strong>' + (r[2] || category) + "</strong><br>" +
          category + (rows ? "<table>" + rows + "</table>" : "") + "</div>";
+}
+function quartierCatchments(data, colour) {
+  return L.geoJson(data, {
+    style: function () {
+      return {color: colour, weight: 1.5, opacity: 0.9, fillColor: colour, fillOpacity: 0.15};
+    },
+    onEachFeature: function (f, layer) {
+      layer.bindTooltip(f.properties.name, {sticky: true});
+    }
+  });
 }
 function quartierFacilities(rows, colour, category, capacityLabel, radius) {
   var group = L.featureGroup();
@@ -494,6 +540,22 @@ var {{ this.get_name() }} = quartierFacilities(
         self.radius = _js(radius)
 
 
+class _CatchmentOverlay(Layer):
+    """Walking catchments of one category (an overlay, off at the start)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = quartierCatchments({{ this.data }}, {{ this.colour }});
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, data: dict, colour: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=False)
+        self._name = "QuartierCatchments"
+        self.data = _js(data)
+        self.colour = _js(colour)
+
+
 class _FitOnLayout(MacroElement):
     """Fit the map to the study area again once the page is laid out and on resizes.
 
@@ -605,7 +667,8 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
                     tiles: bool = True, show_facilities: bool | None = None,
                     simplify_tolerance: float = 5.0,
                     profile_links: Mapping[str, str] | None = None,
-                    max_labels: int = 60) -> folium.Map:
+                    max_labels: int = 60,
+                    catchments: Sequence[CatchmentLayer] = ()) -> folium.Map:
     """An interactive map of quarters, indicator values and facilities that works offline.
 
     Parameters
@@ -653,6 +716,10 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
         the quarter opens a popup with the link, which opens in the whole window.
     max_labels : int
         Quarter names are written on the map once at most this many quarters are in view.
+    catchments : sequence of CatchmentLayer
+        Facility catchments, one overlay each after the facility categories, switched off at
+        the start; polygons in WGS 84 rounded like the quarters (no further simplification:
+        simplify them before, e.g. :func:`quartier.streets.walking_catchments` does).
 
     Returns
     -------
@@ -753,6 +820,9 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
         capacity_units, show_facilities)
     for layer in facility_layers:
         add(layer)
+    catchment_overlays = [_catchment_overlay(spec, quarters) for spec in catchments]
+    for overlay in catchment_overlays:
+        add(overlay)
 
     facility_legend = ""
     if fields_shown:
@@ -761,7 +831,7 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
             f"{_esc(label)}</div>" for label, colour in fields_shown)
     add(_Controls(m.get_name(), title=_esc(title) if title else None, legends=legends,
                   facility_legend=facility_legend, sources=_sources_html(attribution, texts)))
-    entries = len(specs) + len(facility_layers) + int(tiles)
+    entries = len(specs) + len(facility_layers) + len(catchment_overlays) + int(tiles)
     add(folium.LayerControl(position="topright", collapsed=entries > 8))
     add(_FindAndLabel(m.get_name(), data.get_name(), texts, max_labels))
     add(FitBounds([[south, west], [north, east]]))
@@ -1084,6 +1154,28 @@ def _facility_layers(facilities: gpd.GeoDataFrame | None, quarters: gpd.GeoDataF
             name, rows, colour, _esc(category_text),
             _esc(capacity_label), radius, show=visible))
     return layers, fields_shown
+
+
+def _catchment_overlay(spec: CatchmentLayer, quarters: gpd.GeoDataFrame) -> _CatchmentOverlay:
+    """The overlay of one :class:`CatchmentLayer`: its areas as GeoJSON in WGS 84, escaped."""
+    if not isinstance(spec, CatchmentLayer):
+        raise TypeError(f"catchments must be CatchmentLayer objects, not {type(spec).__name__}")
+    areas = spec.areas if spec.areas.crs is not None else spec.areas.set_crs(quarters.crs)
+    names = list(spec.names)
+    if len(names) != len(areas):
+        raise ValueError(f"catchment layer {spec.label!r} has {len(areas)} areas but "
+                         f"{len(names)} names")
+    geometry = areas.to_numpy()
+    present = np.flatnonzero(~(shapely.is_missing(geometry) | shapely.is_empty(geometry)))
+    lonlat = areas.iloc[present].to_crs("EPSG:4326").to_numpy()
+    lonlat = shapely.transform(lonlat, lambda xy: np.round(xy, _DECIMALS))
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": _esc(names[i])},
+         "geometry": shapely.geometry.mapping(g)}
+        for i, g in zip(present, lonlat, strict=True)]}
+    name = (f'<span aria-hidden="true" style="color:{_esc(spec.colour)}">\u25a7</span> '
+            f"{_esc(spec.label)}")
+    return _CatchmentOverlay(name, data, spec.colour)
 
 
 def _capacity_text(value: Any, language: str) -> str:

@@ -198,6 +198,7 @@ def _profile_links(study: Study) -> dict[str, str]:
 
 def _interactive(study: Study, results: Results) -> str:
     from quartier.maps.interactive import interactive_map, map_iframe
+    from quartier.report.catchment_layers import catchment_layers
 
     language = study.config.language
     residents = results.surface.groupby("quarter_id")["total"].sum()
@@ -217,7 +218,8 @@ def _interactive(study: Study, results: Results) -> str:
                            title=study.name, attribution=study.config.attribution,
                            category_labels=category_labels(study.catalogue, language),
                            field_of_category=study.catalogue["field"].to_dict(),
-                           profile_links=_profile_links(study))
+                           profile_links=_profile_links(study),
+                           catchments=catchment_layers(study, results))
     title = ("Interaktive Karte" if language == "de" else "Interactive map") + f" {study.name}"
     return map_iframe(fmap, title=title)
 
