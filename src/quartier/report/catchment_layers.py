@@ -34,8 +34,8 @@ MAX_PER_CATEGORY = 100
 #: Sum over the drawn facilities of (distance / 1 km)², at most: 100 catchments of 300 m, 80 of
 #: 750 m and 10 of 1,500 m (Heidelberg: about 4 s on one core).
 SEARCH_BUDGET = 80.0
-#: Polygon vertices over all layers at most (about 20 bytes each in the page).
-MAX_VERTICES = 100_000
+#: Polygon vertices over all layers at most (about 20 bytes each in the page, about 1 MB in all).
+MAX_VERTICES = 50_000
 
 
 def catchment_distance(catalogue: pd.DataFrame, category: str, catchment_m: float
