@@ -100,7 +100,7 @@ def test_report_folder_has_no_private_data(sample, tmp_path):
     page = index.read_text(encoding="utf-8")
     # the chapters are there with real content
     for title in ("Netzwerk und Partner", "Maßnahmen der Quartiersentwicklung",
-                  "Anliegen der Bewohnerinnen und Bewohner"):
+                  "Anliegen der Einwohner*innen"):
         assert title in page
     assert "Musterstädter Tafel e. V." in page and "Erweiterung der Kita Regenbogen" in page
     # public actors keep their contact person
