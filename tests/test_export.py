@@ -20,6 +20,8 @@ from quartier.compute import RESULT_COLUMNS
 from quartier.export import column_name, export_slug, quarter_table, tables, write_exports
 from quartier.fields import FIELDS, field_label
 from quartier.indicators.registry import STATUSES, status_label
+from quartier.judgements import judgement_label
+from quartier.report.context import format_indicator
 
 CREATED = dt.datetime(2025, 3, 1, 12, 0, 0)
 GERMAN_STATUS = {status_label(key, "de") for key in STATUSES}
@@ -178,55 +180,95 @@ def test_attribute_tables(sample, exported):
 # CSV
 
 
+GERMAN_INDICATOR_HEADERS = ["Quartier-Nr.", "Quartier", "Handlungsfeld", "Kategorie", "Indikator",
+                            "Wert", "Einheit", "Bezugsgruppe", "Vergleichswert", "Bewertung",
+                            "Grundlage"]
+
+
+def _printed_alike(csv_values, raw_values, indicators, language="de") -> None:
+    """The CSV value prints as the report prints the raw value, and has no more decimals."""
+    for written, raw, indicator in zip(csv_values, raw_values, indicators, strict=True):
+        if pd.isna(raw):
+            assert pd.isna(written)
+            continue
+        assert format_indicator(written, indicator, language) == \
+            format_indicator(raw, indicator, language), (indicator, written, raw)
+        shown = format_indicator(raw, indicator, "en")  # e.g. "12.3 %", "1,234 m", "0.62"
+        digits = shown.rstrip(" \xa0%m").replace(",", "")
+        decimals = len(digits.partition(".")[2])
+        assert round(written, decimals) == written, (indicator, written, shown)
+
+
 def test_indicators_csv_reads_back_for_german_excel(sample, exported):
-    _, results = sample
+    study, results = sample
     path = exported["indicators"]
     raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"quarter_id;field;category" in raw[:60]
-    table = pd.read_csv(path, sep=";", decimal=",", dtype={"quarter_id": str})
-    assert list(table.columns) == RESULT_COLUMNS
+    assert raw.startswith(b"\xef\xbb\xbf") and b"Quartier-Nr.;Quartier;Handlungsfeld" in raw[:60]
+    table = pd.read_csv(path, sep=";", decimal=",", dtype={"Quartier-Nr.": str})
+    assert list(table.columns) == GERMAN_INDICATOR_HEADERS
     assert len(table) == len(results.indicators)
-    assert table["quarter_id"].iloc[0] == "01" and "07" in set(table["quarter_id"])
-    for column in ("value", "target"):
-        assert np.allclose(table[column], results.indicators[column], rtol=0, atol=1e-9,
-                           equal_nan=True)
-    for column in ("quarter_id", "field", "category", "indicator", "unit", "reference_group",
-                   "status", "basis"):
-        assert same_text(table[column], results.indicators[column]), column
+    assert table["Quartier-Nr."].iloc[0] == "01" and "07" in set(table["Quartier-Nr."])
+    names = study.quarters.set_index("quarter_id")["name"]
+    assert table["Quartier"].tolist() == names.loc[results.indicators["quarter_id"]].tolist()
+    indicators = results.indicators["indicator"]
+    _printed_alike(table["Wert"], results.indicators["value"], indicators)
+    fields = results.indicators["field"]
+    has_field = fields.isin(FIELDS).to_numpy()
+    assert table.loc[has_field, "Handlungsfeld"].tolist() == [field_label(f)
+                                                              for f in fields[has_field]]
+    statuses = results.indicators["status"]
+    judged = statuses.notna() & (statuses != "")
+    assert table.loc[judged.to_numpy(), "Bewertung"].tolist() == [
+        judgement_label(s) for s in statuses[judged]]
+    assert "gap" not in set(table["Bewertung"]) and "Lücke" in set(table["Bewertung"])
 
 
 def test_other_csv_files(sample, exported):
     study, results = sample
-    gaps = pd.read_csv(exported["gaps"], sep=";", decimal=",", dtype={"quarter_id": str})
-    assert list(gaps.columns) == list(results.gaps.columns)
-    assert np.allclose(gaps["value"], results.gaps["value"], atol=1e-9, equal_nan=True)
-    assert same_text(gaps["status"], results.gaps["status"])
+    gaps = pd.read_csv(exported["gaps"], sep=";", decimal=",", dtype={"Quartier-Nr.": str})
+    assert {"Quartier-Nr.", "Kategorie", "Bewertung", "Ressource", "Menschen ohne Zugang",
+            "fehlende Plätze", "Grundlage"} <= set(gaps.columns)
+    _printed_alike(gaps["Wert"], results.gaps["value"], results.gaps["indicator"])
+    assert gaps["Bewertung"].tolist() == [judgement_label(s) for s in results.gaps["status"]]
+    assert gaps["Ressource"].tolist() == ["ja" if r else "nein" for r in results.gaps["resource"]]
+    missing = gaps["fehlende Plätze"].dropna()
+    assert (missing == missing.round()).all()
 
     facilities = pd.read_csv(exported["facilities"], sep=";", decimal=",",
-                             dtype={"quarter_id": str, "facility_id": str})
+                             dtype={"Quartier-Nr.": str, "Einrichtungs-Nr.": str})
     assert len(facilities) == len(study.facilities)
-    assert {"x", "y", "lon", "lat", "quarter_id"} <= set(facilities.columns)
+    assert {"Rechtswert (m)", "Hochwert (m)", "Längengrad", "Breitengrad", "Quartier-Nr."} <= \
+        set(facilities.columns)
     geometry = study.facilities.geometry
-    assert np.allclose(facilities["x"], geometry.x, atol=0.01)
-    assert np.allclose(facilities["y"], geometry.y, atol=0.01)
+    assert np.allclose(facilities["Rechtswert (m)"], geometry.x, atol=0.01)
+    assert np.allclose(facilities["Hochwert (m)"], geometry.y, atol=0.01)
     wgs84 = geometry.to_crs(4326)
-    assert np.allclose(facilities["lon"], wgs84.x, atol=1e-6)
-    assert np.allclose(facilities["lat"], wgs84.y, atol=1e-6)
-    assert facilities["lon"].between(5, 16).all() and facilities["lat"].between(47, 56).all()
+    assert np.allclose(facilities["Längengrad"], wgs84.x, atol=1e-6)
+    assert np.allclose(facilities["Breitengrad"], wgs84.y, atol=1e-6)
+    assert facilities["Längengrad"].between(5, 16).all()
+    assert facilities["Breitengrad"].between(47, 56).all()
+    assert set(facilities["Handlungsfeld"]) <= {field_label(f) for f in FIELDS}
 
-    status = pd.read_csv(exported["status"], sep=";", decimal=",", dtype={"quarter_id": str})
-    assert status["quarter_id"].tolist()[:2] == ["01", "02"]
-    assert np.allclose(status["status_index"], results.status["status_index"], atol=1e-9,
+    status = pd.read_csv(exported["status"], sep=";", decimal=",", dtype={"Quartier-Nr.": str})
+    assert status["Quartier-Nr."].tolist()[:2] == ["01", "02"]
+    assert np.allclose(status["Statusindex"], results.status["status_index"], atol=0.005,
                        equal_nan=True)
+    assert (status["Statusindex"].dropna() == status["Statusindex"].dropna().round(2)).all()
+    assert set(status["im Index berücksichtigt"]) <= {"ja", "nein"}
 
 
 def test_english_csv_uses_comma_and_point(sample, exported_en):
     _, results = sample
     text = exported_en["indicators"].read_text(encoding="utf-8-sig")
-    assert text.startswith("quarter_id,field,category,indicator,value")
-    table = pd.read_csv(exported_en["indicators"], dtype={"quarter_id": str})
-    assert table["quarter_id"].iloc[0] == "01"
-    assert np.allclose(table["value"], results.indicators["value"], atol=1e-9, equal_nan=True)
+    assert text.startswith("Quarter no.,Quarter,Action field,Category,Indicator,Value")
+    table = pd.read_csv(exported_en["indicators"], dtype={"Quarter no.": str})
+    assert table["Quarter no."].iloc[0] == "01"
+    _printed_alike(table["Value"], results.indicators["value"], results.indicators["indicator"],
+                   "en")
+    assert "Gap" in set(table["Judgement"]) and "Lücke" not in set(table["Judgement"])
+    gaps = pd.read_csv(exported_en["gaps"], dtype={"Quarter no.": str})
+    assert set(gaps["Resource"]) == {"yes", "no"}
+    assert "Bewertung" not in gaps.columns and "Judgement" in gaps.columns
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,8 +428,9 @@ def test_three_digit_ids_survive_everywhere(make_study, tmp_path):
     assert set(gpd.read_file(gpkg, layer="einrichtungen")["quarter_id"]) == {"007", "010"}
     assert "007" in set(pyogrio.read_dataframe(gpkg, layer="indikatoren")["quarter_id"])
     for key in ("indicators", "gaps", "facilities"):
-        table = pd.read_csv(paths[key], sep=";", decimal=",", dtype={"quarter_id": str})
-        assert "007" in set(table["quarter_id"]), key
+        table = pd.read_csv(paths[key], sep=";", decimal=",", dtype={"Quartier-Nr.": str})
+        assert "007" in set(table["Quartier-Nr."]), key
+        assert "\n007;" in paths[key].read_text(encoding="utf-8-sig") or key == "facilities"
     workbook = openpyxl.load_workbook(paths["excel"])
     field_sheet = workbook[field_label("social_infrastructure")]
     assert field_sheet["A2"].value == "007" and field_sheet["A2"].data_type == "s"
@@ -417,8 +460,8 @@ def test_berlin_exports(tmp_path):
     assert layer["quarter_id"].iloc[0] == "01100101"
     assert len(gpd.read_file(paths["geopackage"], layer="einrichtungen")) == len(
         study.facilities)
-    table = pd.read_csv(paths["indicators"], sep=";", decimal=",", dtype={"quarter_id": str})
-    assert table["quarter_id"].nunique() == 542
+    table = pd.read_csv(paths["indicators"], sep=";", decimal=",", dtype={"Quartier-Nr.": str})
+    assert table["Quartier-Nr."].nunique() == 542
     workbook = openpyxl.load_workbook(paths["excel"], read_only=True)
     assert "Soziale Infrastruktur" in workbook.sheetnames
     workbook.close()

@@ -79,10 +79,10 @@ def check_folder(folder: Path) -> None:
     # concern counts: never a number 1 or 2 in the publishable table …
     table = pd.read_csv(folder / "anliegen.csv", sep=";", dtype=str, encoding="utf-8-sig",
                         keep_default_na=False)
-    numbers = table.loc[table["count"].str.fullmatch(r"[\d.]+"), "count"]
+    numbers = table.loc[table["Anzahl"].str.fullmatch(r"[\d.]+"), "Anzahl"]
     assert len(numbers) > 20
     assert not numbers.str.replace(".", "", regex=False).astype(int).between(1, 2).any()
-    assert (table["count"] == "< 3").any()
+    assert (table["Anzahl"] == "< 3").any()
     # … nor in the report's concern tables
     page = (folder / "index.html").read_text(encoding="utf-8")
     tables = re.findall(r'<table class="concerns">.*?</table>', page, re.DOTALL)

@@ -23,7 +23,8 @@ from quartier.maps.interactive import interactive_map, map_document
 from quartier.maps.static import quarter_maps
 from quartier.report import build
 from quartier.report.build import profile_pages, render_report
-from quartier.report.profile_context import neighbour_links, quarter_groups, search_text
+from quartier.report.profile_context import (column_label, neighbour_links, quarter_groups,
+                                             search_text)
 from conftest import BERLIN, PROJECT, SAMPLE, requires_berlin
 
 
@@ -140,8 +141,12 @@ def test_housing_in_csv_and_excel(sample, tmp_path):
     study, results = sample
     paths = write_exports(study, results, tmp_path)
     raw = _raw("wohnen.csv").set_index("quartier")
-    written = pd.read_csv(paths["housing"], sep=";", decimal=",", dtype={"quarter_id": str},
-                          encoding="utf-8-sig").set_index("quarter_id")
+    written = pd.read_csv(paths["housing"], sep=";", decimal=",", dtype={"Quartier-Nr.": str},
+                          encoding="utf-8-sig").set_index("Quartier-Nr.")
+    assert written["Quartier"].tolist() == study.quarters.set_index("quarter_id").loc[
+        written.index, "name"].tolist()
+    written = written.drop(columns="Quartier")
+    raw = raw.rename(columns=lambda c: column_label(c))  # the profile's labels
     assert list(written.columns) == list(raw.columns)
     pd.testing.assert_frame_equal(written.sort_index(), raw.sort_index(), check_dtype=False,
                                   check_names=False)

@@ -21,9 +21,11 @@ file                          content
                               indicator formulas
 ============================  ================================================================
 
-File and layer names and the column headers of the GeoPackage and the CSV files are the stable
-English contract names, whatever the language, so that scripts keep working; only the Excel
-workbook (sheet names, headers, labels) and the CSV number format follow the language.
+File and layer names and the column headers and codes of the GeoPackage are the stable English
+contract names, whatever the language, so that scripts keep working (as are the CSV files of
+``quartier indicators CONFIG``). The CSV files beside the report are for readers: headers and
+labels in the report's language, numbers rounded as the report prints them
+(:mod:`quartier.export.labels`); the Excel workbook follows the language as well.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from quartier._paths import inside
 from quartier.assign import assign_points
 from quartier.catalogue import category_labels
 from quartier.compute import Results
+from quartier.export.labels import german_units, public_table
 from quartier.export.spreadsheet import safe_cell, write_csv
 from quartier.fields import FIELDS, LANGUAGES, field_label
 from quartier.format import ascii_text, format_date, slug
@@ -572,18 +575,6 @@ def _number_format(unit: str, text: dict[str, str]) -> str:
     return "#,##0"
 
 
-def _german_units(catalogue: pd.DataFrame) -> dict[str, str]:
-    units = {i.unit_en: i.unit_de for i in INDICATORS.values()}
-    units["per 1,000"] = "je 1.000"
-    units["facilities per 1,000"] = "Einrichtungen je 1.000"
-    for english, german in zip(catalogue["capacity_unit_en"], catalogue["capacity_unit_de"]):
-        if isinstance(english, str) and english:
-            units[english] = german
-            units[f"{english} per 1,000"] = f"{german} je 1.000"
-    units[""] = ""
-    return units
-
-
 def _unit_label(unit: Any, language: str, units: dict[str, str]) -> str:
     unit = "" if unit is None or (isinstance(unit, float) and np.isnan(unit)) else str(unit)
     return units.get(unit, unit) if language == "de" else unit
@@ -718,7 +709,7 @@ def _write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Ge
     used: set[str] = set()
     categories = category_labels(study.catalogue, language)
     indicator_labels = {k: getattr(i, f"label_{language}") for k, i in INDICATORS.items()}
-    units = _german_units(study.catalogue)
+    units = german_units(study.catalogue)
     statuses = {key: status_label(key, language) for key in STATUSES}
     n = len(quarters)
     ids, names = quarters["quarter_id"].tolist(), quarters["name"].tolist()
@@ -1028,10 +1019,11 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
     **CSV format.** UTF-8 with byte-order mark, so that Excel recognises the encoding. With
     ``language="de"``: ``;`` as separator and ``,`` as decimal mark (what Excel on German
     Windows expects); with ``"en"``: ``,`` and ``.``. Read them back with
-    ``pd.read_csv(path, sep=";", decimal=",", dtype={"quarter_id": str})``. Column headers are
-    the stable English contract names (``quarter_id``, ``indicator``, ``value``, …) in both
-    languages, so scripts keep working. Quarter ids are written as text with their leading
-    zeros, but Excel converts a column like ``01`` to the number 1 when it opens a CSV file by
+    ``pd.read_csv(path, sep=";", decimal=",", dtype={"Quartier-Nr.": str})``. Headers, codes
+    and booleans are written in ``language`` (``Quartier-Nr.``, ``Bewertung`` = ``Lücke``,
+    ``ja``/``nein``; :func:`quartier.export.labels.public_table`) and values rounded to the
+    decimals the report prints; the GeoPackage keeps the English contract names and codes for
+    scripts. Quarter ids are written as text with their leading zeros, but Excel converts a column like ``01`` to the number 1 when it opens a CSV file by
     double click: use the workbook (ids stored as text) or Excel's text import.
 
     **Wide columns.** The ``quartiere`` layer has one column per category × indicator named by
@@ -1075,14 +1067,14 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
                           {"indikatoren": indicators, "bewertung": gaps,
                            "kategorien": _used_categories(study, results),
                            "spalten": columns_table, "sozialindex": status}, stamp)
-        write_csv(staged["indicators"], indicators, language)
-        write_csv(staged["gaps"], gaps, language)
-        write_csv(staged["facilities"], _facility_csv_table(facilities), language)
-        if status is not None:
-            write_csv(staged["status"], status, language)
-        housing = housing_table(study)
-        if housing is not None:
-            write_csv(staged["housing"], housing, language)
+        public = {"catalogue": study.catalogue, "quarter_names":
+                  study.quarters.set_index("quarter_id")["name"]}
+        csv_tables = {"indicators": indicators, "gaps": gaps,
+                      "facilities": _facility_csv_table(facilities), "status": status,
+                      "housing": housing_table(study)}
+        for key, table in csv_tables.items():
+            if table is not None:
+                write_csv(staged[key], public_table(table, key, language, **public), language)
         _write_workbook(staged["excel"], study, results, quarters, plan, facilities, language,
                         stamp)
         for key, temporary in staged.items():

@@ -16,8 +16,10 @@ Internal (for the quarter manager only, never in the report folder):
 numbers and every further column of the actors table.
 
 CSV files follow the other exports: UTF-8 with byte-order mark, ``;`` and decimal comma for
-German, ``,`` and ``.`` for English, English contract names as column headers; text that a
-spreadsheet would run as a formula gets a leading ``'`` (:mod:`quartier.export.spreadsheet`).
+German, ``,`` and ``.`` for English; the public files have headers and labels in the report's
+language (:func:`quartier.export.labels.public_table`), the internal register keeps the English
+column names; text that a spreadsheet would run as a formula gets a leading ``'``
+(:mod:`quartier.export.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from quartier._paths import INTERNAL_FOLDER, inside
+from quartier.export.labels import public_table
 from quartier.export.spreadsheet import safe_table, write_csv
 from quartier.format import slug
 from quartier.load.concerns import concern_settings
@@ -132,7 +135,8 @@ def write_network_exports(study: Study, folder: Path, *, language: str | None = 
             "anliegen.csv": "concerns"}
     written = {}
     for name, table in public_tables(study, language).items():
-        written[keys[name]] = write_csv(inside(folder, name), table, language)
+        public = public_table(table, keys[name], language, catalogue=study.catalogue)
+        written[keys[name]] = write_csv(inside(folder, name), public, language)
     return written
 
 
