@@ -187,7 +187,8 @@ def info(ctx: click.Context, config: Path, edition: str | None) -> None:
 @click.pass_context
 def indicators(ctx: click.Context, config: Path, edition: str | None,
                output: Path | None) -> None:
-    """Alle Indikatoren berechnen und als CSV-Tabellen schreiben."""
+    """Alle Indikatoren berechnen und als CSV-Tabellen schreiben (maschinenlesbar: englische
+    Spaltennamen und Codes, ungerundet; die CSV-Dateien im Berichtsordner sind für Leser)."""
     study, _ = _study_or_exit(ctx, config, edition)
     from quartier._paths import inside
     from quartier.compute import compute
