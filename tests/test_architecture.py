@@ -48,6 +48,8 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "area weighting lives in editions/; it belongs in a geometry module below load",
     ("quartier.network.export", "quartier.export.spreadsheet"):
         "the internal partner register is written with the export's spreadsheet-safe writer",
+    ("quartier.network.export", "quartier.export.labels"):
+        "the public partner, measure and concern tables use the export's headers and labels",
     ("quartier.export.tables", "quartier.report.profile_context"):
         "the housing export reuses the profile's housing table (report code being reworked)",
 }

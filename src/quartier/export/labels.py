@@ -12,6 +12,7 @@ Every table it returns is still written through :func:`quartier.export.spreadshe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -118,25 +119,31 @@ def _pick(pair: tuple[str, str], language: str) -> str:
     return pair[0] if language == "de" else pair[1]
 
 
-def header(column: str, language: str = "de", kind: str = "") -> str:
+def _plain_label(column: str, language: str = "de") -> str:
+    """A data column's name with spaces (``leerstands_quote`` → ``Leerstands quote``)."""
+    name = str(column).replace("_", " ").strip()
+    return name[:1].upper() + name[1:]
+
+
+def header(column: str, language: str = "de", kind: str = "",
+           column_label: Callable[[str, str], str] = _plain_label) -> str:
     """The public header of a contract column; unknown columns keep their name.
 
     A social index column ``z_<indicator>`` becomes ``z-Wert: <label>`` and
-    ``z_change_<indicator>`` ``z-Wert Veränderung: <label>`` (label as in the profiles).
+    ``z_change_<indicator>`` ``z-Wert Veränderung: <label>``, the label given by
+    ``column_label(name, language)`` (the report passes the profiles' labels).
 
     Examples
     --------
     >>> header("quarter_id"), header("unmet_people", "en"), header("status", kind="measures")
     ('Quartier-Nr.', 'People without access', 'Stand')
     >>> header("z_change_arbeitslose_anteil")
-    'z-Wert Veränderung: Arbeitslose (%)'
+    'z-Wert Veränderung: Arbeitslose anteil'
     """
     known = TABLE_HEADERS.get(kind, {}).get(column) or HEADERS.get(column)
     if known:
         return _pick(known, language)
     if column.startswith("z_"):
-        from quartier.report.profile_context import column_label
-
         change = column.startswith("z_change_")
         name = column_label(column[len("z_change_" if change else "z_"):], language)
         prefix = {("de", False): "z-Wert", ("de", True): "z-Wert Veränderung",
@@ -237,7 +244,8 @@ def _target(text: str, categories: dict[str, str], language: str) -> str:
 
 def public_table(table: pd.DataFrame, kind: str, language: str = "de", *,
                  catalogue: pd.DataFrame | None = None,
-                 quarter_names: pd.Series | None = None) -> pd.DataFrame:
+                 quarter_names: pd.Series | None = None,
+                 column_label: Callable[[str, str], str] = _plain_label) -> pd.DataFrame:
     """The public copy of an export table: labels, rounding and headers in ``language``.
 
     Parameters
@@ -253,6 +261,9 @@ def public_table(table: pd.DataFrame, kind: str, language: str = "de", *,
         The study's category catalogue (category labels and capacity units).
     quarter_names : Series, optional
         Quarter name by quarter id; adds a ``Quartier`` column after the quarter number.
+    column_label : callable, optional
+        ``column_label(name, language)``: the label of a data column of the study (housing
+        figures, social indicators in the z-value headers); default the name with spaces.
 
     Returns
     -------
@@ -322,10 +333,8 @@ def public_table(table: pd.DataFrame, kind: str, language: str = "de", *,
         if pd.api.types.is_bool_dtype(out[column]):
             out[column] = yes_no(out[column], language)
     if kind == "housing":
-        from quartier.report.profile_context import column_label
-
         out.columns = [header(c, language, kind) if c in ("quarter_id", "quarter_name")
                        else column_label(c, language) for c in out.columns]
         return out
-    out.columns = [header(c, language, kind) for c in out.columns]
+    out.columns = [header(c, language, kind, column_label) for c in out.columns]
     return out

@@ -1067,8 +1067,10 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
                           {"indikatoren": indicators, "bewertung": gaps,
                            "kategorien": _used_categories(study, results),
                            "spalten": columns_table, "sozialindex": status}, stamp)
-        public = {"catalogue": study.catalogue, "quarter_names":
-                  study.quarters.set_index("quarter_id")["name"]}
+        from quartier.report.profile_context import column_label
+
+        public = {"catalogue": study.catalogue, "column_label": column_label,
+                  "quarter_names": study.quarters.set_index("quarter_id")["name"]}
         csv_tables = {"indicators": indicators, "gaps": gaps,
                       "facilities": _facility_csv_table(facilities), "status": status,
                       "housing": housing_table(study)}
