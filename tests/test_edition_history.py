@@ -87,10 +87,14 @@ def test_the_2025_report_names_changes_and_trends(sample_editions):
     for facility in ("E0195", "E0201", "E0013", "E0161"):  # opened and closed
         assert facility in page
     table = pd.read_csv(folder / "2025" / "alle_ausgaben.csv", sep=";", decimal=",",
-                        dtype={"Quartier": str}, encoding="utf-8-sig")
+                        dtype={"Quartier-Nr.": str}, encoding="utf-8-sig")
     assert list(table.columns[4:6]) == ["2024", "2025"]
     coverage = table[table["Indikator"] == "Abdeckung"]
     assert set(coverage.iloc[:, 3]) == {"%"}  # so the change is in percentage points
+    for column in ("2024", "2025", "Veränderung zur Vorausgabe"):  # printed: one decimal
+        values = coverage[column].dropna()
+        assert len(values) and (values == values.round(1)).all()
+    assert table["Quartier-Nr."].iloc[0] == "01"
     residents = table[table["Indikator"] == "Einwohner*innen"]
     assert residents["2025"].sum() == pytest.approx(27267)
 

@@ -194,7 +194,7 @@ def test_berlin_report_builds_from_the_cli(tmp_path):
     assert "Alle 18.079 Einrichtungen liegen in einem Quartier" in text
     assert "Abgleich der Einrichtungsdaten" in text and "194.979" in text  # Kita places
     series = pd.read_csv(out / "alle_ausgaben.csv", sep=";", decimal=",", encoding="utf-8-sig",
-                         dtype={"Quartier": str})
+                         dtype={"Quartier-Nr.": str})
     carried = series[series["Indikator"] == "Einwohner*innen"]["2019"].sum()
     assert carried == pytest.approx(3_748_148, rel=2e-5)  # MSS 2019 inhabitants, by area
     assert series[series["Indikator"] == "Statusindex"]["2019"].notna().sum() > 500

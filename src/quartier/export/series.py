@@ -14,16 +14,17 @@ import pandas as pd
 
 from quartier._paths import inside
 from quartier.editions.history import EditionHistory, indicator_series
+from quartier.export.labels import round_printed
 from quartier.export.spreadsheet import write_csv
 
 __all__ = ["series_table", "write_series_csv"]
 
 _HEADERS = {
-    "de": {"quarter_id": "Quartier", "category": "Kategorie", "indicator": "Indikator",
+    "de": {"quarter_id": "Quartier-Nr.", "category": "Kategorie", "indicator": "Indikator",
            "unit": "Einheit (Veränderung bei % in Prozentpunkten)",
            "change": "Veränderung zur Vorausgabe", "change_first": "Veränderung zur ersten Ausgabe",
            "file": "alle_ausgaben.csv"},
-    "en": {"quarter_id": "quarter", "category": "category", "indicator": "indicator",
+    "en": {"quarter_id": "Quarter no.", "category": "category", "indicator": "indicator",
            "unit": "unit (change of % in percentage points)",
            "change": "change since previous edition", "change_first": "change since first edition",
            "file": "all_editions.csv"},
@@ -32,10 +33,16 @@ _HEADERS = {
 
 def series_table(history: EditionHistory, catalogue: pd.DataFrame,
                  language: str = "de") -> pd.DataFrame:
-    """:func:`indicator_series` with category and indicator labels in ``language``."""
+    """:func:`indicator_series` with category and indicator labels in ``language``, values and
+    changes rounded to the decimals the report prints
+    (:func:`quartier.export.labels.round_printed`)."""
     from quartier.indicators.registry import INDICATORS
 
     table = indicator_series(history)
+    # values and changes rounded as the report prints them (by the indicator's code)
+    for number in [*history.labels, "change", "change_first"]:
+        if number in table:
+            table[number] = round_printed(table[number], table["indicator"])
     column = "label_de" if language == "de" else "label_en"
     labels = catalogue[column] if column in catalogue.columns else pd.Series(dtype=str)
     table["category"] = table["category"].map(lambda c: labels.get(c, c) if isinstance(c, str)
