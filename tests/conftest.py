@@ -99,3 +99,14 @@ def make_study(tmp_path: Path):
         return path
 
     return build
+
+
+@pytest.fixture(scope="session")
+def sample_editions():
+    """The sample's 2024 and 2025 editions, each loaded and computed once per test session:
+    ``{"2024": (study, results), "2025": (study, results)}``. Treat them as read-only."""
+    import quartier
+
+    return {label: (study := quartier.load_study(SAMPLE / "quartier.toml", edition=label),
+                    quartier.compute(study))
+            for label in ("2024", "2025")}

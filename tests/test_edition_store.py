@@ -40,13 +40,9 @@ DATA_TABLES = ("frames", "frame_columns", "indicators", "gaps", "status", "quart
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, tuple[quartier.Study, quartier.Results]]:
-    """Both sample editions, each loaded and computed once for the module."""
-    found = {}
-    for label in LABELS:
-        study = quartier.load_study(CONFIG, edition=label)
-        found[label] = (study, quartier.compute(study))
-    return found
+def runs(sample_editions) -> dict[str, tuple[quartier.Study, quartier.Results]]:
+    """Both sample editions (computed once per session, see ``conftest.sample_editions``)."""
+    return sample_editions
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,8 @@ POSIX = os.name == "posix"
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, tuple[quartier.Study, quartier.Results]]:
-    found = {}
-    for label in ("2024", "2025"):
-        study = quartier.load_study(CONFIG, edition=label)
-        found[label] = (study, quartier.compute(study))
-    return found
+def runs(sample_editions) -> dict[str, tuple[quartier.Study, quartier.Results]]:
+    return sample_editions
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pandas as pd
 from quartier.indicators.accessibility import accessibility_by_quarter
 from quartier.catalogue import parse_group_values, standard_kind
 from quartier.indicators.distance_model import NETWORK, distance_models, study_network
-from quartier.indicators.edges import context_facilities, edge_flags
+from quartier.indicators.edges import boundary_quarters, context_facilities, edge_flags
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
 from quartier.indicators.social import social_status
@@ -76,6 +76,9 @@ class Results:
         Residents of the grid outside every quarter within ``[indicators] context_buffer_m``
         (:func:`context_population`): demand in the 2SFCA, in no quarter's figures; None
         without a grid.
+    boundary : Series of bool or None
+        Per ``quarter_id`` whether the quarter lies at the study boundary
+        (:func:`quartier.indicators.edges.boundary_quarters`), as used for the Randlage flags.
     """
 
     surface: gpd.GeoDataFrame
@@ -86,6 +89,7 @@ class Results:
     distance_models: dict[str, str] = field(default_factory=dict)
     distance_comparison: pd.DataFrame | None = None
     context_surface: gpd.GeoDataFrame | None = None
+    boundary: pd.Series | None = None
 
 
 def population_surface(study: Study, report: ValidationReport | None = None
@@ -229,10 +233,12 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
     categories = _categories(study, report)
     models = distance_models(catalogue, categories, study.config.network)
     comparison = None
+    boundary = boundary_quarters(study.quarters)
 
     if categories:
         table, gaps, models, comparison = _category_indicators(
-            study, surface, residents, categories, report, step, client, models, context)
+            study, surface, residents, categories, report, step, client, models, context,
+            boundary)
     else:  # e.g. an edition with social data only: no supply indicators
         table = pd.DataFrame(columns=["quarter_id", "category", "measure",
                                       *_CATEGORY_INDICATORS, "residents"])
@@ -253,14 +259,15 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
     indicators = _tidy(table, gaps, status, catalogue, residents)
     return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
                    findings=report, distance_models=models, distance_comparison=comparison,
-                   context_surface=context)
+                   context_surface=context, boundary=boundary)
 
 
 def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,
                          categories: list[str], report: ValidationReport,
                          step: Callable[[str], None], client: Any = None,
                          models: dict[str, str] | None = None,
-                         context: gpd.GeoDataFrame | None = None
+                         context: gpd.GeoDataFrame | None = None,
+                         boundary: pd.Series | None = None
                          ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str],
                                     pd.DataFrame | None]:
     """Supply and accessibility per quarter and category, and their assessment.
@@ -380,8 +387,8 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         how="left")
     table["residents"] = table["quarter_id"].map(residents)
     gaps = assess_gaps(table, catalogue, settings, incomplete_categories(study.facilities))
-    gaps["edge"] = edge_flags(gaps, study.quarters, reachable, settings.context_buffer_m
-                              ).to_numpy()  # Randlage, quartier.indicators.edges
+    gaps["edge"] = edge_flags(gaps, study.quarters, reachable, settings.context_buffer_m,
+                              boundary).to_numpy()  # Randlage, quartier.indicators.edges
     comparison = pd.concat(compared, ignore_index=True) if compared else None
     return table, gaps, models, comparison
 

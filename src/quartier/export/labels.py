@@ -22,6 +22,7 @@ from quartier.catalogue import category_labels, reference_group_label
 from quartier.fields import FIELDS, field_label
 from quartier.indicators.registry import INDICATORS, social_class_label
 from quartier.judgements import judgement_label
+from quartier.network.measures import status_label as measure_status_label
 
 __all__ = ["HEADERS", "TABLE_HEADERS", "header", "printed_decimals", "round_printed",
            "german_units", "public_table", "yes_no"]
@@ -104,8 +105,6 @@ _REASONS = {
     "incomplete_data": ("Daten unvollständig", "Incomplete data"),
 }
 _YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
-_MEASURE_STATUS = {"geplant": "planned", "laufend": "running", "abgeschlossen": "completed",
-                   "abgebrochen": "cancelled"}
 #: Columns holding a judgement code, a field key, a category key, an indicator name.
 _STATUS_COLUMNS = {"indicators": "status", "gaps": "status"}
 #: Whole numbers in the report (people, places, euros).
@@ -310,7 +309,7 @@ def public_table(table: pd.DataFrame, kind: str, language: str = "de", *,
         out["status"] = _mapped(out["status"], lambda v: judgement_label(v, language))
     if kind == "measures":
         if language == "en" and "status" in out:
-            out["status"] = _mapped(out["status"], lambda v: _MEASURE_STATUS.get(v, v))
+            out["status"] = _mapped(out["status"], lambda v: measure_status_label(v, "en"))
         if "target" in out:
             out["target"] = _mapped(out["target"], lambda v: _target(v, categories, language))
     if "basis" in out:

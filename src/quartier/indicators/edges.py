@@ -144,7 +144,8 @@ def context_facilities(facilities: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame,
 
 
 def edge_flags(gaps: pd.DataFrame, quarters: gpd.GeoDataFrame,
-               facilities: gpd.GeoDataFrame, buffer_m: float) -> pd.Series:
+               facilities: gpd.GeoDataFrame, buffer_m: float,
+               boundary: pd.Series | None = None) -> pd.Series:
     """Randlage: boundary quarters without context data for the category.
 
     Parameters
@@ -157,6 +158,8 @@ def edge_flags(gaps: pd.DataFrame, quarters: gpd.GeoDataFrame,
         The facilities that count for access (:func:`context_facilities`).
     buffer_m : float
         ``[indicators] context_buffer_m``.
+    boundary : Series of bool, optional
+        :func:`boundary_quarters` of ``quarters`` when the caller has it already.
 
     Returns
     -------
@@ -170,7 +173,8 @@ def edge_flags(gaps: pd.DataFrame, quarters: gpd.GeoDataFrame,
     outside every quarter lies within ``buffer_m`` of *q*. The flag does not change the
     judgement: a Lücke in Randlage stays a Lücke.
     """
-    boundary = boundary_quarters(quarters)
+    if boundary is None:
+        boundary = boundary_quarters(quarters)
     flagged = gaps["quarter_id"].map(boundary).fillna(False).astype(bool)
     if not flagged.any() or not len(facilities):
         return flagged.rename("edge")

@@ -23,7 +23,7 @@ from quartier.fields import FIELDS
 
 __all__ = ["measure_quarters", "parse_target", "budget_by_field", "budget_by_quarter",
            "measures_per_gap", "gaps_without_measure", "target_movement", "edition_for_start",
-           "SEVERAL", "TOWN_WIDE", "LOWER_IS_BETTER", "INACTIVE_STATUSES"]
+           "SEVERAL", "TOWN_WIDE", "LOWER_IS_BETTER", "INACTIVE_STATUSES", "status_label"]
 
 #: Row label of measures booked on several quarters (``split="several"``).
 SEVERAL = "several"
@@ -33,6 +33,20 @@ TOWN_WIDE = "town"
 LOWER_IS_BETTER = {"median_distance"}
 #: Measures with these statuses do not count as addressing a gap.
 INACTIVE_STATUSES = {"abgebrochen"}
+#: English words for the measure statuses the loader accepts (German is the data's own word).
+_STATUS_EN = {"geplant": "planned", "laufend": "running", "abgeschlossen": "completed",
+              "abgebrochen": "cancelled"}
+
+
+def status_label(status: str, language: str = "de") -> str:
+    """A measure's status in the reader's language.
+
+    Examples
+    --------
+    >>> status_label("laufend", "en"), status_label("laufend")
+    ('running', 'laufend')
+    """
+    return _STATUS_EN.get(status, status) if language == "en" else status
 
 
 def _split(value: object) -> list[str]:

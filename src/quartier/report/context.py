@@ -134,7 +134,8 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         rules.append(text["edge_method"].format(
             buffer=fmt(settings.context_buffer_m), edge=fmt(gaps.loc[gaps["edge"].fillna(
                 False).astype(bool), "quarter_id"].nunique()),
-            boundary=fmt(boundary_quarters(study.quarters).sum())))
+            boundary=fmt((results.boundary if results.boundary is not None
+                          else boundary_quarters(study.quarters)).sum())))
     beyond = results.context_surface  # demand beyond the boundary (2SFCA)
     if beyond is not None and len(beyond):
         sentence = text["context_demand_method"].format(

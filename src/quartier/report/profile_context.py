@@ -20,6 +20,7 @@ from quartier.fields import FIELDS, field_label
 from quartier.format import format_number
 from quartier.indicators.edges import context_mask
 from quartier.network.export import study_concerns, study_register
+from quartier.network.measures import status_label as measure_status_label
 from quartier.network.partners import public_view
 from quartier.report.network_context import register_word
 from quartier.report.texts import texts
@@ -30,8 +31,6 @@ __all__ = ["profile_parts", "column_label", "district_of", "quarter_groups",
 
 #: How many years of each social indicator a profile shows (the latest ones).
 SOCIAL_YEARS = 4
-_MEASURE_STATUS = {"de": {}, "en": {"geplant": "planned", "laufend": "running",
-                                    "abgeschlossen": "completed", "abgebrochen": "cancelled"}}
 
 
 def column_label(column: str, language: str = "de") -> str:
@@ -269,7 +268,7 @@ def _measures(study: Study, language: str, text: dict, parts: dict[str, dict]) -
         status = r.status if isinstance(r.status, str) else ""
         row = {"id": r.measure_id, "title": r.title,
                "field": field_label(r.field, language) if r.field in FIELDS else "–",
-               "status": _MEASURE_STATUS[language].get(status, status) or "–",
+               "status": measure_status_label(status, language) if status else "–",
                "status_key": status or "none",
                "planned": _money(r.budget_planned, language),
                "spent": _money(r.budget_spent, language),
