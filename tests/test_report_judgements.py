@@ -115,3 +115,30 @@ def test_first_screen_names_the_top_priority(handmade):
         in first_screen
     assert "Kindertagesstätte (Kita): es fehlen rund 120 Plätze" in first_screen  # 123 → 120
     assert "Median der Quartiere" in first_screen  # what is relative is said so
+
+
+def test_the_ranking_table_prints_the_priorities_of_the_results():
+    """Every row of "Quartiere mit Handlungsbedarf" equals quartier.priorities on the sample's
+    own results: rank, residents, people with unmet need, weighted need, Lücken, below town."""
+    from quartier.format import format_number
+
+    study = quartier.load_study(SAMPLE / "quartier.toml")
+    results = quartier.compute(study)
+    index = render_report(study, results, maps=False, interactive=False)["index.html"]
+    table = index[index.index('<table class="attention">'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<tr data-quarter="([^"]+)">(.*?)</tr>', table)
+    ranking = priorities(results.gaps, results.indicators, results.status,
+                         min_population=study.config.indicators.min_population)
+    expected = ranking[ranking["ranked"] & (ranking["people"] > 0)].set_index("quarter_id")
+    assert [q for q, _ in rows] == list(expected.index)[:len(rows)] and rows
+    residents = results.surface.groupby("quarter_id")["total"].sum()
+    for quarter, row in rows:
+        cells = [_text(c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)]
+        want = expected.loc[quarter]
+        assert cells[0] == format_number(want["rank"])
+        assert cells[3] == format_number(residents[quarter])
+        assert cells[5] == format_number(want["people"])
+        assert cells[6] == format_number(want["weighted_need"])
+        assert cells[8] == format_number(want["gaps"])
+        assert cells[9] == format_number(want["below_town"])
