@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from quartier.indicators.catchment import _pairs_within, gaussian_decay, two_step_fca
+from quartier.indicators.catchment import gaussian_decay, pairs_within, two_step_fca
 from quartier.indicators.distance import (
     coverage_by_group,
     nearest_distance,
@@ -250,7 +250,7 @@ def part_access(cells, population, facilities, n_demand, n_supply, cut_off, rng,
         return two_step_fca(demand, supply, cut_off, demand_column="pop", supply_column="places",
                             decay=gaussian_decay(sigma)).to_numpy()
 
-    t_search, _ = timed(lambda: _pairs_within(dxy, sxy, cut_off), repeat=7)
+    t_search, _ = timed(lambda: pairs_within(dxy, sxy, cut_off), repeat=7)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t_ours, a_ours = timed(ours_plain, repeat=7)

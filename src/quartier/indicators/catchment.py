@@ -24,7 +24,7 @@ import pandas as pd
 import scipy.sparse
 from scipy.spatial import cKDTree
 
-from quartier.indicators.distance import _check_same_crs, _point_coordinates
+from quartier.indicators.distance import check_same_crs, point_coordinates
 
 __all__ = [
     "Decay",
@@ -214,7 +214,7 @@ def decay_weights(distance: np.ndarray, decay: Decay | None) -> np.ndarray:
     return weight
 
 
-def _pairs_within(
+def pairs_within(
     demand_xy: np.ndarray, supply_xy: np.ndarray, max_distance: float, workers: int = -1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (demand i, supply j, distance d) with d <= max_distance, in no particular order.
@@ -262,7 +262,11 @@ def _pairs_within(
 # --------------------------------------------------------------------------------------------
 
 
-def _values(frame: gpd.GeoDataFrame, column: str | None, what: str) -> np.ndarray:
+def column_values(frame: gpd.GeoDataFrame, column: str | None, what: str) -> np.ndarray:
+    """A column as non-negative float64 (ones without a column); ``what`` names the input.
+
+    Raises KeyError for a missing column and ValueError for missing, negative or infinite values.
+    """
     if column is None:
         return np.ones(len(frame), dtype=np.float64)
     if column not in frame.columns:
@@ -376,20 +380,20 @@ def two_step_fca(
     ...              supply_column="places").round(4).tolist()
     [0.1, 0.2, nan]
     """
-    d0 = _check_fca_arguments(demand, supply, max_distance, decay)
-    demand_xy, demand_crs = _point_coordinates(demand, "demand")
-    supply_xy, supply_crs = _point_coordinates(supply, "supply")
-    _check_same_crs(demand_crs, supply_crs, "demand", "supply")
-    population = _values(demand, demand_column, "demand")
-    capacity = _values(supply, supply_column, "supply")
+    d0 = check_fca_arguments(demand, supply, max_distance, decay)
+    demand_xy, demand_crs = point_coordinates(demand, "demand")
+    supply_xy, supply_crs = point_coordinates(supply, "supply")
+    check_same_crs(demand_crs, supply_crs, "demand", "supply")
+    population = column_values(demand, demand_column, "demand")
+    capacity = column_values(supply, supply_column, "supply")
 
     access = _two_step_fca_arrays(demand_xy, population, supply_xy, capacity, d0, decay,
                                   workers)
     return pd.Series(access, index=demand.index, name="access", dtype=np.float64)
 
 
-def _check_fca_arguments(demand: object, supply: object, max_distance: object,
-                         decay: object) -> float:
+def check_fca_arguments(demand: object, supply: object, max_distance: object,
+                        decay: object) -> float:
     """The cut-off as a float, after checking the arguments common to every 2SFCA."""
     if not isinstance(demand, gpd.GeoDataFrame) or not isinstance(supply, gpd.GeoDataFrame):
         raise TypeError("demand and supply must be GeoDataFrames of points.")
@@ -416,11 +420,11 @@ def _two_step_fca_arrays(
     workers: int = -1,
 ) -> np.ndarray:
     """2SFCA on coordinate arrays; see :func:`two_step_fca`."""
-    i, j, d = _pairs_within(demand_xy, supply_xy, max_distance, workers)
-    return _access_from_pairs(i, j, d, population, capacity, decay)
+    i, j, d = pairs_within(demand_xy, supply_xy, max_distance, workers)
+    return access_from_pairs(i, j, d, population, capacity, decay)
 
 
-def _access_from_pairs(
+def access_from_pairs(
     i: np.ndarray,
     j: np.ndarray,
     d: np.ndarray,

@@ -34,7 +34,7 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
-def _check_metric_crs(crs: Any, what: str) -> None:
+def check_metric_crs(crs: Any, what: str) -> None:
     """Raise ValueError unless ``crs`` is None or a projected CRS in metres."""
     if crs is None:
         return
@@ -51,12 +51,12 @@ def _check_metric_crs(crs: Any, what: str) -> None:
         )
 
 
-def _point_coordinates(points: Any, what: str) -> tuple[np.ndarray, Any]:
+def point_coordinates(points: Any, what: str) -> tuple[np.ndarray, Any]:
     """(n, 2) float64 coordinates and the CRS (None for arrays) of points or a coordinate array."""
     if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         geometry = points.geometry.to_numpy()
         crs = points.crs
-        _check_metric_crs(crs, what)
+        check_metric_crs(crs, what)
         if len(geometry) == 0:
             return np.empty((0, 2), dtype=np.float64), crs
         missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
@@ -88,7 +88,7 @@ def _point_coordinates(points: Any, what: str) -> tuple[np.ndarray, Any]:
     return np.ascontiguousarray(xy), None
 
 
-def _check_same_crs(crs_a: Any, crs_b: Any, what_a: str, what_b: str) -> None:
+def check_same_crs(crs_a: Any, crs_b: Any, what_a: str, what_b: str) -> None:
     """Raise ValueError if two inputs with CRS information disagree.
 
     Arrays carry no CRS (None) and are taken to be in the CRS of the other input. Two
@@ -108,12 +108,12 @@ def _check_same_crs(crs_a: Any, crs_b: Any, what_a: str, what_b: str) -> None:
 def _paired_coordinates(
     origins: Any, targets: Any, what_a: str = "origins", what_b: str = "targets"
 ) -> tuple[np.ndarray, np.ndarray]:
-    xy_a, crs_a = _point_coordinates(origins, what_a)
-    xy_b, crs_b = _point_coordinates(targets, what_b)
+    xy_a, crs_a = point_coordinates(origins, what_a)
+    xy_b, crs_b = point_coordinates(targets, what_b)
     if isinstance(origins, gpd.GeoDataFrame | gpd.GeoSeries) and isinstance(
         targets, gpd.GeoDataFrame | gpd.GeoSeries
     ):
-        _check_same_crs(crs_a, crs_b, what_a, what_b)
+        check_same_crs(crs_a, crs_b, what_a, what_b)
     return xy_a, xy_b
 
 
@@ -126,14 +126,15 @@ def _as_float_array(values: Any, what: str, n: int | None = None) -> np.ndarray:
     return array
 
 
-def _as_weights(weights: Any, n: int) -> np.ndarray:
+def as_weights(weights: Any, n: int) -> np.ndarray:
+    """``n`` weights as float64; ValueError unless all are finite and non-negative."""
     array = _as_float_array(weights, "weights", n)
     if not np.isfinite(array).all() or (array < 0).any():
         raise ValueError("weights must be finite and non-negative.")
     return array
 
 
-def _group_codes(groups: Any, n: int) -> tuple[np.ndarray, pd.Index]:
+def group_codes(groups: Any, n: int) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..G-1 (-1 for missing labels) and the sorted group labels."""
     if not hasattr(groups, "__len__"):
         raise TypeError("groups must be a sequence of labels, one per value.")
@@ -276,7 +277,7 @@ def coverage(distances: Any, weights: Any, max_distance: float) -> float:
     0.6
     """
     d = _as_float_array(distances, "distances")
-    w = _as_weights(weights, len(d))
+    w = as_weights(weights, len(d))
     _check_distances(d)
     total = w.sum()
     if total == 0:
@@ -327,9 +328,9 @@ def coverage_by_group(
     {'a': 1.0, 'b': 0.0, 'c': nan}
     """
     d = _as_float_array(distances, "distances")
-    w = _as_weights(weights, len(d))
+    w = as_weights(weights, len(d))
     _check_distances(d)
-    codes, labels = _group_codes(groups, len(d))
+    codes, labels = group_codes(groups, len(d))
     keep = codes >= 0
     if not keep.all():
         codes, d, w = codes[keep], d[keep], w[keep]
@@ -387,10 +388,10 @@ def weighted_median_by_group(values: Any, weights: Any, groups: Any) -> pd.Serie
     {'a': 100.0, 'b': 900.0}
     """
     v = _as_float_array(values, "values")
-    w = _as_weights(weights, len(v))
+    w = as_weights(weights, len(v))
     if np.isnan(v).any():
         raise ValueError("values must not be NaN.")
-    codes, labels = _group_codes(groups, len(v))
+    codes, labels = group_codes(groups, len(v))
     keep = codes >= 0
     if not keep.all():
         codes, v, w = codes[keep], v[keep], w[keep]

@@ -43,13 +43,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from quartier.indicators.catchment import Decay, _pairs_within, _values, decay_weights
+from quartier.indicators.catchment import Decay, column_values, decay_weights, pairs_within
 from quartier.indicators.distance import (
-    _as_weights,
-    _check_same_crs,
-    _group_codes,
-    _point_coordinates,
+    as_weights,
+    check_same_crs,
+    group_codes,
     nearest_distance,
+    point_coordinates,
     weighted_median_by_group,
 )
 from quartier.scale.partition import (
@@ -140,7 +140,7 @@ def _check_dask_cells(cells: Any, columns: list[str], what: str) -> None:
     crs = cells.crs
     if crs is not None:
         # reuse the metric-CRS check on an empty GeoSeries in that CRS
-        _point_coordinates(gpd.GeoSeries([], crs=crs), what)
+        point_coordinates(gpd.GeoSeries([], crs=crs), what)
 
 
 def _default_halo(facility_xy: np.ndarray) -> float:
@@ -202,7 +202,7 @@ def _demand_in_reach(xy: np.ndarray, population: np.ndarray, facility_xy: np.nda
         near = facilities_in_reach(point_bounds(block), facility_xy, max_distance)
         if len(near) == 0:
             continue
-        i, j, d = _pairs_within(block, facility_xy[near], max_distance, workers=1)
+        i, j, d = pairs_within(block, facility_xy[near], max_distance, workers=1)
         weight = decay_weights(d, decay)
         totals[near] += _sum_by(j, weight * population[start + i], len(near))
     return totals
@@ -217,7 +217,7 @@ def _access(xy: np.ndarray, facility_xy: np.ndarray, ratio: np.ndarray, max_dist
         near = facilities_in_reach(point_bounds(block), facility_xy, max_distance)
         if len(near) == 0:
             continue  # no facility in reach: NaN
-        i, j, d = _pairs_within(block, facility_xy[near], max_distance, workers=1)
+        i, j, d = pairs_within(block, facility_xy[near], max_distance, workers=1)
         weight = decay_weights(d, decay)
         r = ratio[near]
         finite = np.isfinite(r)
@@ -240,7 +240,7 @@ def _access(xy: np.ndarray, facility_xy: np.ndarray, ratio: np.ndarray, max_dist
 
 
 def _cell_xy(part: gpd.GeoDataFrame) -> np.ndarray:
-    return _point_coordinates(part.geometry, "cells")[0]
+    return point_coordinates(part.geometry, "cells")[0]
 
 
 def _result_index(part: gpd.GeoDataFrame, by_position: bool) -> pd.Index:
@@ -255,7 +255,7 @@ def _nearest_task(part: gpd.GeoDataFrame, facility_xy: np.ndarray, halo: float,
 
 def _demand_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray,
                  max_distance: float, decay: Decay | None) -> pd.DataFrame:
-    population = _values(part, column, "demand")
+    population = column_values(part, column, "demand")
     totals = _demand_in_reach(_cell_xy(part), population, facility_xy, max_distance, decay)
     touched = np.flatnonzero(totals)
     return pd.DataFrame({"facility": touched.astype(np.int64), "demand": totals[touched]})
@@ -275,11 +275,11 @@ def _quarter_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray,
                   halo: float) -> pd.DataFrame:
     """Per quarter of one partition: weight, covered weight, weighted access and the median."""
     xy = _cell_xy(part)
-    weights = _values(part, column, "cells")
+    weights = column_values(part, column, "cells")
     groups = part[_GROUP]
     distance = _nearest_with_halo(xy, facility_xy, halo)
     access = _access(xy, facility_xy, ratio, catchment, None)
-    codes, labels = _group_codes(groups, len(part))
+    codes, labels = group_codes(groups, len(part))
     keep = codes >= 0
     n_groups = len(labels)
     c = codes[keep]
@@ -295,7 +295,7 @@ def _quarter_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray,
 
 def _population_task(part: gpd.GeoDataFrame, column: str) -> pd.DataFrame:
     """Reference population per quarter of one partition."""
-    weights = _values(part, column, "cells")
+    weights = column_values(part, column, "cells")
     totals = pd.Series(weights).groupby(part[_GROUP].to_numpy(), sort=False).sum()
     return pd.DataFrame({_GROUP: totals.index.to_numpy(), "total": totals.to_numpy()})
 
@@ -373,20 +373,20 @@ def nearest_distance_dask(cells: gpd.GeoDataFrame | gpd.GeoSeries | dask_geopand
     """
     require_dask()
     _partition_arguments(npartitions, partition_size)
-    facility_xy, facility_crs = _point_coordinates(facilities, "facilities")
+    facility_xy, facility_crs = point_coordinates(facilities, "facilities")
     halo = _default_halo(facility_xy) if halo is None else _distance_argument(halo, "halo")
     if is_dask_frame(cells):
         _check_dask_cells(cells, [], "cells")
         if isinstance(facilities, gpd.GeoDataFrame | gpd.GeoSeries):
-            _check_same_crs(cells.crs, facility_crs, "cells", "facilities")
+            check_same_crs(cells.crs, facility_crs, "cells", "facilities")
         frame, by_position = cells, False
     else:
         if not isinstance(cells, gpd.GeoDataFrame | gpd.GeoSeries):
             raise TypeError("cells must be a GeoDataFrame, a GeoSeries or a "
                             f"dask_geopandas.GeoDataFrame of points, not {type(cells).__name__}.")
-        _, cell_crs = _point_coordinates(cells, "cells")
+        _, cell_crs = point_coordinates(cells, "cells")
         if isinstance(facilities, gpd.GeoDataFrame | gpd.GeoSeries):
-            _check_same_crs(cell_crs, facility_crs, "cells", "facilities")
+            check_same_crs(cell_crs, facility_crs, "cells", "facilities")
         if len(cells) == 0:
             return np.empty(0, dtype=np.float64)
         points = gpd.GeoDataFrame(geometry=cells.geometry.to_numpy(), crs=cells.crs)
@@ -494,20 +494,20 @@ def two_step_fca_dask(demand: gpd.GeoDataFrame | dask_geopandas.GeoDataFrame,
         raise TypeError("decay must be None or a callable w(distances) -> weights.")
     if not isinstance(supply, gpd.GeoDataFrame):
         raise TypeError("supply must be a GeoDataFrame of points.")
-    supply_xy, supply_crs = _point_coordinates(supply, "supply")
-    capacity = _values(supply, supply_column, "supply")
+    supply_xy, supply_crs = point_coordinates(supply, "supply")
+    capacity = column_values(supply, supply_column, "supply")
     if is_dask_frame(demand):
         _check_dask_cells(demand, [demand_column], "demand")
-        _check_same_crs(demand.crs, supply_crs, "demand", "supply")
+        check_same_crs(demand.crs, supply_crs, "demand", "supply")
         frame = demand[[demand_column, demand.geometry.name]]
         column, by_position = demand_column, False
     else:
         if not isinstance(demand, gpd.GeoDataFrame):
             raise TypeError("demand and supply must be GeoDataFrames of points (demand may be a "
                             "dask_geopandas.GeoDataFrame).")
-        _, demand_crs = _point_coordinates(demand, "demand")
-        _check_same_crs(demand_crs, supply_crs, "demand", "supply")
-        population = _values(demand, demand_column, "demand")
+        _, demand_crs = point_coordinates(demand, "demand")
+        check_same_crs(demand_crs, supply_crs, "demand", "supply")
+        population = column_values(demand, demand_column, "demand")
         if len(demand) == 0:
             return pd.Series(np.empty(0), index=demand.index, name="access", dtype=np.float64)
         points = gpd.GeoDataFrame({_DEMAND: population}, geometry=demand.geometry.to_numpy(),
@@ -615,14 +615,14 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
         if _GROUP not in cells.columns:
             raise KeyError(f"cells has no column {_GROUP!r}; assign the cells to quarters first.")
         if isinstance(demand, str):
-            demand = _values(cells, demand, "cells")
-        weights = _as_weights(demand, len(cells))
-        _, cell_crs = _point_coordinates(cells, "cells")
+            demand = column_values(cells, demand, "cells")
+        weights = as_weights(demand, len(cells))
+        _, cell_crs = point_coordinates(cells, "cells")
         groups = cells[_GROUP].to_numpy()
         quarters = pd.Index(pd.unique(groups), name=_GROUP)
         frame, column = None, _DEMAND
-    facility_xy, facility_crs = _point_coordinates(facilities, "facilities")
-    _check_same_crs(cell_crs, facility_crs, "cells", "facilities")
+    facility_xy, facility_crs = point_coordinates(facilities, "facilities")
+    check_same_crs(cell_crs, facility_crs, "cells", "facilities")
     capacity = np.asarray(supply, dtype=np.float64)
     if capacity.shape != (len(facilities),):
         raise ValueError(f"supply has shape {capacity.shape}, expected ({len(facilities)},): "
@@ -663,9 +663,9 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
     shared_xy = _share(facility_xy, client)
     context = None  # residents beyond the boundary: few cells, summed here on the client
     if context_cells is not None and len(context_cells):
-        _check_same_crs(context_cells.crs, facility_crs, "context_cells", "facilities")
-        context = _demand_in_reach(_point_coordinates(context_cells, "context_cells")[0],
-                                   _as_weights(context_demand, len(context_cells)),
+        check_same_crs(context_cells.crs, facility_crs, "context_cells", "facilities")
+        context = _demand_in_reach(point_coordinates(context_cells, "context_cells")[0],
+                                   as_weights(context_demand, len(context_cells)),
                                    facility_xy, catchment, None)
     ratio = _facility_ratios(frame, column, shared_xy, capacity, catchment, None, client,
                              context)

@@ -28,7 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from quartier.indicators.distance import _point_coordinates
+from quartier.indicators.distance import point_coordinates
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask_geopandas
@@ -310,7 +310,7 @@ def partition_cells(cells: gpd.GeoDataFrame | dask_geopandas.GeoDataFrame, *,
     if by is not None and by not in cells.columns:
         raise KeyError(f"cells has no column {by!r} to keep groups together; columns: "
                        f"{list(cells.columns)}.")
-    xy, _ = _point_coordinates(cells, "cells")
+    xy, _ = point_coordinates(cells, "cells")
     n = len(xy)
     n_parts = int(npartitions) if npartitions is not None else max(1, math.ceil(n /
                                                                             partition_size))

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from quartier.streets.distance import _snapped
+from quartier.streets.distance import snapped_nodes
 from quartier.streets.graph import WalkingNetwork
 
 __all__ = ["CATCHMENT_RADIUS_M", "walking_catchments"]
@@ -89,7 +89,7 @@ def walking_catchments(facilities: Any, network: WalkingNetwork, distance: float
                          f"{distance!r}")
     if not np.isfinite(radius) or radius <= 0:
         raise ValueError(f"radius must be > 0 metres, not {radius!r}")
-    node, leg = _snapped(facilities, network, "facilities")
+    node, leg = snapped_nodes(facilities, network, "facilities")
     index = (facilities.index if isinstance(facilities, (gpd.GeoSeries, gpd.GeoDataFrame))
              else None)
     origin = _facility_points(facilities, network)

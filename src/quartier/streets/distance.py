@@ -19,11 +19,11 @@ from scipy.sparse.csgraph import dijkstra
 
 from quartier.indicators.catchment import (
     Decay,
-    _access_from_pairs,
-    _check_fca_arguments,
-    _values,
+    access_from_pairs,
+    check_fca_arguments,
+    column_values,
 )
-from quartier.indicators.distance import _check_same_crs, _point_coordinates
+from quartier.indicators.distance import check_same_crs, point_coordinates
 from quartier.streets.graph import WalkingNetwork
 
 __all__ = ["network_nearest_distance", "network_two_step_fca", "snap_to_network"]
@@ -91,11 +91,11 @@ def snap_to_network(x: Any, y: Any, network: WalkingNetwork) -> tuple[np.ndarray
     return node, leg
 
 
-def _snapped(points: Any, network: WalkingNetwork, what: str) -> tuple[np.ndarray, np.ndarray]:
+def snapped_nodes(points: Any, network: WalkingNetwork, what: str) -> tuple[np.ndarray, np.ndarray]:
     """Snap points (GeoSeries/GeoDataFrame in the network's CRS, or an (n, 2) array)."""
-    xy, crs = _point_coordinates(points, what)
+    xy, crs = point_coordinates(points, what)
     if crs is not None:
-        _check_same_crs(crs, network.crs, what, "the walking network")
+        check_same_crs(crs, network.crs, what, "the walking network")
     return snap_to_network(xy[:, 0], xy[:, 1], network)
 
 
@@ -153,8 +153,8 @@ def network_nearest_distance(origins: Any, destinations: Any,
     ...                          net).tolist()
     [730.0]
     """
-    origin_node, origin_leg = _snapped(origins, network, "origins")
-    target_node, target_leg = _snapped(destinations, network, "destinations")
+    origin_node, origin_leg = snapped_nodes(origins, network, "origins")
+    target_node, target_leg = snapped_nodes(destinations, network, "destinations")
     if len(target_node) == 0 or len(origin_node) == 0:
         return np.full(len(origin_node), np.inf, dtype=np.float64)
     n = network.n_nodes
@@ -206,14 +206,14 @@ def network_two_step_fca(
     :math:`d_0 - \\ell(j)`, run in batches of facilities whose distance rows together hold at
     most :math:`2^{24}` values; only the sparse pairs are kept.
     """
-    d0 = _check_fca_arguments(demand, supply, max_distance, decay)
-    population = _values(demand, demand_column, "demand")
-    capacity = _values(supply, supply_column, "supply")
-    cell_node, cell_leg = _snapped(demand, network, "demand")
-    facility_node, facility_leg = _snapped(supply, network, "supply")
+    d0 = check_fca_arguments(demand, supply, max_distance, decay)
+    population = column_values(demand, demand_column, "demand")
+    capacity = column_values(supply, supply_column, "supply")
+    cell_node, cell_leg = snapped_nodes(demand, network, "demand")
+    facility_node, facility_leg = snapped_nodes(supply, network, "supply")
     i, j, d = _network_pairs_within(cell_node, cell_leg, facility_node, facility_leg, network,
                                     d0)
-    access = _access_from_pairs(i, j, d, population, capacity, decay)
+    access = access_from_pairs(i, j, d, population, capacity, decay)
     return pd.Series(access, index=demand.index, name="access", dtype=np.float64)
 
 

@@ -21,7 +21,7 @@ import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from quartier.indicators.distance import _check_metric_crs
+from quartier.indicators.distance import check_metric_crs
 
 __all__ = [
     "WalkingNetwork",
@@ -256,7 +256,7 @@ def build_walking_network(
     if not path.is_file():
         raise FileNotFoundError(f"OpenStreetMap-Auszug {path} nicht gefunden.")
     work_crs = pyproj.CRS.from_user_input(crs)
-    _check_metric_crs(work_crs, "the walking network")
+    check_metric_crs(work_crs, "the walking network")
     refs, lon, lat, way = _read_walkable_ways(path, mode)
     if len(refs) == 0:
         raise ValueError(
