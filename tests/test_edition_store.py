@@ -375,7 +375,7 @@ def test_unusual_columns_and_missing_status_round_trip(tmp_path, runs):
     facilities["facility_id"] = np.arange(len(facilities), dtype="int64")
     indicators = results.indicators.set_index(["quarter_id", "indicator"])
     changed_study = dataclasses.replace(study, facilities=facilities)
-    changed_results = dataclasses.replace(results, indicators=indicators, status=None)
+    changed_results = dataclasses.replace(results, indicators=indicators, social_index=None)
     path = tmp_path / "odd.editions.sqlite"
     info = store_edition(path, changed_study, changed_results)
     assert not info.has_status

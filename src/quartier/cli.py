@@ -204,8 +204,8 @@ def indicators(ctx: click.Context, config: Path, edition: str | None,
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(inside(folder, "indikatoren.csv"), results.indicators, "en")
     write_csv(inside(folder, "bewertung.csv"), results.gaps, "en")
-    if results.status is not None:
-        write_csv(inside(folder, "sozialindex.csv"), results.status, "en", index=True)
+    if results.social_index is not None:
+        write_csv(inside(folder, "sozialindex.csv"), results.social_index, "en", index=True)
     if len(results.findings):
         _print_report(results.findings)
     counts = results.gaps["status"].value_counts()

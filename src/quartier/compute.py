@@ -6,6 +6,7 @@ index); this module only runs them in order and gathers what they return.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -60,8 +61,10 @@ class Results:
         The tidy results table, columns :data:`RESULT_COLUMNS`.
     gaps : DataFrame
         One row per quarter × category with the judged indicator, target, basis and status.
-    status : DataFrame or None
-        Social status and dynamics index per quarter (when configured).
+    social_index : DataFrame or None
+        Social status and dynamics index per quarter (when configured), indexed by
+        ``quarter_id`` (:func:`quartier.indicators.social.social_status`). The old name
+        ``status`` still works for one release and warns.
     findings : ValidationReport
         Notes and warnings of the computation (estimated reference groups, residents that
         could not be placed, …).
@@ -84,12 +87,20 @@ class Results:
     surface: gpd.GeoDataFrame
     indicators: pd.DataFrame
     gaps: pd.DataFrame
-    status: pd.DataFrame | None
+    social_index: pd.DataFrame | None
     findings: ValidationReport
     distance_models: dict[str, str] = field(default_factory=dict)
     distance_comparison: pd.DataFrame | None = None
     context_surface: gpd.GeoDataFrame | None = None
     boundary: pd.Series | None = None
+
+    @property
+    def status(self) -> pd.DataFrame | None:
+        """Deprecated name of :attr:`social_index` (kept for one release)."""
+        warnings.warn("Results.status heißt jetzt Results.social_index (der Sozialindex); der "
+                      "alte Name entfällt in der nächsten Version.", DeprecationWarning,
+                      stacklevel=2)
+        return self.social_index
 
 
 def population_surface(study: Study, report: ValidationReport | None = None
@@ -257,7 +268,7 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
             report.add("error", "status_index", "social", f"Der Sozialindex lässt sich nicht "
                        f"berechnen: {exc}", "[indicators.status_index] prüfen.")
     indicators = _tidy(table, gaps, status, catalogue, residents)
-    return Results(surface=surface, indicators=indicators, gaps=gaps, status=status,
+    return Results(surface=surface, indicators=indicators, gaps=gaps, social_index=status,
                    findings=report, distance_models=models, distance_comparison=comparison,
                    context_surface=context, boundary=boundary)
 

@@ -6,6 +6,7 @@ pass them on; every computation is a plain function elsewhere.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,8 @@ class Study:
     quarters: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame
     catalogue: pd.DataFrame
-    report: ValidationReport
+    #: Every warning and note found while loading (errors stop loading, see :class:`StudyError`).
+    findings: ValidationReport
     population_grid: gpd.GeoDataFrame | None = None
     population_quarters: pd.DataFrame | None = None
     housing: pd.DataFrame | None = None
@@ -65,6 +67,13 @@ class Study:
     @property
     def edition(self) -> str:
         return self.config.edition
+
+    @property
+    def report(self) -> ValidationReport:
+        """Deprecated name of :attr:`findings` (kept for one release)."""
+        warnings.warn("Study.report heißt jetzt Study.findings (die Prüfergebnisse); der alte "
+                      "Name entfällt in der nächsten Version.", DeprecationWarning, stacklevel=2)
+        return self.findings
 
 
 def validate_study(path: str | Path, *, edition: str | None = None,
@@ -153,7 +162,7 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     if not report.ok or quarters is None:
         return None, report
     study = Study(config=config, quarters=quarters, facilities=facilities, catalogue=catalogue,
-                  report=report, population_grid=grid, population_quarters=per_quarter,
+                  findings=report, population_grid=grid, population_quarters=per_quarter,
                   housing=housing, social=social, actors=actors, measures=measures,
                   concerns=concerns, age_structure=age_structure, **land)
     return study, report
@@ -182,7 +191,7 @@ def load_study(path: str | Path, *, edition: str | None = None,
                progress: Progress | None = None) -> Study:
     """Load and validate a study; raise one :class:`StudyError` listing every error.
 
-    Warnings and notes do not stop loading; they are kept in ``study.report``.
+    Warnings and notes do not stop loading; they are kept in ``study.findings``.
 
     Examples
     --------

@@ -661,7 +661,7 @@ def carry_status(status: pd.DataFrame, previous_quarters: gpd.GeoDataFrame,
     Parameters
     ----------
     status : DataFrame
-        The social index (``results.status``), indexed by previous ``quarter_id``.
+        The social index (``results.social_index``), indexed by previous ``quarter_id``.
     previous_quarters, current_quarters : GeoDataFrame
         The quarters of the two editions.
     population : Series, optional

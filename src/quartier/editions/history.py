@@ -139,7 +139,7 @@ def load_history(store: str | Path, study: Study, results: Results) -> EditionHi
     from quartier.editions.store import list_editions, load_edition
 
     current = EditionSnapshot(study.edition, study.quarters, results.indicators, results.gaps,
-                              results.status, study.facilities)
+                              results.social_index, study.facilities)
     snapshots = []
     if Path(store).exists():
         for label in list_editions(store)["label"]:

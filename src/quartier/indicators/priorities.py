@@ -105,7 +105,7 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
         ``results.indicators``: residents per quarter (``residents`` rows) and reference
         populations (``population`` rows).
     social_index : DataFrame, optional
-        ``results.status`` indexed by ``quarter_id`` with ``status_class``.
+        ``results.social_index`` indexed by ``quarter_id`` with ``status_class``.
     min_population : float, default 300
         Quarters with fewer residents are listed apart (as are quarters whose rows are not
         assessed for ``few_residents`` or ``mostly_non_residential``).
