@@ -7,12 +7,15 @@ import pandas as pd
 import pytest
 
 from quartier.population.reference import (
+    MAX_TILT,
     OLDEST_AGE,
     band_overlap,
     estimated_bands,
     national_age_structure,
+    open_band_tilt,
     read_age_structure,
     reference_population,
+    tilted_share,
 )
 
 from conftest import BERLIN, requires_berlin
@@ -98,6 +101,72 @@ def test_a_broken_age_structure_is_refused_with_a_message(tmp_path, text, messag
         read_age_structure(path)
 
 
+def _old_town(below: float, open_band: float) -> pd.DataFrame:
+    return pd.DataFrame({"total": [1000.0 + below + open_band], "age_0_54": [1000.0],
+                         "age_55_64": [below], "age_65_plus": [open_band]})
+
+
+def _geometric(ratio: float, first: int, last: int) -> float:
+    """Σ ratio^a for a = first … last, by the closed form of a geometric series."""
+    return (ratio ** first - ratio ** (last + 1)) / (1 - ratio)
+
+
+def test_open_band_tilt_worked_by_hand():
+    # evenly spread reference years: mean age of 55–64 is 59.5, of 65–100 is 82.5 (23 apart);
+    # 100 people in 55–64 are 10 a year, 360/e in 65+ are 10/e a year: ln(1/e) / 23
+    flat = np.ones(OLDEST_AGE + 1)
+    beta = open_band_tilt(np.array([100.0]), np.array([360.0 / np.e]), "age_55_64",
+                          "age_65_plus", flat)
+    assert beta[0] == pytest.approx(-1 / 23)
+    # share of 80+ in 65+ under weights e^(β·a) (the centring cancels): a geometric series
+    ratio = np.exp(-1 / 23)
+    expected = _geometric(ratio, 80, 100) / _geometric(ratio, 65, 100)
+    assert tilted_share(beta, "age_65_plus", 80, None, flat)[0] == pytest.approx(expected)
+    assert expected < 21 / 36  # fewer old than an even spread: the trend falls with age
+    population, _ = reference_population(_old_town(100.0, 360.0 / np.e), "80+", flat)
+    assert population[0] == pytest.approx(360.0 / np.e * expected)
+
+
+def test_open_band_tilt_follows_the_trend_and_keeps_the_band():
+    structure = national_age_structure().to_numpy()
+    reference_below, reference_open = structure[55:65].sum(), structure[65:].sum()
+    # a town shaped like the reference: no trend, the reference's own share of 80+
+    same, _ = reference_population(_old_town(reference_below / 1e4, reference_open / 1e4), "80+")
+    assert same[0] == pytest.approx(reference_open / 1e4 * band_overlap("age_65_plus", 80, None))
+    # more 55–64-year-olds for the same 65+: "young" old residents, fewer 80+ — and the reverse
+    shares = [reference_population(_old_town(below, 500.0), "80+")[0][0] / 500.0
+              for below in (200.0, 400.0, 800.0)]
+    assert shares[0] > shares[1] > shares[2]
+    # whatever the tilt, 65–79 and 80+ add up to the band; empty neighbours keep the reference
+    for below in (0.0, 50.0, 5000.0):
+        town = _old_town(below, 500.0)
+        parts = [reference_population(town, g)[0][0] for g in ("65-79", "80+")]
+        assert sum(parts) == pytest.approx(500.0)
+    empty, _ = reference_population(_old_town(0.0, 500.0), "80+")
+    assert empty[0] == pytest.approx(500.0 * band_overlap("age_65_plus", 80, None))
+    # a tiny odd row is held at the largest tilt
+    beta = open_band_tilt(np.array([1.0]), np.array([1e6]), "age_55_64", "age_65_plus")
+    assert beta[0] == MAX_TILT
+
+
+def test_open_band_tilt_needs_a_narrow_neighbour_and_uses_the_quarter():
+    # 18–64 is too wide to tell the trend near 65: the reference shape is kept
+    wide = pd.DataFrame({"total": [1000.0], "age_0_17": [150.0], "age_18_64": [600.0],
+                         "age_65_plus": [250.0]})
+    tilted, _ = reference_population(wide, "80+")
+    plain, _ = reference_population(wide, "80+", tilt_open_band=False)
+    assert tilted[0] == pytest.approx(plain[0])
+    # cells take the trend of their quarter's summed bands, not their own few residents
+    cells = pd.DataFrame({"quarter_id": ["01", "01", "02"], "total": [60.0, 40.0, 60.0],
+                          "age_0_54": [30.0, 30.0, 30.0], "age_55_64": [20.0, 0.0, 20.0],
+                          "age_65_plus": [10.0, 10.0, 10.0]})
+    per_cell, _ = reference_population(cells, "80+")
+    quarter_01 = reference_population(_old_town(20.0, 20.0), "80+")[0][0]
+    assert per_cell.tolist()[:2] == pytest.approx([quarter_01 / 2, quarter_01 / 2])
+    alone = reference_population(_old_town(20.0, 10.0), "80+")[0][0]
+    assert per_cell[2] == pytest.approx(alone)
+
+
 def _berlin_register() -> pd.DataFrame:
     frame = pd.read_csv(BERLIN / "ewr_2024" / "EWR_L21_202412E_Matrix.csv", sep=";",
                         dtype={"RAUMID": str}).dropna(subset=["E_E"])
@@ -120,8 +189,11 @@ def test_berlin_2024_register_coarse_bands_estimate_80_plus_and_under_3():
     """A town with only the coarse bands of Berlin's 2022 file (unter6 … 65undmehr).
 
     The fine bands of the 31.12.2024 register are the check. Citywide the share of 80+ in 65+
-    is 34.5 % in Berlin against 32.5 % in Germany, so the national structure underestimates
-    Berlin's 80+ by 5.8 % (the old even spread of ages 65–100 overestimated them by 66 %).
+    is 34.5 % in Berlin against 32.5 % in Germany, so the national structure alone, spread
+    evenly by its own shape within 65+, underestimates Berlin's 80+ by 5.8 % (the old even
+    spread of ages 65–100 overestimated them by 66 %). Tilting the open band by each planning
+    area's trend from 55–64 into 65+ brings it to −2.2 % and roughly halves the error per
+    planning area.
     """
     register = _berlin_register()
     coarse = pd.DataFrame({
@@ -138,23 +210,40 @@ def test_berlin_2024_register_coarse_bands_estimate_80_plus_and_under_3():
     true_under_3 = _sum_fine_bands(register, 0, 3)
     assert true_80.sum() == 255_052 and true_under_3.sum() == 98_006  # SOURCES.md
 
+    flat_80, _ = reference_population(coarse, "80+", tilt_open_band=False)
+    assert flat_80.sum() / true_80.sum() - 1 == pytest.approx(-0.0584, abs=0.0005)
     estimate_80, estimated = reference_population(coarse, "80+")
     assert estimated
     citywide_80 = estimate_80.sum() / true_80.sum() - 1
-    assert citywide_80 == pytest.approx(-0.0584, abs=0.0005)
+    assert citywide_80 == pytest.approx(-0.0217, abs=0.0005)
+    assert abs(citywide_80) < 0.05
     estimate_3, _ = reference_population(coarse, "0-2")
     citywide_3 = estimate_3.sum() / true_under_3.sum() - 1
     assert citywide_3 == pytest.approx(0.0237, abs=0.0005)
     assert abs(citywide_3) < 0.05
+    # the tilt only moves residents within 65+: 65–79 and 80+ still add up to the band
+    estimate_65_79, _ = reference_population(coarse, "65-79")
+    assert (estimate_65_79 + estimate_80).to_numpy() == pytest.approx(
+        coarse["age_65_plus"].to_numpy())
 
     # per planning area (those with at least 50 people in the group): the error spread
-    for name, estimate, truth in (("80+", estimate_80, true_80),
-                                  ("unter 3", estimate_3, true_under_3)):
+    def spread(estimate, truth):
         enough = truth >= 50
         error = (estimate[enough] / truth[enough] - 1).abs()
-        print(f"\n{name}: {enough.sum()} PLR, Fehler Median {error.median():.1%}, "
-              f"90 % {error.quantile(0.9):.1%}, max {error.max():.1%}")
-        assert error.median() < 0.25
+        return enough.sum(), error.median(), error.quantile(0.9), error.max()
+
+    for name, estimate, truth in (("80+ ohne Neigung", flat_80, true_80),
+                                  ("80+", estimate_80, true_80),
+                                  ("unter 3", estimate_3, true_under_3)):
+        count, median, p90, largest = spread(estimate, truth)
+        print(f"\n{name}: {count} PLR, Fehler Median {median:.1%}, 90 % {p90:.1%}, "
+              f"max {largest:.1%}")
+    _, flat_median, flat_p90, _ = spread(flat_80, true_80)
+    _, median_80, p90_80, _ = spread(estimate_80, true_80)
+    assert (flat_median, flat_p90) == pytest.approx((0.181, 0.515), abs=0.005)
+    assert (median_80, p90_80) == pytest.approx((0.114, 0.311), abs=0.005)
+    _, median_3, p90_3, _ = spread(estimate_3, true_under_3)
+    assert (median_3, p90_3) == pytest.approx((0.054, 0.163), abs=0.005)
 
     # the register's own coarse bands (under 1, 1–5, …, 65–79, 80+): 80+ exact, under 3
     # from under 1 plus two fifths-by-weight of 1–5
@@ -183,3 +272,21 @@ def test_age_structure_from_the_config_is_loaded_and_checked(make_study):
     (path.parent / "alter.csv").write_text("alter;anzahl\n0;1\n", encoding="utf-8")
     with pytest.raises(StudyError, match="Altersstruktur"):
         quartier.load_study(path)
+
+
+def test_report_methods_say_how_age_groups_were_estimated(make_study):
+    import quartier
+    from quartier.report.context import report_context
+
+    # the tiny study has children under 6 only: the Kita demand of the under-3s is split
+    study = quartier.load_study(make_study())
+    results = quartier.compute(study)
+    assert "estimated_reference_groups" in results.findings.codes()
+    rules = " ".join(report_context(study, results)["basis"]["rules"])
+    assert "Geschätzte Altersgruppen" in rules and "12411-0005" in rules
+    assert "geneigt" in rules  # the open band's tilt is explained
+    own = quartier.load_study(make_study(extra='[population]\nage_structure = "alter.csv"\n',
+                                         files={"alter.csv": "age;residents\n0;10\n1;30\n"
+                                                             "2+;60\n"}))
+    rules = " ".join(report_context(own, quartier.compute(own))["basis"]["rules"])
+    assert "die eigene Altersstruktur der Studie" in rules and "12411-0005" not in rules

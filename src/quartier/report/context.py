@@ -144,6 +144,9 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         if study.population_quarters is not None:  # the grid calibrated inside only
             sentence += " " + text["context_demand_uncalibrated"]
         rules.append(sentence)
+    if any(f.code == "estimated_reference_groups" for f in results.findings):  # split bands
+        rules.append(text["age_estimation_method"].format(source=text[
+            "age_structure_national" if study.age_structure is None else "age_structure_own"]))
     ranking_rule = text["ranking_rule"].format(min_population=fmt(settings.min_population))
     quarter_rows = [{"id": q, "name": names[q], "residents": fmt(residents[q]),
                      "area": format_number(area_km2[q], 2, language),

@@ -285,6 +285,25 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "Untersuchungsgebiets; {edge} davon tragen für mindestens eine Kategorie "
                        "den Hinweis „Randlage“, weil dort für diese Kategorie keine Daten "
                        "jenseits der Grenze vorliegen. Eine Lücke in Randlage bleibt eine Lücke.",
+        "age_estimation_method": "Geschätzte Altersgruppen: Schneidet eine Bezugsgruppe eine "
+                                 "Altersgruppe der Daten (z. B. unter 3-Jährige aus 0 bis 5 "
+                                 "Jahren, 80-Jährige und Ältere aus 65 Jahren und älter), wird "
+                                 "diese nach einer Altersstruktur in einzelnen Altersjahren "
+                                 "geteilt: {source}. In der offenen obersten Altersgruppe wird "
+                                 "diese Verteilung je Quartier nach dem Verhältnis der "
+                                 "Altersgruppe darunter (höchstens 15 Jahre breit, z. B. 55 bis "
+                                 "64) zur offenen Gruppe geneigt, beide gemessen an der "
+                                 "Altersstruktur: Wo viele gerade ins Rentenalter kommen, werden "
+                                 "weniger Hochaltrige angenommen, wo die Bewohner*innen "
+                                 "gemeinsam älter geworden sind, mehr; die Summe der "
+                                 "Altersgruppe bleibt gleich. Probe am Berliner Melderegister "
+                                 "vom 31.12.2024: aus 65+ geschätzte 80-Jährige und Ältere "
+                                 "weichen stadtweit um −2 % ab, je Planungsraum im Median um "
+                                 "11 %; unter 3-Jährige aus 0 bis 5 Jahren stadtweit um +2 %.",
+        "age_structure_national": "Deutschland am 31.12.2023 (Destatis, GENESIS-Online "
+                                  "12411-0005); eine Studie kann eine eigene, z. B. die ihres "
+                                  "Landes, angeben",
+        "age_structure_own": "die eigene Altersstruktur der Studie",
         "context_demand_method": "Nachfrage jenseits der Grenze: {residents} Einwohner*innen in "
                                  "{cells:Gitterzelle|Gitterzellen} außerhalb der Quartiere, "
                                  "höchstens {buffer} m vom Untersuchungsgebiet entfernt, teilen "
@@ -856,6 +875,23 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                        "of them carry the note “Edge location” for at least one category because "
                        "no data beyond the boundary were given for it. A gap at the edge remains "
                        "a gap.",
+        "age_estimation_method": "Estimated age groups: where a reference group cuts an age "
+                                 "band of the data (e.g. under-3s from 0 to 5, residents 80 "
+                                 "and over from 65 and over), the band is split by an age "
+                                 "structure in single years of age: {source}. Within the open "
+                                 "top band this distribution is tilted per quarter by the ratio "
+                                 "of the band below (at most 15 years wide, e.g. 55 to 64) to "
+                                 "the open band, both measured against the age structure: where "
+                                 "many are just reaching retirement age, fewer very old "
+                                 "residents are assumed; where residents have grown old "
+                                 "together, more; the band's total stays the same. Checked "
+                                 "against Berlin's population register of 31.12.2024: residents "
+                                 "80+ estimated from 65+ differ by −2 % citywide and by a median "
+                                 "of 11 % per planning area; under-3s from 0 to 5 by +2 % "
+                                 "citywide.",
+        "age_structure_national": "Germany on 31.12.2023 (Destatis, GENESIS-Online "
+                                  "12411-0005); a study can give its own, e.g. its Land's",
+        "age_structure_own": "the study's own age structure",
         "context_demand_method": "Demand beyond the boundary: {residents} residents in {cells} "
                                  "grid cells outside the quarters, at most {buffer} m from the "
                                  "study area, share the facilities' places with the quarters' "
