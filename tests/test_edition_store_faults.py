@@ -41,6 +41,7 @@ from quartier.editions import (
     load_edition,
     store_edition,
 )
+from quartier.editions import _sqlite as sqlite_side
 from quartier.editions import store as store_module
 from quartier.report import publish as publish_module
 from quartier.report.publish import publish_edition
@@ -284,7 +285,7 @@ def test_locked_store_is_named_locked_and_a_killed_writer_leaves_it_intact(store
                                                                           tmp_path,
                                                                           monkeypatch):
     """A writer sits in its transaction: others get "gesperrt"; it is killed: 2024 intact."""
-    monkeypatch.setattr(store_module, "_BUSY_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(sqlite_side, "BUSY_TIMEOUT_S", 0.3)
     writer, _ = _start_writer(tmp_path, store, "indicators", "--spill")
     try:
         for call in (lambda: check_store_writable(store),

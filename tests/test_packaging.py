@@ -54,8 +54,8 @@ def test_every_exception_quartier_defines_is_a_quartier_error():
                     and value.__module__.startswith("quartier")):
                 found[f"{value.__module__}.{value.__qualname__}"] = value
     # the ones known when the base was introduced must all be found by the walk
-    for known in ("quartier.validation.StudyError", "quartier.editions.store.StoreError",
-                  "quartier.editions.store.EditionNotFoundError", "quartier.load.tables."
+    for known in ("quartier.validation.StudyError", "quartier.editions.errors.StoreError",
+                  "quartier.editions.errors.EditionNotFoundError", "quartier.load.tables."
                   "TableReadError", "quartier.report.publish.ReportFolderError"):
         assert known in found
     outside = sorted(name for name, cls in found.items() if not issubclass(cls, QuartierError))
@@ -105,7 +105,7 @@ def test_folium_lower_bound_has_folium_template():
     (folium,) = [req for req in PYPROJECT["project"]["dependencies"]
                  if req.startswith("folium")]
     assert folium == "folium>=0.17"
-    source = (PACKAGE / "maps" / "interactive.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "maps" / "elements.py").read_text(encoding="utf-8")
     assert "folium.template" in source
 
 
