@@ -14,8 +14,9 @@ from quartier.validation import ValidationReport
 
 KEYS = {
     "housing": ["assisted_living", "social_housing", "shelter"],
-    "environment": ["playground", "park", "transit_stop", "rail_station", "supermarket",
-                    "convenience_store", "marketplace", "sports_facility", "post_office"],
+    "environment": ["playground", "park", "transit_stop", "rail_station", "public_transport",
+                    "supermarket", "convenience_store", "marketplace", "sports_facility",
+                    "post_office"],
     "social_infrastructure": ["kita", "childminder", "primary_school", "secondary_school",
                               "school", "youth_centre", "community_centre", "senior_centre",
                               "library", "family_centre", "place_of_worship"],
@@ -97,7 +98,7 @@ def test_default_standards(catalogue):
     kind = standard_kind(catalogue)
     with_standard = catalogue[kind != "town"]
     assert sorted(with_standard.index) == sorted(
-        ["playground", "transit_stop", "supermarket", "gp", "pharmacy", "primary_school",
+        ["playground", "public_transport", "supermarket", "gp", "pharmacy", "primary_school",
          "kita"])
     assert (with_standard["standard_source"] != "").all()
     no_standard = catalogue.drop(index=with_standard.index)
@@ -109,7 +110,11 @@ def test_default_standards(catalogue):
     assert catalogue.loc["gp", "standard_year"] == "2019"
     assert catalogue.loc["supermarket", "max_distance_m"] == 1000
     assert catalogue.loc["pharmacy", "max_distance_m"] == 1000
-    assert catalogue.loc["transit_stop", "max_distance_m"] == 300
+    # public transport: a bus/tram stop within 300 m or a rail station within 600 m; the bus
+    # stop alone has no standard (judged relative to the town)
+    assert catalogue.loc["public_transport", "combined_of"] == "transit_stop:300;rail_station:600"
+    assert math.isnan(catalogue.loc["transit_stop", "max_distance_m"])
+    assert catalogue.loc["gp", "planning_scale"] == "mittelbereich"
     # DIN 18034: 200 / 400 / 1,000 m walk, as straight-line radii 175 / 350 / 750 m
     assert parse_group_values(catalogue.loc["playground", "distance_by_group"]) == {
         "0-5": 175.0, "6-11": 350.0, "12-17": 750.0}

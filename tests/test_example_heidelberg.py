@@ -36,10 +36,11 @@ def test_validate_has_no_errors():
 
 def test_every_category_with_facilities_is_walked(results):
     study, computed = results
-    assert set(computed.distance_models) == set(study.facilities["category"]) & set(
-        study.catalogue.index)
+    # public_transport: the combined standard of bus/tram stops and rail stations
+    assert set(computed.distance_models) == (set(study.facilities["category"]) & set(
+        study.catalogue.index)) | {"public_transport"}
     assert set(computed.distance_models.values()) == {"network"}
-    assert {"playground", "transit_stop", "kita"} <= set(computed.distance_models)
+    assert {"playground", "public_transport", "kita"} <= set(computed.distance_models)
 
 
 def test_walking_coverage_never_above_straight_line(results):
@@ -47,7 +48,7 @@ def test_walking_coverage_never_above_straight_line(results):
     compared = computed.distance_comparison
     assert set(compared["quarter_id"]) == set(study.quarters["quarter_id"])
     covered = compared.dropna(subset=["coverage_straight"])
-    assert {"playground", "transit_stop"} <= set(covered["category"])
+    assert {"playground", "public_transport"} <= set(covered["category"])
     assert covered["coverage_network"].notna().all()
     assert (covered["coverage_network"] <= covered["coverage_straight"] + 1e-9).all()
     finite = compared.dropna(subset=["median_straight", "median_network"])
@@ -60,7 +61,8 @@ def test_walking_coverage_never_above_straight_line(results):
 def test_results_table_holds_the_walking_figures(results):
     _, computed = results
     rows = computed.indicators
-    coverage = rows[(rows["category"] == "transit_stop") & (rows["indicator"] == "coverage")]
-    walked = computed.distance_comparison.query("category == 'transit_stop'")
+    coverage = rows[(rows["category"] == "public_transport")
+                    & (rows["indicator"] == "coverage")]
+    walked = computed.distance_comparison.query("category == 'public_transport'")
     assert coverage.set_index("quarter_id")["value"].sort_index().to_numpy() == pytest.approx(
         walked.set_index("quarter_id")["coverage_network"].sort_index().to_numpy())

@@ -9,9 +9,13 @@ import pytest
 from quartier.indicators.priorities import need_in_people, priorities
 
 NAN = np.nan
+#: The category of the rate standard in the fixture (a paediatrician, planned per quarter).
+RATE = "paediatrician"
 
 
 def _gaps() -> pd.DataFrame:
+    # the rate standard is a paediatrician's (planned per quarter here): GPs are planned per
+    # Mittelbereich and never ranked, see test_gp_lucken_are_shown_but_not_ranked
     rows = [
         # quarter, category, field, indicator, value, target, basis, status, reason,
         # unmet_people, missing_places, demand
@@ -23,23 +27,23 @@ def _gaps() -> pd.DataFrame:
          300.0, NAN, NAN),
         ("A", "library", "social_infrastructure", "fca_access", 0.1, 0.3, "town", "below_town",
          "", 999.0, NAN, NAN),
-        ("B", "gp", "health_care", "fca_access", 0.558, 0.62, "standard", "gap", "", NAN,
+        ("B", RATE, "health_care", "fca_access", 0.558, 0.62, "standard", "gap", "", NAN,
          0.496, NAN),
         ("B", "playground", "environment", "coverage", 80.0, 75.0, "standard", "met", "",
          150.0, NAN, NAN),
         ("B", "library", "social_infrastructure", "fca_access", 0.9, 0.3, "town", "above_town",
          "", NAN, NAN, NAN),
-        ("D", "gp", "health_care", "fca_access", 0.0, 0.62, "standard", "gap", "", NAN, 3.1,
+        ("D", RATE, "health_care", "fca_access", 0.0, 0.62, "standard", "gap", "", NAN, 3.1,
          NAN),
         ("D", "kita", "social_infrastructure", "places_vs_demand", 110.0, 100.0, "standard",
          "met", "", NAN, 0.0, 80.0),
         ("C", "kita", "social_infrastructure", "places_vs_demand", NAN, NAN, "not_assessed",
          "not_assessed", "few_residents", NAN, NAN, NAN),
-        ("C", "gp", "health_care", "fca_access", NAN, NAN, "not_assessed", "not_assessed",
+        ("C", RATE, "health_care", "fca_access", NAN, NAN, "not_assessed", "not_assessed",
          "few_residents", NAN, NAN, NAN),
-        ("F", "gp", "health_care", "fca_access", NAN, NAN, "not_assessed", "not_assessed",
+        ("F", RATE, "health_care", "fca_access", NAN, NAN, "not_assessed", "not_assessed",
          "mostly_non_residential", NAN, NAN, NAN),
-        ("E", "gp", "health_care", "fca_access", 0.0, 0.62, "standard", "gap", "", NAN, 0.155,
+        ("E", RATE, "health_care", "fca_access", 0.0, 0.62, "standard", "gap", "", NAN, 0.155,
          NAN),
     ]
     return pd.DataFrame(rows, columns=["quarter_id", "category", "field", "indicator", "value",
@@ -51,8 +55,8 @@ def _indicators() -> pd.DataFrame:
     residents = {"A": 5000.0, "B": 8000.0, "C": 200.0, "D": 4000.0, "E": 250.0, "F": 40.0}
     rows = [{"quarter_id": q, "category": None, "indicator": "residents", "value": v}
             for q, v in residents.items()]
-    rows += [{"quarter_id": q, "category": "gp", "indicator": "population", "value": v}
-             for q, v in residents.items()]
+    rows += [{"quarter_id": q, "category": category, "indicator": "population", "value": v}
+             for q, v in residents.items() for category in ("paediatrician", "gp")]
     return pd.DataFrame(rows)
 
 
@@ -69,10 +73,10 @@ def test_need_in_people_per_rule():
     assert by_row[("A", "playground")] == 400.0    # distance standard: unmet people
     assert by_row[("A", "supermarket")] == 300.0
     assert by_row[("A", "library")] == 0.0         # town judgement: never a need
-    assert by_row[("B", "gp")] == pytest.approx(0.496 * 1000 / 0.62)   # = 800 people
+    assert by_row[("B", RATE)] == pytest.approx(0.496 * 1000 / 0.62)   # = 800 people
     assert by_row[("B", "playground")] == 0.0      # met: not counted although 150 unmet
-    assert by_row[("D", "gp")] == 4000.0           # 3.1 · 1000 / 0.62 = 5000, capped at P
-    assert by_row[("C", "gp")] == 0.0
+    assert by_row[("D", RATE)] == 4000.0           # 3.1 · 1000 / 0.62 = 5000, capped at P
+    assert by_row[("C", RATE)] == 0.0
 
 
 def test_priorities_rank_by_weighted_need():
@@ -117,3 +121,41 @@ def test_priorities_weights_are_a_parameter_and_total_is_conserved():
     # every need counts except the smaller one of two in the same field (A's supermarket)
     assert math.isclose(flat["people"].sum(),
                         need_in_people(_gaps(), _indicators()).sum() - 300.0)
+
+
+def _with_gp_in_d() -> pd.DataFrame:
+    """The fixture with D's rate Lücke (3.1 doctors missing, 4000 people) a GP Lücke."""
+    gaps = _gaps()
+    gaps.loc[(gaps["quarter_id"] == "D") & (gaps["category"] == "paediatrician"),
+             "category"] = "gp"
+    return gaps
+
+
+def test_gp_lucken_are_shown_but_not_ranked():
+    # the G-BA ratio applies to the Mittelbereich (catalogue planning_scale = mittelbereich):
+    # D's GP Lücke keeps its row (and counts as a Lücke) but is no need in people
+    gaps = _with_gp_in_d()
+    people = need_in_people(gaps, _indicators())
+    assert people[(gaps["quarter_id"] == "D") & (gaps["category"] == "gp")].tolist() == [0.0]
+    table = priorities(gaps, _indicators(), _social(), min_population=300).set_index(
+        "quarter_id")
+    assert table.at["D", "people"] == 0.0 and table.at["D", "group"] == 3
+    assert table.at["D", "gaps"] == 1
+    # A (1040, group 1), B (800, group 2), then D without need (group 3)
+    ranked = table[table["ranked"]].sort_values("rank")
+    assert ranked.index.tolist() == ["A", "B", "D"]
+
+
+def test_gp_ranking_follows_the_catalogue():
+    from quartier.catalogue import default_catalogue
+
+    catalogue = default_catalogue()
+    assert catalogue.at["gp", "planning_scale"] == "mittelbereich"
+    catalogue.loc["gp", "planning_scale"] = ""  # a town planning GPs per quarter
+    table = priorities(_with_gp_in_d(), _indicators(), _social(), min_population=300,
+                       catalogue=catalogue).set_index("quarter_id")
+    assert table.at["D", "people"] == 4000.0 and table.at["D", "rank"] == 2.0
+    other = catalogue.copy()
+    other.loc["kita", "planning_scale"] = "Bezirk"  # any larger area takes a category out
+    assert need_in_people(_gaps(), _indicators(), other)[
+        (_gaps()["quarter_id"] == "A") & (_gaps()["category"] == "kita")].tolist() == [0.0]

@@ -1,7 +1,7 @@
 """The category catalogue: what kinds of facilities exist, their action field and standards.
 
 The catalogue is a table with one row per category (index ``key``) and the columns of
-:data:`CATALOGUE_COLUMNS`. The package ships a default catalogue of 43 categories in the six
+:data:`CATALOGUE_COLUMNS`. The package ships a default catalogue of 44 categories in the six
 action fields (:func:`default_catalogue`). A study can extend or override it with its own table
 (``[categories]`` in ``quartier.toml``, :func:`merge_catalogue`) and set its own standards
 (Richtwerte; ``[standards]``, :func:`apply_standards`).
@@ -34,12 +34,21 @@ column                    type    meaning
 ``distance``              str     distance model of the category: ``network`` (walking distance
                                   on the ``[network]``), ``straight`` (straight line) or ``""``
                                   (the study's default, ``[network] distance``)
+``combined_of``           str     a combined distance standard: residents have access where
+                                  any member category lies within its own distance,
+                                  ``"transit_stop:300;rail_station:600"`` (metres, see
+                                  :func:`parse_combined`); ``""`` if none. The category has
+                                  no facilities of its own: its members' facilities count
+``planning_scale``        str     where the standard is planned: ``""`` (the quarter) or a
+                                  larger area such as ``mittelbereich`` (the G-BA planning
+                                  area of GPs); such a judgement is shown but not ranked in
+                                  the priorities (:func:`unranked_categories`)
 ========================  ======  ===========================================================
 
 A category has at most one kind of standard; where several are filled, the first of
-demand (``demand_rates``), rate (``per_1000``) and distance (``distance_by_group``, else
-``max_distance_m``) applies (:func:`standard_kind`). Without any, it is judged relative to the
-town.
+demand (``demand_rates``), rate (``per_1000``) and distance (``combined_of``, else
+``distance_by_group``, else ``max_distance_m``) applies (:func:`standard_kind`). Without any,
+it is judged relative to the town.
 
 Examples
 --------
@@ -74,6 +83,9 @@ __all__ = [
     "apply_standards",
     "parse_reference_group",
     "parse_group_values",
+    "parse_combined",
+    "combined_members",
+    "unranked_categories",
     "standard_kind",
     "minutes_as_metres",
     "DISTANCE_MODELS",
@@ -87,12 +99,13 @@ CATALOGUE_COLUMNS: list[str] = [
     "key", "field", "label_de", "label_en", "reference_group", "capacity_unit_de",
     "capacity_unit_en", "per_1000", "max_distance_m", "standard_source", "standard_year",
     "binding", "demand_rates", "distance_by_group", "osm_tags", "max_minutes", "distance",
+    "combined_of", "planning_scale",
 ]
 
 #: Columns of a study's standards table (``category`` is required, the rest optional).
 STANDARD_COLUMNS: list[str] = [
     "category", "per_1000", "max_distance_m", "reference_group", "source", "binding", "year",
-    "demand_rates", "distance_by_group", "max_minutes", "distance",
+    "demand_rates", "distance_by_group", "max_minutes", "distance", "combined_of",
 ]
 
 #: Distance models a category may name in its ``distance`` column.
@@ -100,6 +113,11 @@ DISTANCE_MODELS: tuple[str, ...] = ("network", "straight")
 
 _NUMERIC = ("per_1000", "max_distance_m", "max_minutes")
 _GROUP_VALUES = ("demand_rates", "distance_by_group")
+#: Value columns of a standard besides the numbers and the group values.
+_VALUE_TEXT = (*_GROUP_VALUES, "combined_of")
+#: ``planning_scale`` values meaning "planned per quarter" (ranked in the priorities).
+_QUARTER_SCALES = frozenset({"", "quarter", "quartier"})
+_CATEGORY_KEY = re.compile(r"^[A-Za-z0-9_]+$")
 _TEXT = [c for c in CATALOGUE_COLUMNS[1:] if c not in (*_NUMERIC, "binding")]
 _REFERENCE_GROUP = re.compile(r"^\s*(\d+)\s*(?:([-–])\s*(\d+)|(\+))\s*$")
 _TRUE = frozenset({"true", "wahr", "ja", "yes", "1", "x"})
@@ -195,23 +213,110 @@ def parse_group_values(text: str) -> dict[str, float]:
     return values
 
 
+def parse_combined(text: str) -> dict[str, float]:
+    """Parse a combined standard ``"<category>:<metres>;<category>:<metres>"`` (``""`` → {}).
+
+    Used by ``combined_of``: a resident has access where a facility of *any* member category
+    lies within that member's own distance (e.g. a bus or tram stop within 300 m or a rail
+    station within 600 m). A distance may use a decimal comma.
+
+    Raises
+    ------
+    ValueError
+        If a part has no ``:``, a key is not a category key (letters, digits, ``_``), a
+        distance is not a number > 0, or a category occurs twice.
+
+    Examples
+    --------
+    >>> parse_combined("transit_stop:300; rail_station:600")
+    {'transit_stop': 300.0, 'rail_station': 600.0}
+    >>> parse_combined("")
+    {}
+    """
+    members: dict[str, float] = {}
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition(":")
+        key = key.strip()
+        if not sep:
+            raise ValueError(f"'{part.strip()}' has no ':' between category and distance.")
+        if not _CATEGORY_KEY.match(key):
+            raise ValueError(f"'{key}' is not a category key.")
+        number = _to_float(value)
+        if not number > 0:
+            raise ValueError(f"The distance of {key} must be a number > 0, got {value!r}.")
+        if key in members:
+            raise ValueError(f"The category {key} occurs twice.")
+        members[key] = number
+    return members
+
+
+def combined_members(catalogue: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per combined category (``combined_of`` filled) its members and their distances (m).
+
+    Members that are not in the catalogue, or are combined categories themselves, are left
+    out (:func:`apply_standards` and :func:`merge_catalogue` report them).
+
+    Examples
+    --------
+    >>> combined_members(default_catalogue())["public_transport"]
+    {'transit_stop': 300.0, 'rail_station': 600.0}
+    """
+    if "combined_of" not in catalogue:
+        return {}
+    text = catalogue["combined_of"].fillna("").astype(str).str.strip()
+    combined = set(text.index[text != ""])
+    result: dict[str, dict[str, float]] = {}
+    for key in text.index[text != ""]:
+        try:
+            members = parse_combined(text[key])
+        except ValueError:
+            continue
+        members = {m: d for m, d in members.items()
+                   if m in catalogue.index and m not in combined}
+        if members:
+            result[str(key)] = members
+    return result
+
+
+def unranked_categories(catalogue: pd.DataFrame) -> list[str]:
+    """Categories planned for an area larger than a quarter (``planning_scale``).
+
+    Their judgements are shown with their standard but do not enter the need of the
+    priority ranking (:func:`quartier.indicators.priorities.priorities`): the G-BA plans GP
+    seats per Mittelbereich, so GPs missing "in a quarter" are no quarter's need.
+
+    Examples
+    --------
+    >>> unranked_categories(default_catalogue())
+    ['gp']
+    """
+    if "planning_scale" not in catalogue:
+        return []
+    scale = catalogue["planning_scale"].fillna("").astype(str).str.strip().str.casefold()
+    return [str(k) for k in scale.index[~scale.isin(_QUARTER_SCALES)]]
+
+
 def standard_kind(catalogue: pd.DataFrame) -> pd.Series:
     """Per category the kind of its standard: ``demand``, ``rate``, ``distance`` or ``town``.
 
     ``demand`` where ``demand_rates`` is filled, else ``rate`` where ``per_1000`` is set, else
-    ``distance`` where ``distance_by_group`` or ``max_distance_m`` is set, else ``town`` (no
-    standard: judged relative to the median of the quarters).
+    ``distance`` where ``combined_of``, ``distance_by_group`` or ``max_distance_m`` is set,
+    else ``town`` (no standard: judged relative to the median of the quarters).
 
     Examples
     --------
-    >>> standard_kind(default_catalogue())[["kita", "gp", "pharmacy", "library"]].tolist()
-    ['demand', 'rate', 'distance', 'town']
+    >>> kinds = standard_kind(default_catalogue())
+    >>> kinds[["kita", "gp", "pharmacy", "public_transport", "library"]].tolist()
+    ['demand', 'rate', 'distance', 'distance', 'town']
     """
     text = {c: catalogue[c].fillna("").astype(str).str.strip() if c in catalogue
-            else pd.Series("", index=catalogue.index) for c in _GROUP_VALUES}
+            else pd.Series("", index=catalogue.index) for c in _VALUE_TEXT}
     kind = np.select(
         [text["demand_rates"] != "", catalogue["per_1000"].notna(),
          (text["distance_by_group"] != "") | catalogue["max_distance_m"].notna()
+         | (text["combined_of"] != "")
          | (catalogue["max_minutes"].notna() if "max_minutes" in catalogue else False)],
         ["demand", "rate", "distance"], default="town")
     return pd.Series(kind, index=catalogue.index, name="standard_kind")
@@ -345,11 +450,14 @@ def default_catalogue() -> pd.DataFrame:
                             Kindertagesbetreuung Kompakt 2022)
     gp              rate    1 GP per 1,609 residents (G-BA Bedarfsplanungs-Richtlinie 2019,
                             ``per_1000`` = 0.6215); planned per Mittelbereich, far larger than
-                            a quarter
+                            a quarter (``planning_scale``: shown, not ranked)
     playground      dist.   DIN 18034:2020-10: under 6 within 200 m walk (≈ 175 m straight
                             line), 6–11 within 400 m (≈ 350 m), 12+ within 1,000 m (≈ 750 m)
-    transit_stop    dist.   300 m straight line (bus stop catchment of transit planning; local
-                            Nahverkehrspläne use 300–600 m by area type)
+    public_         dist.   combined (``combined_of``): a bus or tram stop within 300 m or a
+    transport               rail station within 600 m straight line (stop catchments of
+                            transit planning, VDV-Schrift 4); the bus/tram stop alone
+                            (``transit_stop``) is judged relative to the town, so that a
+                            quarter served by S- or U-Bahn shows no Lücke for lack of buses
     supermarket,    dist.   1,000 m straight line: the BBSR's indicator of local supply
     pharmacy,               (2022; Analysen Kompakt 1/2025), an indicator rather than a
     primary_school          standard
@@ -498,6 +606,11 @@ def _check_cell(column: str, value: str) -> str | None:
             parse_group_values(value)
         except ValueError:
             return "invalid_group_values"
+    if column == "combined_of":
+        try:
+            parse_combined(value)
+        except ValueError:
+            return "invalid_combination"
     if column == "distance" and value not in DISTANCE_MODELS:
         return "invalid_distance_model"
     return None
@@ -522,6 +635,10 @@ _CELL_MESSAGES = {
         "'{value}' in Spalte '{column}' ist kein Entfernungsmodell (Kategorie '{key}').",
         "'network' (Fußweg auf dem Wegenetz aus [network]) oder 'straight' (Luftlinie) "
         "eintragen, oder die Zelle leer lassen (dann gilt [network] distance)."),
+    "invalid_combination": (
+        "'{value}' in Spalte '{column}' ist nicht lesbar (Kategorie '{key}').",
+        "Kategorie und Entfernung in Metern mit ':' verbinden und Paare mit ';' trennen, z. B. "
+        "transit_stop:300;rail_station:600 (Zugang, wenn eine davon in ihrer Entfernung liegt)."),
     "invalid_osm_tags": (
         "Die OpenStreetMap-Regeln '{value}' (Kategorie '{key}') sind nicht lesbar.",
         "Regeln als schluessel=wert schreiben, mehrere Bedingungen mit '&' verbinden und "
@@ -789,7 +906,7 @@ def apply_standards(catalogue: pd.DataFrame, standards: pd.DataFrame, *,
                    f"Für die Kategorie '{key}' stehen mehrere Richtwerte in der Tabelle. Keiner "
                    "davon wird verwendet.", "Die Zeilen zu einer zusammenfassen.", file=file,
                    rows=where, column="category")
-    sets_value = any(c in present for c in (*_NUMERIC, *_GROUP_VALUES))
+    sets_value = any(c in present for c in (*_NUMERIC, *_VALUE_TEXT))
     allowed = ", ".join(result.index)
     for index, row in text.iterrows():
         key, line = row["category"], rows[index]
@@ -819,7 +936,7 @@ def _apply_standard_row(result: pd.DataFrame, key: str, line: str, row: pd.Serie
         for column in _NUMERIC:
             if column not in present:
                 result.loc[key, column] = np.nan
-        for column in _GROUP_VALUES:
+        for column in _VALUE_TEXT:
             if column not in present:
                 result.loc[key, column] = ""
     for column in _NUMERIC:
@@ -852,6 +969,20 @@ def _apply_standard_row(result: pd.DataFrame, key: str, line: str, row: pd.Serie
             _report_cell(report, "invalid_group_values", dataset, file, line, column, value, key)
         else:
             result.loc[key, column] = value
+    if "combined_of" in present:
+        value = row["combined_of"]
+        if value and _check_cell("combined_of", value) is not None:
+            _report_cell(report, "invalid_combination", dataset, file, line, "combined_of",
+                         value, key)
+        elif value and (unknown := [m for m in parse_combined(value)
+                                    if m not in result.index]):
+            report.add("error", "unknown_category", dataset,
+                       f"'{value}' in Spalte 'combined_of' (Kategorie '{key}') nennt Kategorien, "
+                       f"die es im Katalog nicht gibt: {', '.join(unknown)}. Der Wert wird nicht "
+                       "verwendet.", "Schlüssel aus dem Katalog verwenden, z. B. transit_stop.",
+                       file=file, rows=line, column="combined_of")
+        else:
+            result.loc[key, "combined_of"] = value
     if "distance" in present:
         value = row["distance"]
         if value and _check_cell("distance", value) is not None:
@@ -868,7 +999,7 @@ def _apply_standard_row(result: pd.DataFrame, key: str, line: str, row: pd.Serie
     elif sets_value:
         result.loc[key, "standard_year"] = ""
     has_value = (result.loc[key, list(_NUMERIC)].notna().any()
-                 or (result.loc[key, list(_GROUP_VALUES)] != "").any())
+                 or (result.loc[key, list(_VALUE_TEXT)] != "").any())
     if has_value and result.loc[key, "standard_source"] == "":
         report.add("warning", "missing_source", dataset,
                    f"Der Richtwert für '{key}' hat keine Quellenangabe.",

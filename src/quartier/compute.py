@@ -16,14 +16,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from quartier.indicators.accessibility import accessibility_by_quarter
-from quartier.catalogue import parse_group_values, standard_kind
+from quartier.indicators.accessibility import accessibility_by_quarter, combined_access_by_quarter
+from quartier.catalogue import combined_members, parse_group_values, standard_kind
 from quartier.indicators.distance_model import NETWORK, distance_models, study_network
 from quartier.indicators.edges import boundary_quarters, context_facilities, edge_flags
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
 from quartier.indicators.social import social_status
-from quartier.indicators.supply import capacity_based, supply_by_quarter
+from quartier.indicators.supply import (MEMBER_COLUMN, capacity_based, supply_by_quarter,
+                                       with_combined_categories)
 from quartier.load.completeness import incomplete_categories
 from quartier.load.population import age_bands
 from quartier.population.reference import AGE_STRUCTURE_SOURCE, estimated_bands
@@ -197,7 +198,7 @@ def _categories(study: Study, report: ValidationReport) -> list[str]:
     without any GP is far more likely a gap in the data than in the supply.
     """
     catalogue = study.catalogue
-    present = set(study.facilities["category"])
+    present = set(with_combined_categories(study.facilities, catalogue)["category"])
     with_standard = catalogue.index[standard_kind(catalogue) != "town"]
     absent = [key for key in with_standard if key not in present]
     if absent:
@@ -291,7 +292,10 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
     models = dict(models or {key: "straight" for key in categories})
     settings = study.config.indicators
     catalogue = study.catalogue
-    by_capacity = capacity_based(study.facilities, catalogue)
+    # combined categories (combined_of) get their members' facilities under their own key
+    facilities, members = with_combined_categories(study.facilities, catalogue), \
+        combined_members(catalogue)
+    by_capacity = capacity_based(facilities, catalogue)
     step("Bezugsgruppen bestimmen")
     demand_rates = {c: parse_group_values(catalogue.at[c, "demand_rates"]) for c in categories}
     distance_bands = {c: parse_group_values(catalogue.at[c, "distance_by_group"])
@@ -338,7 +342,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         for key in categories], ignore_index=True)
 
     step("Versorgung je Quartier")
-    supply = supply_by_quarter(study.facilities, study.quarters, reference, catalogue)
+    supply = supply_by_quarter(facilities, study.quarters, reference, catalogue)
     network = None
     if NETWORK in models.values():
         step("Wegenetz laden")
@@ -361,7 +365,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         demand_of = {group: f"_demand_{n}" for n, group in enumerate(demand)}
         accessibility = partial(accessibility_by_quarter_dask, client=client)
     # facilities in the quarters and context facilities within [indicators] context_buffer_m
-    reachable = context_facilities(study.facilities, study.quarters,
+    reachable = context_facilities(facilities, study.quarters,
                                    settings.context_buffer_m, report)
     walking = partial(accessibility_by_quarter, network=network)
     access_parts, compared = [], []
@@ -387,6 +391,17 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
                                               accessibility, quarter_groups, residents.index)
             return part
 
+        if key in members:  # any member within its own distance (on the whole surface)
+            combined = partial(combined_access_by_quarter, surface,
+                               demand[catalogue.at[key, "reference_group"]], own, members[key],
+                               member=own[MEMBER_COLUMN].to_numpy(), supply=capacity,
+                               **context_of.get(catalogue.at[key, "reference_group"], {}))
+            part = combined()
+            if models.get(key) == NETWORK:  # walking distances; the straight line kept
+                straight, part = part, combined(network=network)
+                compared.append(_compared(straight, part, key))
+            access_parts.append(part.assign(category=key).reset_index())
+            continue
         part = measured(cells, demand_of, accessibility)
         if models.get(key) == NETWORK:  # walking distances; the straight line kept to compare
             straight, part = part, measured(surface, demand, walking)
@@ -397,7 +412,7 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         reference[["quarter_id", "category", "demand"]], on=["quarter_id", "category"],
         how="left")
     table["residents"] = table["quarter_id"].map(residents)
-    gaps = assess_gaps(table, catalogue, settings, incomplete_categories(study.facilities))
+    gaps = assess_gaps(table, catalogue, settings, incomplete_categories(facilities))
     gaps["edge"] = edge_flags(gaps, study.quarters, reachable, settings.context_buffer_m,
                               boundary).to_numpy()  # Randlage, quartier.indicators.edges
     comparison = pd.concat(compared, ignore_index=True) if compared else None

@@ -6,6 +6,7 @@ Distances are straight lines, or walking distances on a street network when one 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -19,7 +20,8 @@ from quartier.indicators.distance import (
     weighted_median_by_group,
 )
 
-__all__ = ["accessibility_by_quarter", "cell_access", "unmet_people_by_group"]
+__all__ = ["accessibility_by_quarter", "cell_access", "combined_access_by_quarter",
+           "unmet_people_by_group"]
 
 
 def unmet_people_by_group(distances: np.ndarray, weights: np.ndarray, groups: np.ndarray,
@@ -108,6 +110,112 @@ def cell_access(cells: gpd.GeoDataFrame, demand: np.ndarray, facilities: gpd.Geo
                                 demand_column="demand", supply_column="supply").to_numpy()
 
 
+def _nearest(cells: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network: Any) -> np.ndarray:
+    """Distance from every cell to its nearest facility: straight line, or walked on ``network``
+    (cells that reach none on the network get infinity: beyond any distance)."""
+    if len(facilities) == 0:
+        return np.full(len(cells), np.inf)
+    if network is None:
+        return nearest_distance(cells.geometry, facilities.geometry)
+    from quartier.streets import network_nearest_distance
+
+    walked = network_nearest_distance(cells.geometry, facilities.geometry, network)
+    return np.where(np.isnan(walked), np.inf, walked)
+
+
+def combined_access_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
+                               facilities: gpd.GeoDataFrame, members: Mapping[str, float], *,
+                               member: np.ndarray, supply: np.ndarray, network: Any = None,
+                               context_cells: gpd.GeoDataFrame | None = None,
+                               context_demand: np.ndarray | None = None) -> pd.DataFrame:
+    r"""Access to any of several kinds of facility, each within its own distance, per quarter.
+
+    The combined standard of ``combined_of`` (:func:`quartier.catalogue.combined_members`),
+    e.g. public transport: a bus or tram stop within 300 m *or* a rail station within 600 m.
+
+    Parameters
+    ----------
+    cells : GeoDataFrame
+        Population surface (points with ``quarter_id``).
+    demand : ndarray
+        Reference population per cell.
+    facilities : GeoDataFrame
+        The facilities of all member categories.
+    members : mapping of str to float
+        Member category → its distance :math:`D_m` (m).
+    member : ndarray
+        The member category of each facility (aligned with ``facilities``); facilities of
+        other categories are ignored.
+    supply : ndarray
+        :math:`S_j` per facility (capacity or 1).
+    network, context_cells, context_demand : optional
+        As in :func:`accessibility_by_quarter`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``quarter_id``: ``median_distance`` (m, to the nearest facility of any
+        member), ``coverage`` (%), ``fca_access`` (per 1,000) and ``unmet_people``.
+
+    Notes
+    -----
+    With :math:`d_{i,m}` the distance from cell *i* to the nearest facility of member *m*, the
+    cell has access when :math:`\exists m: d_{i,m} \le D_m`. Per quarter *q*, with
+    :math:`P_i` the reference population of cell *i*:
+
+    .. math:: U_q = \sum_{i \in q} P_i [orall m: d_{i,m} > D_m], \qquad
+              C_q = 100 \cdot (1 - U_q / P_q)
+
+    — the same cell sums as :func:`unmet_people_by_group` and
+    :func:`quartier.indicators.distance.coverage_by_group`, on the combined access.
+    ``fca_access`` is the 2SFCA with each facility's catchment the distance of its member,
+    which is the sum of the members' own 2SFCA (:func:`cell_access`):
+    :math:`A_i = \sum_m A_{i,m}`.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> cells = gpd.GeoDataFrame({"quarter_id": ["A", "A", "A"]}, crs="EPSG:25832",
+    ...     geometry=shapely.points([(0, 0), (500, 0), (1000, 0)]))
+    >>> stops = gpd.GeoDataFrame(geometry=shapely.points([(0, 250), (1000, 550)]),
+    ...                          crs="EPSG:25832")
+    >>> out = combined_access_by_quarter(cells, np.array([10.0, 20.0, 30.0]), stops,
+    ...     {"bus": 300.0, "rail": 600.0}, member=np.array(["bus", "rail"]),
+    ...     supply=np.ones(2))
+    >>> round(float(out.loc["A", "coverage"]), 2), float(out.loc["A", "unmet_people"])
+    (66.67, 20.0)
+    """
+    groups = cells["quarter_id"].to_numpy()
+    weights = np.asarray(demand, dtype=float)
+    member = np.asarray(member)
+    supply = np.asarray(supply, dtype=float)
+    nearest = np.full(len(cells), np.inf)
+    reached = np.zeros(len(cells), dtype=bool)
+    access = np.zeros(len(cells))
+    for key, distance in members.items():
+        own = member == key
+        if not own.any():
+            continue
+        distances = _nearest(cells, facilities[own], network)
+        nearest = np.minimum(nearest, distances)
+        reached |= distances <= distance
+        part = cell_access(cells, weights, facilities[own], catchment=float(distance),
+                           supply=supply[own], network=network, context_cells=context_cells,
+                           context_demand=context_demand)[:len(cells)]
+        access += np.where(np.isfinite(part), part, 0.0)
+    quarters = pd.Index(pd.unique(groups), name="quarter_id")
+    totals = pd.Series(weights).groupby(groups).sum()
+    unmet = pd.Series(np.where(reached, 0.0, weights)).groupby(groups).sum()
+    result = pd.DataFrame(index=quarters)
+    result["median_distance"] = (weighted_median_by_group(nearest, weights, groups)
+                                 if np.isfinite(nearest).any() else np.nan)
+    result["coverage"] = 100 * (1 - unmet / totals.where(totals > 0))
+    result["unmet_people"] = unmet
+    result["fca_access"] = pd.Series(access * weights).groupby(groups).sum() \
+        / totals.where(totals > 0) * 1000
+    return result
+
+
 def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
                              facilities: gpd.GeoDataFrame, *, max_distance: float | None,
                              catchment: float, supply: np.ndarray, network: Any = None,
@@ -160,13 +268,7 @@ def accessibility_by_quarter(cells: gpd.GeoDataFrame, demand: np.ndarray,
         result["unmet_people"] = (pd.Series(weights).groupby(groups).sum()
                                   if max_distance is not None else np.nan)
         return result
-    if network is None:
-        distances = nearest_distance(cells.geometry, facilities.geometry)
-    else:
-        from quartier.streets import network_nearest_distance
-
-        walked = network_nearest_distance(cells.geometry, facilities.geometry, network)
-        distances = np.where(np.isnan(walked), np.inf, walked)  # unreachable: beyond any D
+    distances = _nearest(cells, facilities, network)
     result["median_distance"] = weighted_median_by_group(distances, weights, groups)
     result["coverage"] = (coverage_by_group(distances, weights, groups, max_distance) * 100
                           if max_distance is not None else np.nan)

@@ -8,18 +8,22 @@ weighted by the quarter's social status class. Quarters where Lücken meet a low
 social status come first (the rule of programmes such as Soziale Stadt: need and disadvantage
 together), then the other quarters with Lücken. Judgements relative to the town (no standard)
 are counted but never enter the need: they say that a quarter has less than others, not that
-anything is missing.
+anything is missing. Nor do Lücken of categories planned for a larger area than a quarter
+(``planning_scale`` in the catalogue, e.g. GPs, planned per Mittelbereich by the G-BA): they
+are shown with their standard but are not a quarter's need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
 
+from quartier.catalogue import default_catalogue, unranked_categories
+
 __all__ = ["STATUS_WEIGHTS", "LOW_STATUS", "PER_1000_INDICATORS", "need_in_people",
-           "priorities"]
+           "priorities", "not_ranked"]
 
 #: Weight of the need of a quarter by its social status class (MSS classes, German and
 #: English). Quarters without a class (no index, or left out of it) weigh 1.
@@ -34,7 +38,23 @@ PER_1000_INDICATORS = ("supply_rate", "fca_access")
 _APART = ("few_residents", "mostly_non_residential")
 
 
-def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.Series:
+def not_ranked(catalogue: pd.DataFrame | None = None) -> list[str]:
+    """Categories whose Lücken do not enter the need: planned for a larger area than a quarter.
+
+    From the catalogue's ``planning_scale`` (:func:`quartier.catalogue.unranked_categories`);
+    without a catalogue, the default catalogue's (GPs).
+
+    Examples
+    --------
+    >>> not_ranked()
+    ['gp']
+    """
+    return unranked_categories(default_catalogue() if catalogue is None else catalogue)
+
+
+def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
+                   catalogue: pd.DataFrame | None = None, *,
+                   unranked: Collection[str] | None = None) -> pd.Series:
     """People of the reference group affected by each Lücke (0 for every other row).
 
     Parameters
@@ -45,6 +65,11 @@ def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None) -
     indicators : DataFrame, optional
         ``results.indicators``; its ``population`` rows (reference population P per quarter
         and category) cap the people converted from a rate standard.
+    catalogue : DataFrame, optional
+        The study's catalogue: categories with a ``planning_scale`` larger than a quarter
+        (:func:`not_ranked`) count 0. Default: the default catalogue (GPs count 0).
+    unranked : collection of str, optional
+        The categories counting 0, instead of those of the catalogue.
 
     Returns
     -------
@@ -53,7 +78,9 @@ def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None) -
 
     Notes
     -----
-    Only rows with ``basis == "standard"`` and ``status == "gap"`` count. Per row:
+    Only rows with ``basis == "standard"`` and ``status == "gap"`` count, and only of
+    categories planned per quarter (not GPs, whose standard applies to the Mittelbereich).
+    Per row:
 
     - distance standard: :math:`n = ` ``unmet_people`` (the reference group living beyond the
       standard's distance);
@@ -66,7 +93,9 @@ def need_in_people(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None) -
       *P*;
     - any other rate: :math:`n = M`.
     """
-    status_gap = (gaps["basis"] == "standard") & (gaps["status"] == "gap")
+    excluded = list(not_ranked(catalogue) if unranked is None else unranked)
+    status_gap = ((gaps["basis"] == "standard") & (gaps["status"] == "gap")
+                  & ~gaps["category"].isin(excluded))
     unmet = pd.to_numeric(gaps.get("unmet_people"), errors="coerce") if "unmet_people" in gaps \
         else pd.Series(np.nan, index=gaps.index)
     missing = pd.to_numeric(gaps.get("missing_places"), errors="coerce") \
@@ -93,7 +122,8 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
                social_index: pd.DataFrame | None = None, *, min_population: float = 300.0,
                status_weights: Mapping[str, float] | None = None,
                field_of: Mapping[str, str] | None = None,
-               low_status_first: bool = True) -> pd.DataFrame:
+               low_status_first: bool = True,
+               catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Quarters ranked by unmet need in people, weighted by their social status.
 
     Parameters
@@ -116,6 +146,9 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     low_status_first : bool, default True
         Rank quarters with Lücken and a low or very low status class (:data:`LOW_STATUS`)
         before all others; False ranks by the weighted need alone.
+    catalogue : DataFrame, optional
+        The study's catalogue: Lücken of categories planned for a larger area than a quarter
+        (``planning_scale``, :func:`not_ranked`) are not ranked; default catalogue if None.
 
     Returns
     -------
@@ -125,12 +158,14 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
         ``rank``, ``ranked``, ``reason``, ``group`` (1 Lücken and low status, 2 other
         Lücken, 3 no Lücke), ``residents``, ``status_class``, ``weight``,
         ``people`` (need in people, see Notes), ``weighted_need``, ``people_<field>`` (the
-        largest need of the field), ``gaps`` (Lücken), ``below_town`` (judgements "unter dem Stadtmittel",
+        largest need of the field), ``gaps`` (Lücken, those of not-ranked categories such as
+        GPs included), ``below_town`` (judgements "unter dem Stadtmittel",
         for information), ``top_category`` and ``top_people`` (the largest single need).
 
     Notes
     -----
-    For quarter *q* with the Lücken *g* (standard judgements only), each sized in people
+    For quarter *q* with the Lücken *g* (standard judgements only, categories planned per
+    quarter only: a GP Lücke has :math:`n_g = 0`), each sized in people
     :math:`n_g` by :func:`need_in_people`, and the action fields *f*:
 
     .. math:: N_{q,f} = \\max_{g \\in f} n_g, \\qquad N_q = \\sum_f N_{q,f}, \\qquad
@@ -152,7 +187,7 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     frame = gaps.copy()
     if "field" not in frame.columns:
         frame["field"] = frame["category"].map(dict(field_of or {}))
-    frame["people"] = need_in_people(frame, indicators)
+    frame["people"] = need_in_people(frame, indicators, catalogue)
     frame["is_gap"] = (frame["basis"] == "standard") & (frame["status"] == "gap")
     frame["is_below"] = (frame["basis"] == "town") & (frame["status"] == "below_town")
     quarters = pd.Index(pd.unique(frame["quarter_id"]), name="quarter_id")

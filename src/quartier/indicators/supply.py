@@ -7,9 +7,43 @@ import numpy as np
 import pandas as pd
 
 from quartier.assign import assign_points
+from quartier.catalogue import combined_members
 from quartier.indicators.edges import context_mask
 
-__all__ = ["capacity_based", "supply_by_quarter"]
+__all__ = ["MEMBER_COLUMN", "capacity_based", "supply_by_quarter", "with_combined_categories"]
+
+#: Column of :func:`with_combined_categories` naming the member category of a combined row.
+MEMBER_COLUMN = "member_category"
+
+
+def with_combined_categories(facilities: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The facilities plus, for every combined category, its members' facilities under its key.
+
+    A combined category (``combined_of`` in the catalogue, e.g. ``public_transport`` of bus
+    and tram stops and rail stations) has no facilities of its own: each facility of a member
+    is repeated with ``category`` set to the combined key and :data:`MEMBER_COLUMN` set to its
+    own category (NaN on the original rows), so that counts, context facilities and edge
+    flags of the combined category follow from the ordinary per-category code. Only for the
+    computation: the study's facility list stays as loaded.
+
+    Examples
+    --------
+    >>> from quartier.catalogue import default_catalogue
+    >>> f = pd.DataFrame({"facility_id": ["b1", "s1", "k1"],
+    ...                   "category": ["transit_stop", "rail_station", "kita"]})
+    >>> out = with_combined_categories(f, default_catalogue())
+    >>> out[out["category"] == "public_transport"][MEMBER_COLUMN].tolist()
+    ['transit_stop', 'rail_station']
+    """
+    parts = [facilities]
+    for key, members in combined_members(catalogue).items():
+        own = facilities[facilities["category"].isin(list(members))]
+        if len(own):
+            parts.append(own.assign(**{MEMBER_COLUMN: own["category"].to_numpy(),
+                                       "category": key}))
+    if len(parts) == 1:
+        return facilities
+    return pd.concat(parts, ignore_index=True)
 
 
 def capacity_based(facilities: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:

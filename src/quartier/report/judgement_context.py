@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from quartier.catalogue import reference_group_label
+from quartier.catalogue import parse_combined, reference_group_label
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number
 from quartier.indicators.priorities import priorities
@@ -122,12 +122,17 @@ def standard_rows(catalogue: pd.DataFrame, categories: list[str], labels: dict[s
         entry = catalogue.loc[key]
         demand = _text(entry.get("demand_rates", ""))
         by_group = _text(entry.get("distance_by_group", ""))
+        combined = _text(entry.get("combined_of", ""))
         per_1000, distance = entry.get("per_1000", math.nan), entry.get("max_distance_m",
                                                                         math.nan)
         if demand:
             target = text["demand_target"].format(rates=demand.replace(";", "; "))
         elif not pd.isna(per_1000):
             target = text["per_1000"].format(value=format_number(per_1000, 2, language))
+        elif combined:
+            target = text["within_combined"].format(
+                values="; ".join(f"{labels.get(k, k)} {format_number(d, 0, language)} m"
+                                 for k, d in parse_combined(combined).items()))
         elif by_group:
             target = text["within_by_group"].format(values=by_group.replace(";", "; "))
         elif not pd.isna(distance):
@@ -173,7 +178,7 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
                            **{k: fmt(counts[k]) for k in (*STANDARD_STATUSES, *TOWN_STATUSES,
                                                           "resource")}})
     ranking = priorities(gaps, results.indicators, results.status,
-                         min_population=min_population)
+                         min_population=min_population, catalogue=catalogue)
     ranked = ranking[ranking["ranked"]]
     by_quarter = {q: frame for q, frame in gaps.groupby("quarter_id")}
 
@@ -183,7 +188,7 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
             return []
         from quartier.indicators.priorities import need_in_people
 
-        own = own.assign(_people=need_in_people(own, results.indicators))
+        own = own.assign(_people=need_in_people(own, results.indicators, catalogue))
         own = own[own["_people"] > 0].sort_values("_people", ascending=False).head(limit)
         return [row_need_text(r, catalogue, labels, language, with_category=True)
                 for r in own.to_dict("records")]

@@ -437,7 +437,14 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
             "bei Quoten- und Bedarfs-Richtwerten die Plätze (oder Ärzt*innen), die bis zum "
             "Richtwert fehlen. Bedarfs-Richtwerte werden aus der Bevölkerung abgeleitet (z. B. "
             "Kita-Bedarf aus den Kindern unter 3 und von 3 Jahren bis zur Einschulung mal "
-            "veröffentlichte Bedarfsquoten).",
+            "veröffentlichte Bedarfsquoten). Ein zusammengesetzter Entfernungs-Richtwert gilt "
+            "als erreicht, wenn eine der genannten Angebotsarten in ihrer eigenen Entfernung "
+            "liegt: Die ÖPNV-Haltestelle ist erreicht mit einer Bus- oder "
+            "Straßenbahnhaltestelle oder mit einem Bahnhof (S-, U- oder Regionalbahn) in "
+            "Richtwert-Entfernung (Tabelle unten); eine Lücke sind nur die Menschen, die keins "
+            "von beiden erreichen. Bus- und Straßenbahnhaltestellen allein werden deshalb nur "
+            "mit dem Stadtmittel verglichen – wer am S- oder U-Bahnhof wohnt, hat keine "
+            "ÖPNV-Lücke, weil ein Bus fehlt.",
             "Relativ zur Stadt: Wo es keinen Richtwert gibt, wird das Quartier mit dem Median "
             "der Quartiere verglichen: „unter dem Stadtmittel“, „im Mittel“ oder „über dem "
             "Stadtmittel“ (eigene, neutrale Farben). Das ist kein Mangel im Sinne eines "
@@ -460,7 +467,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "die die fehlenden Plätze beim Richtwert versorgen würden (fehlende "
                         "Plätze · 1.000 / Richtwert, höchstens die Bezugsbevölkerung). Je "
                         "Quartier zählt in jedem Handlungsfeld der größte dieser Bedarfe (wer "
-                        "weder Apotheke noch Hausarztpraxis in der Nähe hat, zählt einmal); die "
+                        "weder Supermarkt noch ÖPNV-Haltestelle in der Nähe hat, zählt einmal); "
+                        "die "
                         "Handlungsfelder werden addiert (wem Angebote aus zwei Feldern fehlen, "
                         "zählt zweimal) und mit dem sozialen Status gewichtet: "
                         "Faktor 1 bei Status hoch oder mittel oder ohne Sozialindex, 1,5 bei "
@@ -469,7 +477,12 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "zusammentreffen, danach die übrigen Quartiere mit Lücken, jeweils nach "
                         "diesem gewichteten Bedarf in absteigender Folge; die Tabelle zeigt auch "
                         "den ungewichteten Wert. Ohne Sozialindex zählt nur der Bedarf. "
-                        "Vergleiche mit dem Stadtmittel gehen nicht ein. "
+                        "Vergleiche mit dem Stadtmittel gehen nicht ein, ebenso wenig Lücken "
+                        "bei Richtwerten, die für ein größeres Gebiet als ein Quartier gelten: "
+                        "Hausarztsitze plant die Bedarfsplanungs-Richtlinie je Mittelbereich, "
+                        "der viele Quartiere umfasst; die Hausarzt-Bewertung steht mit ihrem "
+                        "Richtwert in den Tabellen, fehlende Hausärzt*innen in einem Quartier "
+                        "sind aber kein Handlungsbedarf des Quartiers. "
                         "Quartiere mit weniger als {min_population} Einwohner*innen oder "
                         "überwiegend ohne Wohnnutzung werden getrennt aufgeführt.",
         "standards": "Richtwerte",
@@ -481,6 +494,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "per_1000": "{value} je 1.000",
         "within_m": "höchstens {value} m",
         "within_by_group": "höchstens (m je Altersgruppe): {values}",
+        "within_combined": "eines davon in höchstens: {values}",
         "demand_target": "Bedarf je Person der Altersgruppe: {rates}",
         "year": "Jahr",
         "reference": "Vergleichswert",
@@ -1016,7 +1030,13 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
             "the reference group living farther than the standard distance from the nearest "
             "service; for rate and demand standards the places (or doctors) missing to reach "
             "the standard. Demand standards are derived from the population (e.g. Kita demand "
-            "from children under 3 and from 3 to school age times published demand rates).",
+            "from children under 3 and from 3 to school age times published demand rates). A "
+            "combined distance standard is met where any of the named kinds of service lies "
+            "within its own distance: a public transport stop is reached with a bus or tram "
+            "stop or with a rail station (suburban, underground or regional rail) within the "
+            "standard distance (table below); only people reaching neither are a gap. Bus and "
+            "tram stops alone are therefore only compared with the town median – someone "
+            "living at an S- or U-Bahn station has no public transport gap for want of a bus.",
             "Relative to the town: where no standard exists, the quarter is compared with the "
             "median of the quarters: “Below the town median”, “Around the town "
             "median” or “Above the town median” (own, neutral colours). This is "
@@ -1038,14 +1058,20 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "one person); for standards per 1,000 the people the missing places "
                         "would serve at the standard (missing places · 1,000 / standard, at "
                         "most the reference population). Per quarter the largest of these needs "
-                        "counts in each action field (someone with neither a pharmacy nor a GP "
-                        "nearby counts once); the fields are added up (someone lacking services "
+                        "counts in each action field (someone with neither a supermarket nor a "
+                        "public transport stop nearby counts once); the fields are added up "
+                        "(someone lacking services "
                         "of two fields counts twice) and weighted by social status: factor 1 for status high or medium or without a "
                         "social index, 1.5 for low, 2 for very low. Quarters where gaps meet a "
                         "low or very low social status come first, then the other quarters "
                         "with gaps, each by this weighted need, largest first; the table also "
                         "shows the unweighted figure. Without a social index only the need "
-                        "counts. Comparisons with the town median do not count. Quarters with "
+                        "counts. Comparisons with the town median do not count, nor do gaps "
+                        "against standards set for an area larger than a quarter: GP seats are "
+                        "planned per Mittelbereich (the planning area of the G-BA guideline), "
+                        "which spans many quarters; the GP judgement is shown with its standard "
+                        "in the tables, but missing GPs in one quarter are not that quarter's "
+                        "need. Quarters with "
                         "fewer than {min_population} residents or mostly non-residential land "
                         "are listed apart.",
         "standards": "Standards",
@@ -1057,6 +1083,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "per_1000": "{value} per 1,000",
         "within_m": "at most {value} m",
         "within_by_group": "at most (m per age group): {values}",
+        "within_combined": "any of them within: {values}",
         "demand_target": "demand per person of the age group: {rates}",
         "year": "Year",
         "reference": "Compared with",
