@@ -59,8 +59,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
 KNOWN_CYCLES: dict[frozenset[str], str] = {
     frozenset({"quartier.load.columns", "quartier.load.numbers"}):
         "columns reads numeric columns with numbers, numbers names rows with columns",
-    frozenset({"quartier.maps.interactive", "quartier.maps.static"}):
-        "static maps take the field colours of the interactive map",
 }
 
 #: Packages inside which a cycle is tolerated for now: report/ is being split into context

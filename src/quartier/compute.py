@@ -522,7 +522,21 @@ def _tidy(table: pd.DataFrame, gaps: pd.DataFrame, status: pd.DataFrame | None,
 
 
 def wide(indicators: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """One indicator as a quarter × category table (a view of the tidy results)."""
+    """One indicator as a quarter × category table (a view of the tidy results).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tidy = pd.DataFrame({"quarter_id": ["01", "01", "02"],
+    ...                      "category": ["kita", "playground", "kita"],
+    ...                      "indicator": ["coverage", "coverage", "coverage"],
+    ...                      "value": [80.0, 50.0, 100.0]})
+    >>> wide(tidy, "coverage")  # doctest: +NORMALIZE_WHITESPACE
+    category     kita  playground
+    quarter_id
+    01           80.0        50.0
+    02          100.0         NaN
+    """
     rows = indicators[indicators["indicator"] == indicator]
     return rows.pivot_table(index="quarter_id", columns="category", values="value",
                             aggfunc="first", dropna=False)

@@ -60,7 +60,15 @@ def format_number(value: float | int | None, decimals: int = 0, language: str = 
 
 
 def format_percent(value: float | None, decimals: int = 1, language: str = "de") -> str:
-    """Format a value given in percent (12.5 → ``12,5 %``; English ``12.5%``)."""
+    """Format a value given in percent (12.5 → ``12,5 %``; English ``12.5%``).
+
+    Examples
+    --------
+    German puts a non-breaking space before the sign:
+
+    >>> format_percent(12.5), format_percent(12.5, language="en"), format_percent(3, 0)
+    ('12,5\\xa0%', '12.5%', '3\\xa0%')
+    """
     text = format_number(value, decimals, language)
     if text == "–":
         return text

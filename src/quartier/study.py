@@ -95,6 +95,19 @@ def validate_study(path: str | Path, *, edition: str | None = None,
         ``None`` when the report has errors.
     report : ValidationReport
         Every error, warning and note found.
+
+    Examples
+    --------
+    >>> study, findings = validate_study("gibt-es-nicht/quartier.toml")
+    >>> study is None, findings.ok, findings.codes("error")
+    (True, False, ['missing_file'])
+
+    On the sample town (:func:`quartier.sample.config_path`) nothing stops loading:
+
+    >>> from quartier.sample import config_path
+    >>> study, findings = validate_study(config_path())  # doctest: +SKIP
+    >>> findings.codes("error"), len(study.quarters)  # doctest: +SKIP
+    ([], 7)
     """
     step = progress or (lambda _message: None)
     config, report = read_config(path, edition=edition)

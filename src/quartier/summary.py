@@ -17,6 +17,15 @@ def population_by_quarter(study: Study) -> pd.DataFrame:
 
     The per-quarter table (register) is used where the study has one; otherwise the grid cells
     are summed by the quarter that contains their centre. Quarters without figures get 0.
+
+    Examples
+    --------
+    >>> from quartier.sample import sample_study
+    >>> table = population_by_quarter(sample_study())
+    >>> table.loc[0, "quarter_id"], table.loc[0, "name"], float(table.loc[0, "total"])
+    ('01', 'Altstadt', 4318.0)
+    >>> float(table["total"].sum())
+    27267.0
     """
     quarters = study.quarters[["quarter_id", "name"]].copy()
     if study.population_quarters is not None:
@@ -34,7 +43,14 @@ def population_by_quarter(study: Study) -> pd.DataFrame:
 
 
 def study_overview(study: Study) -> list[tuple[str, str]]:
-    """Labelled counts of everything that was loaded."""
+    """Labelled counts of everything that was loaded.
+
+    Examples
+    --------
+    >>> from quartier.sample import sample_study
+    >>> study_overview(sample_study())[:2]
+    [('Quartiere', '7'), ('Einwohner*innen', '27.267')]
+    """
     rows = [("Quartiere", format_number(len(study.quarters))),
             ("Einwohner*innen", format_number(population_by_quarter(study)["total"].sum()))]
     if study.population_grid is not None:

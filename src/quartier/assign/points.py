@@ -27,6 +27,18 @@ def assign_points(points: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame) -> pd.Se
     -------
     Series
         Indexed like ``points``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> quarters = gpd.GeoDataFrame({"quarter_id": ["01", "02"]},
+    ...                             geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
+    ...                             crs="EPSG:25832")
+    >>> points = gpd.GeoDataFrame(geometry=[Point(50, 50), Point(150, 20), Point(500, 500)],
+    ...                           crs="EPSG:25832")
+    >>> assign_points(points, quarters).tolist()
+    ['01', '02', None]
     """
     if points.crs is not None and quarters.crs is not None and not points.crs.equals(quarters.crs):
         raise ValueError(f"Points ({points.crs}) and quarters ({quarters.crs}) have different "

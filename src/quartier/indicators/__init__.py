@@ -1,4 +1,5 @@
-"""Indicators: supply, accessibility, floating catchments, gaps and the social status index."""
+"""Indicators: supply, accessibility, floating catchments, gaps, the social status index and
+the ranking of quarters by need (Handlungsbedarf)."""
 
 from quartier.indicators.catchment import (
     gaussian_decay,
@@ -11,9 +12,17 @@ from quartier.indicators.distance import (
     nearest_distance,
     weighted_median_by_group,
 )
-from quartier.indicators.registry import INDICATORS, indicator_table
 from quartier.indicators.mss import status_index
+from quartier.indicators.priorities import priorities
+from quartier.indicators.registry import (
+    INDICATORS,
+    indicator_table,
+    social_class_label,
+    status_label,
+)
+from quartier.indicators.social import social_status
 
 __all__ = ["INDICATORS", "coverage_by_group", "gaussian_decay", "gravity_decay",
-           "indicator_table", "nearest_distance", "status_index", "step_decay", "two_step_fca",
+           "indicator_table", "nearest_distance", "priorities", "social_class_label",
+           "social_status", "status_index", "status_label", "step_decay", "two_step_fca",
            "weighted_median_by_group"]

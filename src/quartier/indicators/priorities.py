@@ -180,6 +180,22 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     a field a person counts once (the largest need: residents without a pharmacy are mostly
     the same as those without a GP); a person lacking services of two fields counts twice, so
     *N* can exceed the residents.
+
+    Examples
+    --------
+    On the sample town: Bahnhofsviertel (02) has less unmet need in people than St. Ilgenau
+    (07), but its social status is ``sehr niedrig`` (weight 2), so it ranks first.
+
+    >>> from quartier.sample import sample_results
+    >>> results = sample_results()
+    >>> ranking = priorities(results.gaps, results.indicators, results.social_index)
+    >>> ranking[["quarter_id", "rank", "status_class", "weight"]].head(2)
+      quarter_id  rank  status_class  weight
+    0         02   1.0  sehr niedrig     2.0
+    1         07   2.0        mittel     1.0
+    >>> ranked = ranking[ranking["ranked"]]
+    >>> bool(((ranked["weight"] * ranked["people"] - ranked["weighted_need"]).abs() < 1e-9).all())
+    True
     """
     from quartier.fields import FIELDS
 

@@ -132,7 +132,13 @@ STATUSES = {key: (judgement_label(key, "de"), judgement_label(key, "en"))
 
 
 def status_label(status: str, language: str = "de") -> str:
-    """German or English label of a judgement status (see :mod:`quartier.judgements`)."""
+    """German or English label of a judgement status (see :mod:`quartier.judgements`).
+
+    Examples
+    --------
+    >>> status_label("gap"), status_label("gap", "en"), status_label("below_town")
+    ('Lücke', 'Gap', 'unter dem Stadtmittel')
+    """
     return judgement_label(status, language)
 
 
@@ -162,7 +168,16 @@ def social_class_label(value: object, language: str = "de") -> str:
 
 
 def indicator_table(language: str = "de") -> pd.DataFrame:
-    """The registry as a table (name, label, formula, unit) for the methods chapter."""
+    """The registry as a table (name, label, formula, unit) for the methods chapter.
+
+    Examples
+    --------
+    >>> table = indicator_table()
+    >>> list(table.columns)
+    ['name', 'label', 'formula', 'unit']
+    >>> {"coverage", "fca_access", "supply_rate"} <= set(table["name"])
+    True
+    """
     suffix = "de" if language == "de" else "en"
     return pd.DataFrame([{"name": i.name, "label": getattr(i, f"label_{suffix}"),
                           "formula": getattr(i, f"formula_{suffix}"),

@@ -31,6 +31,18 @@ def social_status(social: pd.DataFrame, settings: StatusIndexSettings) -> pd.Dat
     ------
     ValueError
         When a named column or the comparison year is missing.
+
+    Examples
+    --------
+    The sample's index, recomputed from its social table, is what :func:`quartier.compute` gives:
+
+    >>> from quartier.sample import sample_results, sample_study
+    >>> study = sample_study()
+    >>> index = social_status(study.social, study.config.indicators.status_index)
+    >>> index.equals(sample_results().social_index)
+    True
+    >>> index.loc["02", "status_class"], index.loc["02", "combined_class"]
+    ('sehr niedrig', '4-')
     """
     year = settings.year if settings.year is not None else int(social["year"].max())
     current = social[social["year"] == year].set_index("quarter_id")

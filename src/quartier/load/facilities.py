@@ -50,6 +50,19 @@ def load_facilities(sources: tuple[DatasetConfig, ...], catalogue: pd.DataFrame,
     and reported with their ids. An OpenStreetMap extract is clipped to the quarters plus
     ``context_buffer_m`` (``[indicators] context_buffer_m``): a regional extract holds far
     more than the study needs.
+
+    Examples
+    --------
+    >>> from quartier.config import read_config
+    >>> from quartier.sample import config_path
+    >>> config, findings = read_config(config_path())
+    >>> from quartier import default_catalogue
+    >>> from quartier.load import load_quarters
+    >>> quarters, _ = load_quarters(config.quarters, config.crs, findings)
+    >>> facilities = load_facilities(config.facilities, default_catalogue(), config.crs, findings,
+    ...                              quarters)
+    >>> len(facilities), findings.codes("warning")
+    (195, ['outside_quarters'])
     """
     reach = None
     if quarters is not None and len(quarters) and any(

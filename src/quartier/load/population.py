@@ -141,6 +141,18 @@ def load_population_grid(cfg: DatasetConfig, working_crs: CRS, report: Validatio
     -------
     GeoDataFrame
         ``cell_id``, ``total``, ``age_*`` bands, point geometry (cell centre) in the working CRS.
+
+    Examples
+    --------
+    The sample's Zensus grid (two files: totals and ten-year age groups) holds the same 27,267
+    residents as its register table:
+
+    >>> from quartier.config import read_config
+    >>> from quartier.sample import config_path
+    >>> config, findings = read_config(config_path())
+    >>> grid = load_population_grid(config.population_grid, config.crs, findings)
+    >>> len(grid), float(grid["total"].sum()), grid.geometry.geom_type.unique().tolist()
+    (483, 27267.0, ['Point'])
     """
     layout = _layout(cfg, report, "zensus2022")
     box = (study_area_box(quarters, context_buffer_m, parse_crs(cfg.get("crs", "EPSG:3035")))
@@ -310,6 +322,15 @@ def load_population_quarters(cfg: DatasetConfig, report: ValidationReport, *,
     -------
     DataFrame
         ``quarter_id``, ``total``, ``age_*`` bands and further numeric columns.
+
+    Examples
+    --------
+    >>> from quartier.config import read_config
+    >>> from quartier.sample import config_path
+    >>> config, findings = read_config(config_path())
+    >>> table = load_population_quarters(config.population_quarters, findings, id_width=2)
+    >>> len(table), float(table["total"].sum()), findings.codes("error")
+    (7, 27267.0, [])
     """
     path = cfg.path
     if not path.exists():

@@ -28,6 +28,17 @@ def load_quarters(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
     id_width : int or None
         The id width used to pad ids of other datasets: ``id_width`` when given, otherwise the
         common length of the quarter ids when all are digits of one length.
+
+    Examples
+    --------
+    The sample town's boundaries, with its configuration (ids are text, padded to two digits):
+
+    >>> from quartier.config import read_config
+    >>> from quartier.sample import config_path
+    >>> config, findings = read_config(config_path())
+    >>> quarters, id_width = load_quarters(config.quarters, config.crs, findings)
+    >>> len(quarters), id_width, quarters["quarter_id"].iloc[0], str(quarters.crs)
+    (7, 2, '01', 'EPSG:25832')
     """
     frame, _ = read_features(cfg, working_crs, report)
     if frame is None:

@@ -269,6 +269,21 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, member: str 
     ------
     TableReadError
         When the file does not exist, is empty or is not a readable table.
+
+    Examples
+    --------
+    A German CSV (semicolons, Latin-1, decimal commas) is recognised without options:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "einwohner.csv"
+    ...     _ = path.write_bytes("Quartier;Straße;Anteil\\n01;Hauptstraße;12,5\\n".encode("cp1252"))
+    ...     table, info = read_table(path)
+    >>> table.columns.tolist(), table.loc[0, "Straße"]
+    (['Quartier', 'Straße', 'Anteil'], 'Hauptstraße')
+    >>> table.loc[0, "Quartier"]  # ids stay text
+    '01'
     """
     from quartier.load.sources import (ZIP_TABLE_SUFFIXES, SourceError, read_zip_member,
                                        zip_member)

@@ -27,4 +27,6 @@ from quartier.network.partners import (
 
 __all__ = ["budget_by_field", "budget_by_quarter", "concern_counts", "gaps_without_measure",
            "measures_per_gap", "missing_partners", "partner_coverage", "partner_register",
-           "protect_counts", "public_view", "suppress_counts", "target_movement"]
+           "public_view", "suppress_counts", "target_movement"]
+# protect_counts (the disclosure audit behind suppress_counts) stays importable here and from
+# quartier.network.concerns, but is not part of the curated API.

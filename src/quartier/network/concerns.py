@@ -115,6 +115,20 @@ def concern_counts(concerns: pd.DataFrame, quarter_ids: Sequence[str], *,
     Series
         Integer counts with a MultiIndex over :data:`DIMENSIONS`; its sum is the number of
         placed concerns with a date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> concerns = pd.DataFrame({"quarter_id": ["01", "01", "02", None],
+    ...                          "field": ["housing", "housing", "health_care", "housing"],
+    ...                          "date": pd.to_datetime(["2024-03-01", "2024-07-01", "2025-01-10",
+    ...                                                  "2024-05-05"]),
+    ...                          "status": ["offen", "offen", "erledigt", "offen"]})
+    >>> counts = concern_counts(concerns, ["01", "02"], fields=["housing", "health_care"])
+    >>> int(counts.sum()), int(counts.loc[("01", "housing", "2024", "offen")])
+    (3, 2)
+    >>> len(counts)  # 2 quarters x 2 fields x 2 years x 2 statuses, zeros included
+    16
     """
     frame = concerns[concerns["quarter_id"].isin(list(quarter_ids))
                      & concerns["date"].notna()].copy()
@@ -696,6 +710,15 @@ def suppress_counts(counts: pd.DataFrame, threshold: int = 3, *, totals: bool = 
     -------
     DataFrame
         Strings, same rows and columns (plus the totals).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"housing": [5, 1], "health_care": [4, 0]}, index=["01", "02"])
+    >>> suppress_counts(counts, totals=False)
+       housing health_care
+    01       5           4
+    02     < 3           0
     """
     if not totals:
         return counts.apply(lambda column: column.map(

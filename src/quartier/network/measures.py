@@ -97,6 +97,20 @@ def budget_by_field(measures: pd.DataFrame) -> pd.DataFrame:
         columns ``measures``, ``budget_planned``, ``budget_spent``, ``spent_share`` (percent of
         planned, NaN where nothing is planned). The sums equal the sums over all measures
         (missing budgets count as 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> measures = pd.DataFrame({"measure_id": ["M1", "M2", "M3"],
+    ...                          "field": ["housing", "housing", "health_care"],
+    ...                          "quarter_id": ["01;02", "01", None],
+    ...                          "budget_planned": [1000.0, 200.0, 300.0],
+    ...                          "budget_spent": [500.0, 200.0, None]})
+    >>> budget_by_field(measures).round(1)  # doctest: +NORMALIZE_WHITESPACE
+                 measures  budget_planned  budget_spent  spent_share
+    field
+    housing             2          1200.0         700.0         58.3
+    health_care         1           300.0           0.0          0.0
     """
     frame = _budget(measures)
     table = frame.groupby("field").agg(measures=("measure_id", "size"),
@@ -136,6 +150,22 @@ def budget_by_quarter(measures: pd.DataFrame, quarter_ids: list[str] | None = No
     With ``split="even"`` the budget of measure *m* in quarter *q* is
     :math:`b_m / k_m` for each of its :math:`k_m` quarters, so
     :math:`\\sum_q \\text{budget}_q = \\sum_m b_m` (nothing is lost or counted twice).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> measures = pd.DataFrame({"measure_id": ["M1", "M2", "M3"],
+    ...                          "field": ["housing", "housing", "health_care"],
+    ...                          "quarter_id": ["01;02", "01", None],
+    ...                          "budget_planned": [1000.0, 200.0, 300.0],
+    ...                          "budget_spent": [500.0, 200.0, 0.0]})
+    >>> budget_by_quarter(measures, ["01", "02", "03"])  # doctest: +NORMALIZE_WHITESPACE
+                measures  budget_planned  budget_spent
+    quarter_id
+    01                 2           700.0         450.0
+    02                 1           500.0         250.0
+    03                 0             0.0           0.0
+    town               1           300.0           0.0
     """
     if split not in ("even", "several"):
         raise ValueError(f"split must be 'even' or 'several', got {split!r}.")
@@ -188,6 +218,19 @@ def measures_per_gap(measures: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame
     DataFrame
         ``quarter_id``, ``category``, ``measures`` (number), ``measure_ids`` (``;``-separated),
         one row per gap (``status == "gap"``), in the order of ``gaps``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> measures = pd.DataFrame({"measure_id": ["M1", "M2"], "quarter_id": ["01;02", "02"],
+    ...                          "target": ["kita", "kita:coverage"],
+    ...                          "status": ["laufend", "abgebrochen"]})
+    >>> gaps = pd.DataFrame({"quarter_id": ["01", "02", "03"], "category": ["kita"] * 3,
+    ...                      "status": ["gap", "gap", "met"]})
+    >>> measures_per_gap(measures, gaps)
+      quarter_id category  measures measure_ids
+    0         01     kita         1          M1
+    1         02     kita         1          M1
     """
     open_gaps = gaps.loc[gaps["status"] == "gap", ["quarter_id", "category"]].reset_index(
         drop=True)
@@ -204,7 +247,19 @@ def measures_per_gap(measures: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame
 
 
 def gaps_without_measure(measures: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The open gaps no measure addresses (``quarter_id``, ``category``)."""
+    """The open gaps no measure addresses (``quarter_id``, ``category``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> measures = pd.DataFrame({"measure_id": ["M1"], "quarter_id": ["01"], "target": ["kita"],
+    ...                          "status": ["geplant"]})
+    >>> gaps = pd.DataFrame({"quarter_id": ["01", "02"], "category": ["kita", "kita"],
+    ...                      "status": ["gap", "gap"]})
+    >>> gaps_without_measure(measures, gaps)
+      quarter_id category
+    0         02     kita
+    """
     table = measures_per_gap(measures, gaps)
     return table.loc[table["measures"] == 0, ["quarter_id", "category"]].reset_index(drop=True)
 
@@ -286,6 +341,21 @@ def target_movement(measures: pd.DataFrame, current_indicators: pd.DataFrame,
     ``current_indicators``, the same as ``results.gaps["indicator"]``). The comparison edition
     of a measure starting in year *y* is the latest stored label whose year is ≤ *y*. For
     ``median_distance`` a smaller value is better, for every other indicator a larger one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> measures = pd.DataFrame({"measure_id": ["M1"], "quarter_id": ["01"],
+    ...                          "target": ["kita:coverage"],
+    ...                          "start": pd.to_datetime(["2024-03-01"])})
+    >>> def coverage(value):
+    ...     return pd.DataFrame({"quarter_id": ["01"], "category": ["kita"],
+    ...                          "indicator": ["coverage"], "value": [value], "status": ["gap"]})
+    >>> moved = target_movement(measures, coverage(75.0), {"2024": coverage(60.0)},
+    ...                         current_edition="2025")
+    >>> moved[["measure_id", "edition", "before", "now", "change", "direction", "note"]]
+      measure_id edition  before   now  change direction note
+    0         M1    2024    60.0  75.0    15.0    better   ok
     """
     judged = _judged(current_indicators)
     history = {str(label): table for label, table in history.items()}

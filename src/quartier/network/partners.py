@@ -136,6 +136,19 @@ def partner_register(actors: pd.DataFrame | None, facilities: gpd.GeoDataFrame |
     quarters of its facilities; one with facilities in every quarter is not made town-wide.
     Matching actors and operators by name ignores case, spaces and punctuation only
     (``"Caritasverband Musterkreis e. V."`` = ``"Caritasverband Musterkreis e.V."``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> actors = pd.DataFrame({"actor_id": ["A1", "A2"], "name": ["Tafel Nord", "Stadtamt"],
+    ...                        "type": ["Verein", "Verwaltung"],
+    ...                        "fields": ["everyday_help", "housing;counselling"],
+    ...                        "quarter_id": ["01", None], "public": [True, True]})
+    >>> register = partner_register(actors)
+    >>> register[["organisation", "fields", "quarters", "town_wide", "source"]]
+      organisation               fields quarters  town_wide   source
+    0     Stadtamt  housing;counselling                True  Akteure
+    1   Tafel Nord        everyday_help       01      False  Akteure
     """
     entries: dict[str, dict] = {}
     extra: list[str] = []
@@ -228,6 +241,20 @@ def partner_coverage(register: pd.DataFrame, quarter_ids: list[str]) -> pd.DataF
     DataFrame
         Rows ``quarter_ids``, columns :data:`~quartier.fields.FIELDS`: partners active in
         that quarter and field. Town-wide partners are not counted (they are listed apart).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> register = pd.DataFrame({"organisation": ["Tafel Nord", "Kirche"],
+    ...                          "fields": ["everyday_help", "everyday_help;counselling"],
+    ...                          "quarters": ["01", "01;02"], "town_wide": [False, False]})
+    >>> partner_coverage(register, ["01", "02", "03"])[["everyday_help", "counselling"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    field       everyday_help  counselling
+    quarter_id
+    01                      2            1
+    02                      1            1
+    03                      0            0
     """
     pairs = [(q, f) for quarters, fields in zip(register["quarters"], register["fields"],
                                                strict=True)
@@ -246,6 +273,17 @@ def missing_partners(register: pd.DataFrame, quarter_ids: list[str]) -> pd.DataF
         ``quarter_id``, ``field`` and ``town_wide`` (``;``-separated names of the town-wide
         partners of that field, who could step in), one row per quarter × field lacking a
         local partner, in quarter and field order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> register = pd.DataFrame({"organisation": ["Kirche", "Stadtamt"],
+    ...                          "fields": ["housing;environment;social_infrastructure;counselling;"
+    ...                                     "everyday_help", "health_care"],
+    ...                          "quarters": ["01", ""], "town_wide": [False, True]})
+    >>> missing_partners(register, ["01"])
+      quarter_id        field town_wide
+    0         01  health_care  Stadtamt
     """
     coverage = partner_coverage(register, quarter_ids)
     town = register[register["town_wide"]]

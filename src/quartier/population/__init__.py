@@ -13,7 +13,8 @@ from quartier.population.surface import (
     spread_where_people_live,
 )
 
-__all__ = ["band_overlap", "calibrate_to_quarters", "cells_from_grid", "check_grid_size",
-           "context_cells_from_grid",
-           "fill_suppressed_bands", "reference_population", "spread_quarter_totals",
-           "spread_where_people_live", "PopulationMethod", "MAX_GRID_CELLS"]
+# check_grid_size, context_cells_from_grid and fill_suppressed_bands are steps of
+# quartier.compute.population_surface; importable here, not part of the curated API.
+__all__ = ["MAX_GRID_CELLS", "PopulationMethod", "band_overlap", "calibrate_to_quarters",
+           "cells_from_grid", "reference_population", "spread_quarter_totals",
+           "spread_where_people_live"]

@@ -140,6 +140,20 @@ def cells_from_grid(grid: gpd.GeoDataFrame, quarters: gpd.GeoDataFrame, *,
     With ``split_boundary`` the count of piece *p* of cell *c* is
     :math:`x_p = x_c \\cdot a_p / a_c` with :math:`a_c` the cell's area, so the totals of all
     quarters add up to the residents of the cells' parts inside the study area.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> quarters = gpd.GeoDataFrame({"quarter_id": ["01", "02"]},
+    ...                             geometry=[box(0, 0, 100, 100), box(100, 0, 300, 100)],
+    ...                             crs="EPSG:25832")
+    >>> grid = gpd.GeoDataFrame({"cell_id": ["a", "b", "c"], "total": [10.0, 20.0, 30.0]},
+    ...                         geometry=gpd.points_from_xy([50, 150, 250], [50, 50, 50]),
+    ...                         crs="EPSG:25832")
+    >>> cells = cells_from_grid(grid, quarters)
+    >>> cells.groupby("quarter_id")["total"].sum().to_dict()
+    {'01': 10.0, '02': 50.0}
     """
     columns = _value_columns(grid)
     if not split_boundary:
@@ -304,6 +318,18 @@ def spread_quarter_totals(table: pd.DataFrame, quarters: gpd.GeoDataFrame, *,
     residential polygons :math:`R_k` with weights :math:`W_k`, or its area outside the
     uninhabited land :math:`a_p - |p \\cap U|`. Where a quarter's weights add up to 0 it falls
     back to :math:`w_p = a_p`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import pandas as pd
+    >>> from shapely.geometry import box
+    >>> quarters = gpd.GeoDataFrame({"quarter_id": ["01"]}, geometry=[box(0, 0, 200, 100)],
+    ...                             crs="EPSG:25832")
+    >>> table = pd.DataFrame({"quarter_id": ["01"], "total": [100.0]})
+    >>> cells = spread_quarter_totals(table, quarters)
+    >>> len(cells), cells["total"].tolist()  # two 100 m cells of equal area share the total
+    (2, [50.0, 50.0])
     """
     check_grid_size(quarters, cell_size=cell_size, max_cells=max_cells)
     columns = _value_columns(table)
@@ -370,6 +396,19 @@ def spread_where_people_live(table: pd.DataFrame, quarters: gpd.GeoDataFrame, *,
     Warns, naming each quarter, where residents had to be spread evenly because no residential
     area was left; notes that the uninhabited layer is not used when a residential one is
     given. ``attrs["population_method"].sources`` names the files of the layer used.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import pandas as pd
+    >>> from shapely.geometry import box
+    >>> quarters = gpd.GeoDataFrame({"quarter_id": ["01"]}, geometry=[box(0, 0, 200, 100)],
+    ...                             crs="EPSG:25832")
+    >>> table = pd.DataFrame({"quarter_id": ["01"], "total": [100.0]})
+    >>> homes = gpd.GeoDataFrame(geometry=[box(0, 0, 100, 100)], crs="EPSG:25832")
+    >>> cells = spread_where_people_live(table, quarters, residential=homes)
+    >>> float(cells["total"].sum()), len(cells)  # everyone in the one cell with housing
+    (100.0, 1)
     """
     report = report if report is not None else ValidationReport()
     if residential is not None and uninhabited is not None:
@@ -539,6 +578,18 @@ def calibrate_to_quarters(cells: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.G
     -----
     :math:`x_{cb} = X_{qb} \\cdot w_{cb} / \\sum_{c' \\in q} w_{c'b}`, so
     :math:`\\sum_{c \\in q} x_{cb} = X_{qb}` exactly for every quarter *q* and figure *b*.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import pandas as pd
+    >>> from shapely.geometry import Point
+    >>> cells = gpd.GeoDataFrame({"cell_id": ["a", "b"], "quarter_id": ["01", "01"],
+    ...                           "total": [10.0, 30.0]},
+    ...                          geometry=[Point(50, 50), Point(150, 50)], crs="EPSG:25832")
+    >>> register = pd.DataFrame({"quarter_id": ["01"], "total": [80.0]})
+    >>> calibrate_to_quarters(cells, register)["total"].tolist()  # scaled by 80 / 40
+    [20.0, 60.0]
     """
     figures = _value_columns(table)
     grid_bands = age_bands(cells.columns)

@@ -37,6 +37,13 @@ def report_folder(study: Study, root: Path | None = None) -> Path:
     """
     return inside(root or Path("."), "reports", slug(study.name), slug(study.edition))
 
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from quartier.sample import sample_study
+    >>> report_folder(sample_study(), Path("/tmp/projekt")).as_posix()
+    '/tmp/projekt/reports/musterstadt/2025'
+
 
 def profile_pages(quarter_ids) -> dict[str, str]:
     """Quarter id → its profile page ``quartiere/<slug>.html`` (large reports).
@@ -279,6 +286,17 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
         Changes since the previous stored edition (:func:`compare_with_stored`).
     history : EditionHistory, optional
         All stored editions (:func:`quartier.editions.history.load_history`): trend table,
+
+    Examples
+    --------
+    Writing a report takes a while and writes files, so this is not run here:
+
+    >>> from pathlib import Path
+    >>> from quartier.sample import sample_results, sample_study
+    >>> page = build_report(sample_study(), sample_results(),
+    ...                     output=Path("bericht"))  # doctest: +SKIP
+    >>> page.name  # doctest: +SKIP
+    'index.html'
         chart, profile trend lines and the CSV of every indicator in every edition.
     """
     step = progress or (lambda _message: None)

@@ -21,7 +21,8 @@ from quartier.compute import Results
 from quartier.fields import FIELDS
 from quartier.format import format_number
 from quartier.indicators.distance_model import NETWORK, study_network
-from quartier.maps.interactive import FIELD_COLOURS, CatchmentLayer
+from quartier.maps.layers import CatchmentLayer
+from quartier.maps.style import FIELD_COLOURS
 from quartier.report.texts import texts
 from quartier.study import Study
 from quartier.validation import ValidationReport
@@ -64,7 +65,7 @@ def catchment_distance(catalogue: pd.DataFrame, category: str, catchment_m: floa
 
 
 def catchment_layers(study: Study, results: Results) -> list[CatchmentLayer]:
-    """One :class:`~quartier.maps.interactive.CatchmentLayer` per walked category.
+    """One :class:`~quartier.maps.layers.CatchmentLayer` per walked category.
 
     Categories with a distance standard come first (field by field in report order), then
     those judged by the 2SFCA catchment only (the cheapest first, so that small ones are

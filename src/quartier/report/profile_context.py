@@ -148,7 +148,7 @@ def profile_parts(study: Study, quarter_ids: list[str], labels: dict[str, str],
         Category key → label in ``language``.
     language : {"de", "en"}
     maps : bool
-        Draw the small SVG map of each quarter (:func:`quartier.maps.static.quarter_maps`).
+        Draw the small SVG map of each quarter (:func:`quartier.maps.quarter_maps.quarter_maps`).
 
     Returns
     -------
@@ -166,7 +166,7 @@ def profile_parts(study: Study, quarter_ids: list[str], labels: dict[str, str],
     _social(study, language, parts)
     _concerns(study, language, parts)
     if maps:
-        from quartier.maps.static import quarter_maps
+        from quartier.maps.quarter_maps import quarter_maps
 
         titles = {q: text["profile_map_title"].format(name=n) for q, n in zip(
             study.quarters["quarter_id"], study.quarters["name"], strict=True)}

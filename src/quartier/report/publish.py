@@ -92,6 +92,18 @@ def publish_edition(study: Study, results: Results | None = None, *,
     StoreError
         The store cannot take the edition (damaged, newer, read-only, locked, disk full):
         nothing was published and every stored edition is unchanged.
+
+    Examples
+    --------
+    The yearly update of the sample town (writes the report and the edition store, so this is
+    not run here):
+
+    >>> from quartier import load_study
+    >>> from quartier.sample import config_path
+    >>> study = load_study(config_path())  # doctest: +SKIP
+    >>> published = publish_edition(study, store="musterstadt.quartier.sqlite")  # doctest: +SKIP
+    >>> published.report.name  # doctest: +SKIP
+    'index.html'
     """
     step = progress or (lambda _message: None)
     store = Path(store) if store is not None else default_store_path(study)
@@ -131,6 +143,20 @@ def check_report_folder(folder: Path) -> None:
 
     Otherwise the edition would be stored and only the last step, moving the finished report
     into place, would fail.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     check_report_folder(Path(folder) / "neu")  # not there yet: fine
+    ...     blocker = Path(folder) / "datei"
+    ...     _ = blocker.write_text("x")
+    ...     try:
+    ...         check_report_folder(blocker)
+    ...     except ReportFolderError as error:
+    ...         print(str(error).split(":")[0].endswith("datei ist eine Datei, kein Ordner"))
+    True
     """
     if folder.exists() and not folder.is_dir():
         raise ReportFolderError(

@@ -9,9 +9,15 @@ register, facilities of two editions, housing, social indicators, actors, measur
 from __future__ import annotations
 
 import tempfile
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["config_path", "generate"]
+if TYPE_CHECKING:
+    from quartier.compute import Results
+    from quartier.study import Study
+
+__all__ = ["config_path", "generate", "sample_results", "sample_study"]
 
 _REPO_SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 
@@ -49,6 +55,53 @@ def config_path(out_dir: str | Path | None = None) -> Path:
     return target / "quartier.toml"
 
 
+@lru_cache(maxsize=1)
+def sample_study() -> Study:
+    """The Musterstadt study (edition 2025), loaded once per process.
+
+    For examples and experiments; the object is shared, so do not change its frames in place
+    (use ``.copy()``).
+
+    Returns
+    -------
+    quartier.Study
+
+    Examples
+    --------
+    >>> from quartier.sample import sample_study
+    >>> study = sample_study()
+    >>> study.name, study.edition, len(study.quarters)
+    ('Musterstadt', '2025', 7)
+    >>> sample_study() is study
+    True
+    """
+    from quartier.study import load_study
+
+    return load_study(config_path())
+
+
+@lru_cache(maxsize=1)
+def sample_results() -> Results:
+    """What :func:`quartier.compute` returns for :func:`sample_study`, computed once.
+
+    Returns
+    -------
+    quartier.Results
+
+    Examples
+    --------
+    >>> from quartier.sample import sample_results
+    >>> results = sample_results()
+    >>> sorted(results.social_index.index)
+    ['01', '02', '03', '04', '05', '06', '07']
+    >>> int((results.gaps["status"] == "gap").sum())
+    18
+    """
+    from quartier.compute import compute
+
+    return compute(sample_study())
+
+
 def generate(out_dir: str | Path) -> list[Path]:
     """Write the Musterstadt sample files into a folder.
 
@@ -61,6 +114,16 @@ def generate(out_dir: str | Path) -> list[Path]:
     -------
     list of pathlib.Path
         The written files. See :func:`quartier.sample.musterstadt.generate`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from quartier.sample import generate
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     names = sorted(p.name for p in generate(folder))
+    >>> "quartier.toml" in names
+    True
     """
     from quartier.sample.musterstadt import generate as _generate
 

@@ -593,6 +593,27 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
     pass (only for those quarters) and its median computed from them. With the default
     partitioning by quarter no quarter is split and every figure is computed from the quarter's
     cells in their input order, as ``accessibility_by_quarter`` does.
+
+    Examples
+    --------
+    Quarter 01 has 10 and 30 residents 50 m from a facility with 6 places, quarter 02 has 20
+    residents 1,950 m away: 01 is fully covered within 500 m and gets 6 / 40 places per resident
+    (150 per 1,000); 02 reaches nothing within the 1,000 m catchment. Without a client dask's
+    threaded scheduler runs the partitions:
+
+    >>> import geopandas as gpd
+    >>> import numpy as np
+    >>> cells = gpd.GeoDataFrame({"quarter_id": ["01", "01", "02"], "residents": [10, 30, 20]},
+    ...                          geometry=gpd.points_from_xy([0, 100, 2000], [0, 0, 0]),
+    ...                          crs="EPSG:25832")
+    >>> kita = gpd.GeoDataFrame(geometry=gpd.points_from_xy([50], [0]), crs="EPSG:25832")
+    >>> table = accessibility_by_quarter_dask(cells, "residents", kita, max_distance=500,
+    ...                                       catchment=1000, supply=np.array([6.0]))
+    >>> table.round(1)  # doctest: +NORMALIZE_WHITESPACE
+                median_distance  coverage  unmet_people  fca_access
+    quarter_id
+    01                     50.0     100.0           0.0       150.0
+    02                   1950.0       0.0          20.0         0.0
     """
     require_dask()
     _partition_arguments(npartitions, partition_size)

@@ -205,6 +205,29 @@ def network_two_step_fca(
     :math:`d_{ij} \\le d_0` come from one Dijkstra search per facility bounded at
     :math:`d_0 - \\ell(j)`, run in batches of facilities whose distance rows together hold at
     most :math:`2^{24}` values; only the sparse pairs are kept.
+
+    Examples
+    --------
+    A street from (0, 0) to (300, 0) to (300, 400) with a facility of 8 places 20 m beside its end;
+    10 residents walk 730 m to it, 30 residents 430 m. Within 800 m both groups share the places
+    (8 / 40 = 0.2 each); within 500 m only the 30 do (8 / 30), the others reach nothing (NaN):
+
+    >>> import geopandas as gpd
+    >>> import numpy as np
+    >>> from quartier.streets.graph import network_from_edges
+    >>> net = network_from_edges(np.array([0.0, 300.0, 300.0]), np.array([0.0, 0.0, 400.0]),
+    ...                          np.array([0, 1]), np.array([1, 2]), "EPSG:25832")
+    >>> demand = gpd.GeoDataFrame({"residents": [10, 30]},
+    ...                           geometry=gpd.points_from_xy([0, 300], [-10, -10]),
+    ...                           crs="EPSG:25832")
+    >>> supply = gpd.GeoDataFrame({"places": [8]}, geometry=gpd.points_from_xy([320], [400]),
+    ...                           crs="EPSG:25832")
+    >>> network_two_step_fca(demand, supply, net, 800, demand_column="residents",
+    ...                      supply_column="places").round(4).tolist()
+    [0.2, 0.2]
+    >>> network_two_step_fca(demand, supply, net, 500, demand_column="residents",
+    ...                      supply_column="places").round(4).tolist()
+    [nan, 0.2667]
     """
     d0 = check_fca_arguments(demand, supply, max_distance, decay)
     population = column_values(demand, demand_column, "demand")

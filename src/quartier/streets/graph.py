@@ -249,6 +249,22 @@ def build_walking_network(
     :math:`\\sqrt{(x_a - x_b)^2 + (y_a - y_b)^2}` in the working CRS; of parallel edges (two
     ways over the same two nodes) the shorter is kept. Nodes missing from the extract cut their
     way there.
+
+    Examples
+    --------
+    Reading an OpenStreetMap extract needs a ``.osm.pbf`` file (and the ``osm`` extra):
+
+    >>> net = build_walking_network("heidelberg.osm.pbf", "EPSG:25832")  # doctest: +SKIP
+    >>> net.n_nodes > 0  # doctest: +SKIP
+    True
+
+    The same kind of network built from plain arrays, as in tests (a 3-4-5 triangle's legs):
+
+    >>> import numpy as np
+    >>> tiny = network_from_edges(np.array([0.0, 3.0, 3.0]), np.array([0.0, 0.0, 4.0]),
+    ...                           np.array([0, 1]), np.array([1, 2]), "EPSG:25832")
+    >>> tiny.n_nodes, float(tiny.graph.sum())  # 3 m + 4 m, each walkable both ways
+    (3, 14.0)
     """
     path = Path(path)
     if mode not in MODES:
