@@ -171,3 +171,21 @@ def test_methods_table_names_both_distances():
         "eines davon in höchstens: Bus- oder Straßenbahnhaltestelle 300 m; Bahnhof 600 m"]
     english = standard_rows(catalogue, ["public_transport"], labels, "en")
     assert english[0]["target"].startswith("any of them within:")
+
+
+def test_a_town_can_combine_its_own_categories():
+    from quartier.catalogue import merge_catalogue
+
+    report = ValidationReport()
+    extra = pd.DataFrame({"key": ["ferry", "water_or_rail", "broken"],
+                          "field": ["environment"] * 3,
+                          "label_de": ["Fähranleger", "Fähre oder Bahn", "Kaputt"],
+                          "combined_of": ["", "ferry:400;rail_station:600",
+                                          "tram_depot:300;public_transport:500"]})
+    catalogue = merge_catalogue(default_catalogue(), extra, report=report, file="kat.csv")
+    members = combined_members(catalogue)
+    assert members["water_or_rail"] == {"ferry": 400.0, "rail_station": 600.0}
+    assert "broken" not in members  # neither member is a plain category
+    finding = next(f for f in report.errors if f.code == "unknown_category")
+    assert finding.rows == "4" and finding.column == "combined_of"
+    assert "tram_depot, public_transport" in finding.message

@@ -748,8 +748,32 @@ def merge_catalogue(base: pd.DataFrame, extra: pd.DataFrame, *, report: Validati
         added = pd.DataFrame(new_rows).set_index("key")
         result = pd.concat([result, added[result.columns]])
     result.index.name = "key"
+    _check_members(result, table, report, dataset, file)
     return result.astype({c: float for c in _NUMERIC} | {"binding": bool}
                          | {c: str for c in _TEXT})
+
+
+def _check_members(result: pd.DataFrame, table: pd.DataFrame, report: ValidationReport,
+                   dataset: str, file: str | None) -> None:
+    """Report ``combined_of`` members of the table's rows that are no plain category.
+
+    Such members are left out of the combination (:func:`combined_members`); a combination
+    left without any member is no standard.
+    """
+    combined = set(result.index[result["combined_of"].fillna("").astype(str) != ""])
+    for _, row in table[table["combined_of"] != ""].iterrows():
+        if row["key"] not in result.index or result.at[row["key"], "combined_of"] == "":
+            continue
+        wrong = [m for m in parse_combined(result.at[row["key"], "combined_of"])
+                 if m not in result.index or m in combined]
+        if wrong:
+            report.add("error", "unknown_category", dataset,
+                       f"'combined_of' der Kategorie '{row['key']}' nennt "
+                       f"{', '.join(wrong)}: keine Kategorie des Katalogs oder selbst "
+                       "zusammengesetzt. Diese Teile werden nicht verwendet.",
+                       "Schlüssel einfacher Kategorien eintragen, z. B. "
+                       "transit_stop:300;rail_station:600.", file=file, rows=row["_row"],
+                       column="combined_of")
 
 
 def _valid_cells(row: pd.Series, report: ValidationReport, dataset: str,
