@@ -189,3 +189,16 @@ def test_a_town_can_combine_its_own_categories():
     finding = next(f for f in report.errors if f.code == "unknown_category")
     assert finding.rows == "4" and finding.column == "combined_of"
     assert "tram_depot, public_transport" in finding.message
+
+
+def test_the_need_sentence_names_the_standard_distance_not_one_metre_figure():
+    from quartier.catalogue import category_labels
+    from quartier.report.judgement_context import row_need_text
+
+    catalogue = default_catalogue()
+    row = {"status": "gap", "basis": "standard", "category": "public_transport",
+           "unmet_people": 2543.96, "missing_places": np.nan}
+    sentence = row_need_text(row, catalogue, category_labels(catalogue, "de"), "de")
+    assert sentence == ("rund 2.540 Menschen ohne ÖPNV-Haltestelle (Bus, Straßenbahn oder "
+                        "Bahn) in Richtwert-Entfernung")
+    assert " m" not in sentence.replace("Menschen", "")

@@ -90,7 +90,8 @@ def row_need_text(record: dict, catalogue: pd.DataFrame, labels: dict[str, str],
                          category=label, unit=unit,
                          distance_m=math.nan if by_group else _number(distance),
                          language=language)
-    if sentence and by_group and not _is_number(record.get("missing_places")):
+    combined = _text(entry.get("combined_of", ""))  # each member its own distance
+    if sentence and (by_group or combined) and not _is_number(record.get("missing_places")):
         sentence += (" in Richtwert-Entfernung" if language == "de"
                      else " within the standard distance")
     if sentence and with_category and not _is_number(record.get("unmet_people")):
