@@ -32,14 +32,10 @@ def _exported() -> list[tuple[str, str]]:
 
 EXPORTED = _exported()
 
-#: Exported functions whose modules are being split by others right now (maps/, export/tables.py;
+#: Exported functions whose modules are being split by others right now (export/tables.py;
 #: their docstrings are edited there). strict: the test fails once they have an example, as a
 #: reminder to take them off this list.
-AWAITING_EXAMPLES = {("quartier.maps", "figure_to_png_base64"),
-                     ("quartier.maps", "figure_to_svg_text"),
-                     ("quartier.maps", "map_document"), ("quartier.maps", "save_figure"),
-                     ("quartier.maps", "leaflet_assets"),
-                     ("quartier.export", "export_targets")}
+AWAITING_EXAMPLES = {("quartier.export", "export_targets")}
 
 
 def test_every_package_has_a_curated_all():

@@ -49,6 +49,14 @@ def leaflet_assets() -> tuple[str, str]:
     ------
     ImportError
         If ``xstatic-leaflet`` is not installed (``pip install xstatic-leaflet``).
+
+    Examples
+    --------
+    >>> css, js = leaflet_assets()
+    >>> "images/" in css, "data:image/png;base64," in css  # icons inlined
+    (False, True)
+    >>> "</script" in js.lower()  # cannot end the <script> element it is put into
+    False
     """
     try:
         import xstatic.pkg.leaflet as xstatic_leaflet
@@ -102,6 +110,12 @@ def map_document(m: folium.Map) -> str:
     ValueError
         If something on the map still loads a resource from the network (e.g. a folium
         plugin); the message names it.
+
+    Examples
+    --------
+    >>> document = map_document(folium.Map(tiles=None))
+    >>> document.startswith("<!DOCTYPE html>"), "<script src" in document
+    (True, False)
     """
     if not isinstance(m, folium.Map):
         raise TypeError(f"m must be a folium.Map, not {type(m).__name__}")

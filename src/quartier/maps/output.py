@@ -48,6 +48,19 @@ def save_figure(fig: Figure, path: str | os.PathLike, formats: Sequence[str] = (
     No dates or software versions are written and SVG ids come from a fixed salt, so running
     the same code on the same data again gives byte-identical files (with the same
     Matplotlib version).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> fig = Figure(figsize=(2, 1))
+    >>> first = save_figure(fig, Path(folder.name) / "karten" / "kita")
+    >>> [path.name for path in first]
+    ['kita.png', 'kita.svg']
+    >>> again = save_figure(fig, Path(folder.name) / "kita")
+    >>> [a.read_bytes() == b.read_bytes() for a, b in zip(first, again)]
+    [True, True]
+    >>> folder.cleanup()
     """
     target = Path(path)
     unknown = [f for f in formats if f not in _METADATA]
@@ -66,7 +79,13 @@ def save_figure(fig: Figure, path: str | os.PathLike, formats: Sequence[str] = (
 
 
 def figure_to_svg_text(fig: Figure) -> str:
-    """The figure as an ``<svg>`` element (without XML prolog) to inline into HTML."""
+    """The figure as an ``<svg>`` element (without XML prolog) to inline into HTML.
+
+    Examples
+    --------
+    >>> figure_to_svg_text(Figure(figsize=(2, 1)))[:4]
+    '<svg'
+    """
     buffer = io.BytesIO()
     _save(fig, buffer, "svg", 72)
     text = buffer.getvalue().decode("utf-8")
@@ -74,7 +93,13 @@ def figure_to_svg_text(fig: Figure) -> str:
 
 
 def figure_to_png_base64(fig: Figure, dpi: int = 150) -> str:
-    """The figure as base64 PNG, for ``<img src="data:image/png;base64,…">``."""
+    """The figure as base64 PNG, for ``<img src="data:image/png;base64,…">``.
+
+    Examples
+    --------
+    >>> base64.b64decode(figure_to_png_base64(Figure(figsize=(2, 1))))[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
     buffer = io.BytesIO()
     _save(fig, buffer, "png", dpi)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
