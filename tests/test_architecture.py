@@ -22,7 +22,7 @@ PACKAGE = SOURCE / "quartier"
 #: belongs to the layer of its longest listed prefix; it may import its own layer and below.
 LAYERS: list[tuple[str, ...]] = [
     ("quartier.__version__", "quartier.errors", "quartier.format", "quartier.validation",
-     "quartier.fields", "quartier._paths", "quartier.osm_tags"),                  # foundation
+     "quartier.fields", "quartier._paths", "quartier.osm_tags", "quartier._lazy"),  # foundation
     ("quartier.config_schema", "quartier.settings", "quartier.catalogue", "quartier.osm",
      "quartier.judgements"),                                                      # catalogue
     ("quartier.config",),                                                         # config

@@ -14,8 +14,7 @@ imported on first use, so that ``import quartier`` does not load Jinja2, Matplot
 #: edition store and the report record it.
 __version__ = "0.2.0"
 
-from typing import Any  # noqa: E402
-
+from quartier._lazy import lazy_exports  # noqa: E402
 from quartier.assign import assign_points  # noqa: E402
 from quartier.catalogue import (  # noqa: E402
     category_labels,
@@ -51,17 +50,4 @@ __all__ = ["FIELDS", "Finding", "QuartierError", "Results", "Study", "StudyError
            "reference_group_label", "report_folder", "status_index", "status_label",
            "store_edition", "study_overview", "two_step_fca", "validate_study", "wide"]
 
-
-def __getattr__(name: str) -> Any:
-    """Import the report functions when first used (PEP 562)."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'quartier' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

@@ -10,7 +10,7 @@ The names are imported on first use: :mod:`quartier.config` itself uses
 config) when it is first imported.
 """
 
-from typing import Any
+from quartier._lazy import lazy_exports
 
 #: Exported name → module that defines it.
 _EXPORTS = {
@@ -23,17 +23,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    """Import an exported loader when first used (PEP 562)."""
-    if name in _EXPORTS:
-        import importlib
-
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'quartier.load' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
