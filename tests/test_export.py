@@ -18,6 +18,7 @@ import quartier
 from quartier.assign import assign_points
 from quartier.compute import RESULT_COLUMNS
 from quartier.export import column_name, export_slug, quarter_table, tables, write_exports
+from quartier.export import naming, workbook
 from quartier.fields import FIELDS, field_label
 from quartier.indicators.registry import STATUSES, status_label
 from quartier.judgements import judgement_label
@@ -150,7 +151,7 @@ def test_column_name_rules():
     assert len(long_a) == len(long_b) == 63 and long_a != long_b
     assert long_a == column_name("a" * 70, "coverage")  # stable
     # Two keys that reduce to the same name still get distinct columns.
-    names = tables._unique_columns([("Kita", "count"), ("kita", "count")], {"quarter_id"})
+    names = naming.unique_columns([("Kita", "count"), ("kita", "count")], {"quarter_id"})
     assert names[0] == "kita__count" and names[1] != names[0] and len(names[1]) <= 63
 
 
@@ -359,12 +360,12 @@ def test_english_workbook(exported_en):
 
 def test_sheet_names_respect_excel_rules():
     used: set[str] = set()
-    name = tables._sheet_name("Wohnen/Umfeld: [Test]*? mit einem sehr langen Namen", used)
+    name = workbook._sheet_name("Wohnen/Umfeld: [Test]*? mit einem sehr langen Namen", used)
     assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
-    again = tables._sheet_name("Wohnen/Umfeld: [Test]*? mit einem sehr langen Namen", used)
+    again = workbook._sheet_name("Wohnen/Umfeld: [Test]*? mit einem sehr langen Namen", used)
     assert again != name and len(again) <= 31
-    assert tables._sheet_name("wohnen", used) == "wohnen"
-    assert tables._sheet_name("WOHNEN", used) != "WOHNEN"  # Excel ignores case
+    assert workbook._sheet_name("wohnen", used) == "wohnen"
+    assert workbook._sheet_name("WOHNEN", used) != "WOHNEN"  # Excel ignores case
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,7 +388,7 @@ def test_interrupted_run_keeps_previous_files(sample, tmp_path, monkeypatch):
         Path(path).write_bytes(b"half a workbook")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tables, "_write_workbook", broken)
+    monkeypatch.setattr(tables, "write_workbook", broken)
     with pytest.raises(KeyboardInterrupt):
         write_exports(study, results, tmp_path, created=dt.datetime(2026, 1, 1))
     assert {key: path.read_bytes() for key, path in first.items()} == before

@@ -24,8 +24,16 @@ from quartier.indicators.registry import INDICATORS, social_class_label
 from quartier.judgements import judgement_label
 from quartier.network.measures import status_label as measure_status_label
 
-__all__ = ["HEADERS", "TABLE_HEADERS", "header", "printed_decimals", "round_printed",
-           "german_units", "public_table", "yes_no"]
+__all__ = [
+    "HEADERS",
+    "TABLE_HEADERS",
+    "german_units",
+    "header",
+    "printed_decimals",
+    "public_table",
+    "round_printed",
+    "yes_no",
+]
 
 #: Header of each contract column: (German, English).
 HEADERS: dict[str, tuple[str, str]] = {
