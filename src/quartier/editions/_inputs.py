@@ -26,7 +26,7 @@ def check_inputs(study: Any, results: Any) -> None:
         if not hasattr(study, attribute):
             raise TypeError("study must be a quartier Study (from quartier.load_study), got "
                             f"{type(study).__name__}")
-    for attribute in ("indicators", "gaps", "status"):
+    for attribute in ("indicators", "gaps", "social_index"):
         if not hasattr(results, attribute):
             raise TypeError("results must be quartier Results (from quartier.compute), got "
                             f"{type(results).__name__}")

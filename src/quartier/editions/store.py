@@ -302,7 +302,7 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
     crs = quarters.crs
     # Everything is read and encoded before the transaction, which then only writes.
     frames = [("indicators", results.indicators), ("gaps", results.gaps),
-              ("status", results.status), ("quarters", quarters),
+              ("status", results.social_index), ("quarters", quarters),
               ("facilities", study.facilities)]
     encoded = {name: encode_frame(name, frame) for name, frame in frames if frame is not None}
     fingerprints = input_fingerprints(config)
@@ -316,7 +316,7 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
         "crs_epsg": crs.to_epsg() if crs is not None else None,
         "n_quarters": len(quarters), "n_facilities": len(study.facilities),
         "n_indicator_rows": len(results.indicators), "n_gap_rows": len(results.gaps),
-        "has_status": int(results.status is not None),
+        "has_status": int(results.social_index is not None),
     }
 
     with errors_as_store_error(path, writing=True):

@@ -63,9 +63,9 @@ def facility_coordinates(facilities: gpd.GeoDataFrame) -> pd.DataFrame:
 def status_table(results: Results) -> pd.DataFrame | None:
     """The social index with ``quarter_id`` as a column (text, None for missing); None when
     it was not computed."""
-    if results.status is None:
+    if results.social_index is None:
         return None
-    table = results.status.reset_index()
+    table = results.social_index.reset_index()
     table["quarter_id"] = table["quarter_id"].astype(object)
     for column in table.columns:
         if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):

@@ -87,8 +87,8 @@ def quarter_table(study: Study, results: Results) -> gpd.GeoDataFrame:
     frame = pd.DataFrame({"quarter_id": ids,
                           "name": study.quarters["name"].astype(object).to_numpy()})
     frame["residents"] = _residents(study, results).to_numpy()
-    if results.status is not None:
-        status = results.status.reindex(pd.Index(ids, name="quarter_id"))
+    if results.social_index is not None:
+        status = results.social_index.reindex(pd.Index(ids, name="quarter_id"))
         for column in STATUS_COLUMNS:
             if column in status.columns:
                 values = status[column]

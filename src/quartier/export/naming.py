@@ -25,7 +25,7 @@ __all__ = ["MAX_COLUMN_NAME", "STATUS_COLUMNS", "category_rows", "column_name", 
 #: should survive being copied into a database from QGIS).
 MAX_COLUMN_NAME = 63
 
-#: Columns of ``results.status`` copied into the ``quartiere`` layer and the field sheets.
+#: Columns of ``results.social_index`` copied into the ``quartiere`` layer and the field sheets.
 STATUS_COLUMNS = ("status_index", "status_class", "dynamics_index", "dynamics_class",
                   "combined_class")
 

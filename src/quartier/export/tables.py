@@ -107,7 +107,7 @@ def export_targets(study: Study, results: Results, folder: Path) -> dict[str, Pa
     base = f"{export_slug(study.name)}_{export_slug(str(study.edition))}"
     names = {"geopackage": f"{base}.gpkg", "indicators": "indikatoren.csv",
              "gaps": "bewertung.csv", "facilities": "einrichtungen.csv", "excel": f"{base}.xlsx"}
-    if results.status is not None:
+    if results.social_index is not None:
         names["status"] = "sozialindex.csv"
     if housing_table(study) is not None:
         names["housing"] = "wohnen.csv"
@@ -164,8 +164,9 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
     and booleans are written in ``language`` (``Quartier-Nr.``, ``Bewertung`` = ``Lücke``,
     ``ja``/``nein``; :func:`quartier.export.labels.public_table`) and values rounded to the
     decimals the report prints; the GeoPackage keeps the English contract names and codes for
-    scripts. Quarter ids are written as text with their leading zeros, but Excel converts a column like ``01`` to the number 1 when it opens a CSV file by
-    double click: use the workbook (ids stored as text) or Excel's text import.
+    scripts. Quarter ids are written as text with their leading zeros, but Excel converts a
+    column like ``01`` to the number 1 when it opens a CSV file by double click: use the
+    workbook (ids stored as text) or Excel's text import.
 
     **Wide columns.** The ``quartiere`` layer has one column per category × indicator named by
     :func:`column_name` (``kita__supply_rate``) and one ``<category>__status``; the

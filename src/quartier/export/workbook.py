@@ -208,7 +208,7 @@ def _overview(workbook: Workbook, title: str, study: Study, results: Results, la
     line(text["legend"])
     for key in STATUSES:
         line(status_label(key, language), text[key], fill=_STATUS_FILLS.get(key))
-    if results.status is not None:
+    if results.social_index is not None:
         line()
         line(text["legend_social"], text["social_legend"])
     line()
@@ -257,7 +257,7 @@ def _field_sheet(workbook: Workbook, context: _Context, title: str, part: pd.Dat
     """One action field: a row per quarter, per category its indicators and the judgement."""
     text = context.text
     judged = context.results.gaps.drop_duplicates("category").set_index("category")["indicator"]
-    has_status = context.results.status is not None
+    has_status = context.results.social_index is not None
     headers = [text["quarter_id"], text["quarter"], text["residents"]]
     formats: list[str | None] = ["@", None, "#,##0"]
     widths = [context.id_width, context.name_width, 12.0]
@@ -491,7 +491,7 @@ def write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Geo
     overview_name = _sheet_name(text["overview"], used)
     listing = [(sheet, text["sheet_field"]) for sheet in field_sheets.values()]
     listing.append((names_of["assessment"], text["sheet_assessment"]))
-    if results.status is not None:
+    if results.social_index is not None:
         listing.append((names_of["social"], text["sheet_social"]))
     housing = housing_table(study)
     if housing is not None:
@@ -504,7 +504,7 @@ def write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Geo
     for field_key, title in field_sheets.items():
         _field_sheet(workbook, context, title, plan[plan["field"] == field_key], quarters)
     _assessment_sheet(workbook, context, names_of["assessment"])
-    if results.status is not None:
+    if results.social_index is not None:
         _social_sheet(workbook, context, names_of["social"])
     if housing is not None:
         _housing_sheet(workbook, context, names_of["housing"], housing, column_label)
