@@ -29,6 +29,7 @@ from conftest import SAMPLE
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NODE = shutil.which("node")
+PDFTOTEXT = shutil.which("pdftotext")  # poppler-utils: finds blank printed pages
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
                                     "(.ci/run installs the Debian package 'chromium')")
 
@@ -120,6 +121,12 @@ def test_printed_report_is_a4_with_a_page_ceiling(report, tmp_path):
              for box in [box.decode()]}
     assert (595, 842) in boxes and (842, 595) in boxes, boxes
     assert (612, 792) not in boxes  # no Letter page
+    if PDFTOTEXT is not None:  # a page holding nothing but its number is printed blank
+        words = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True,
+                               timeout=120).stdout.split("\f")[:pages]
+        blank = [n for n, page in enumerate(words, 1)
+                 if not re.sub(r"\d+\s*/\s*\d+", "", page).strip()]
+        assert blank == [], f"blank printed pages {blank} of {pages}"
 
 
 def test_axe_core_finds_no_serious_or_critical_violation(checked):

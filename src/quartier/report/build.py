@@ -22,6 +22,8 @@ from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import slug, unique_slugs
 from quartier.report.context import report_context
+from quartier.report.inputs import residents_per_quarter
+from quartier.report.texts import texts
 from quartier.study import Study
 
 __all__ = ["build_report", "profile_pages", "render_report", "report_folder",
@@ -208,27 +210,24 @@ def _interactive(study: Study, results: Results) -> str:
     from quartier.report.catchment_layers import catchment_layers
 
     language = study.config.language
-    residents = results.surface.groupby("quarter_id")["total"].sum()
+    text = texts(language)
     area = study.quarters.set_index("quarter_id").geometry.area / 1e6
+    residents = residents_per_quarter(results, area.index)
     gaps = results.gaps[(results.gaps["status"] == "gap")
                         & (results.gaps["basis"] == "standard")]  # Lücken only, never relative
-    layers = [("Einwohner je km²" if language == "de" else "Residents per km²",
-               (residents / area).reindex(area.index))]
+    layers = [(text["map_layer_density"], residents / area)]
     for key in FIELDS:
         own = gaps[gaps["category"].map(study.catalogue["field"]) == key]
         if len(own):
-            label = ("Lücken am Richtwert: " if language == "de" else "Gaps against standards: "
-                     ) + field_label(key, language)
-            layers.append((label, own.groupby("quarter_id").size().reindex(area.index,
-                                                                           fill_value=0)))
+            layers.append((text["map_layer_gaps"].format(field=field_label(key, language)),
+                           own.groupby("quarter_id").size().reindex(area.index, fill_value=0)))
     fmap = interactive_map(study.quarters, study.facilities, layers=layers, language=language,
                            title=study.name, attribution=study.config.attribution,
                            category_labels=category_labels(study.catalogue, language),
                            field_of_category=study.catalogue["field"].to_dict(),
                            profile_links=_profile_links(study),
                            catchments=catchment_layers(study, results))
-    title = ("Interaktive Karte" if language == "de" else "Interactive map") + f" {study.name}"
-    return map_iframe(fmap, title=title)
+    return map_iframe(fmap, title=text["map_title"].format(study=study.name))
 
 
 def render_report(study: Study, results: Results, *, downloads: dict[str, str] | None = None,

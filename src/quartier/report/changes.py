@@ -15,6 +15,7 @@ from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
 from quartier.judgements import STATUS_ORDER, judgement_kind, judgement_label
+from quartier.report.formatting import format_indicator
 from quartier.report.texts import texts
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ LARGEST_MOVES = 10
 
 
 def _format_value(value: float, indicator: str, language: str) -> str:
-    from quartier.report.context import format_indicator
-
     return format_indicator(value, indicator, language)
 
 

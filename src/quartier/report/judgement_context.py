@@ -92,8 +92,7 @@ def row_need_text(record: dict, catalogue: pd.DataFrame, labels: dict[str, str],
                          language=language)
     combined = _text(entry.get("combined_of", ""))  # each member its own distance
     if sentence and (by_group or combined) and not _is_number(record.get("missing_places")):
-        sentence += (" in Richtwert-Entfernung" if language == "de"
-                     else " within the standard distance")
+        sentence += " " + texts(language)["need_within_standard_distance"]
     if sentence and with_category and not _is_number(record.get("unmet_people")):
         sentence = f"{label}: {sentence}"
     return sentence
@@ -159,6 +158,24 @@ def judgement_counts(frame: pd.DataFrame) -> dict[str, int]:
                                                   "category"].nunique())
     counts["town_categories"] = int(frame.loc[frame["basis"] == "town", "category"].nunique())
     return counts
+
+
+def judgement_counts_by_quarter(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`judgement_counts` for every quarter at once: one row per ``quarter_id`` of
+    ``frame`` (in sorted order), one integer column per count."""
+    by = frame["quarter_id"]
+    quarters = pd.Index(sorted(by.unique()), name="quarter_id")
+    statuses = (*STANDARD_STATUSES, *TOWN_STATUSES, "not_assessed")
+    counts = pd.crosstab(by, frame["status"]).reindex(index=quarters, columns=list(statuses),
+                                                      fill_value=0)
+    counts["resource"] = frame["resource"].astype(bool).groupby(by).sum()
+    counts["served"] = frame["served_by_neighbours"].astype(bool).groupby(by).sum()
+    for basis in ("standard", "town"):
+        own = frame[frame["basis"] == basis]
+        counts[f"{basis}_categories"] = (own.groupby("quarter_id")["category"].nunique()
+                                         .reindex(quarters, fill_value=0))
+    counts.columns.name = None
+    return counts.astype(int)
 
 
 def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.DataFrame,

@@ -30,30 +30,31 @@ from quartier.network.measures import (
     parse_target,
     target_movement,
 )
+from quartier.network.measures import status_label as measure_status_label
 from quartier.network.partners import missing_partners, partner_coverage, public_view
+from quartier.report.formatting import format_indicator
 from quartier.report.texts import texts
 from quartier.study import Study
 
 __all__ = ["network_context"]
 
-_MEASURE_STATUS = {"en": {"geplant": "planned", "laufend": "running",
-                          "abgeschlossen": "completed", "abgebrochen": "cancelled"}}
-#: The register's own words for where a partner comes from (quartier.network.partners).
-_REGISTER_WORDS = {"en": {"Träger": "operator", "Akteure": "actor list"}}
+#: The register's own words for where a partner comes from (quartier.network.partners) and
+#: their text keys (:mod:`quartier.report.texts`).
+_REGISTER_WORDS = {"Träger": "register_operator", "Akteure": "register_actors"}
+#: A concern's status code (quartier.network.concerns) and its text key.
+_CONCERN_STATUS = {"offen": "concern_status_open", "in bearbeitung": "concern_status_in_progress",
+                   "weitergeleitet": "concern_status_passed_on",
+                   "erledigt": "concern_status_done"}
 
 
 def register_word(value: object, language: str) -> str:
     """A partner's type or source in the reader's language (``"Akteure; Träger"``)."""
     if not isinstance(value, str) or not value:
         return "–"
-    words = _REGISTER_WORDS.get(language, {})
-    return "; ".join(words.get(part.strip(), part.strip()) for part in value.split(";"))
-
-
-_CONCERN_STATUS = {"de": {"offen": "offen", "in bearbeitung": "in Bearbeitung",
-                          "weitergeleitet": "weitergeleitet", "erledigt": "erledigt"},
-                   "en": {"offen": "open", "in bearbeitung": "in progress",
-                          "weitergeleitet": "passed on", "erledigt": "done"}}
+    text = texts(language)
+    parts = (part.strip() for part in value.split(";"))
+    return "; ".join(text[_REGISTER_WORDS[part]] if part in _REGISTER_WORDS else part
+                     for part in parts)
 
 
 def _money(value: float, language: str) -> str:
@@ -172,7 +173,7 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
     def status_text(value: object) -> str:
         if not isinstance(value, str):
             return "–"
-        return _MEASURE_STATUS.get(language, {}).get(value, value)
+        return measure_status_label(value, language)
 
     def target_text(value: object) -> str:
         category, indicator = parse_target(value)
@@ -240,8 +241,6 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
                                current_edition=study.edition)
     titles = measures.set_index("measure_id")["title"]
     movement_rows = []
-    from quartier.report.context import format_indicator
-
     for m in movement.itertuples():
         note = {"ok": "", "no_edition": text["nw_no_edition"], "current": text["nw_current"],
                 "no_start": text["nw_no_start"], "no_target": text["nw_no_target"],
@@ -300,10 +299,12 @@ def _concerns(study: Study, names: pd.Series, text: dict, language: str, maps: b
         if dim == "field":
             return field_label(value, language) if value in FIELDS else str(value)
         if dim == "status":
-            return _CONCERN_STATUS[language].get(value, str(value))
+            key = _CONCERN_STATUS.get(value)
+            return text[key] if key else str(value)
         if dim == "period" and period == "half_year":
-            return str(value).replace("-H1", " (1. Hj.)" if language == "de" else " (H1)") \
-                .replace("-H2", " (2. Hj.)" if language == "de" else " (H2)")
+            year, dash_h, half = str(value).rpartition("-H")
+            return (text["half_year"].format(year=year, half=half)
+                    if dash_h and half in ("1", "2") else str(value))
         return str(value)
 
     tables = []

@@ -11,6 +11,7 @@ from quartier.format import format_number
 from quartier.indicators.registry import social_class_label as class_label
 from quartier.indicators.mss import DEFAULT_THRESHOLDS, DYNAMICS_CLASSES, DYNAMICS_SIGNS, \
     STATUS_CLASSES
+from quartier.report.formatting import format_indicator
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -71,7 +72,7 @@ def dynamics_class_ranges(language: str = "de") -> list[str]:
 def _enumeration(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + (" und " if language == "de" else " and ") + items[-1]
+    return ", ".join(items[:-1]) + f" {texts(language)['and']} " + items[-1]
 
 
 def social_chapter(social: pd.DataFrame, study: Study, names: pd.Series, language: str,
@@ -139,6 +140,4 @@ def social_chapter(social: pd.DataFrame, study: Study, names: pd.Series, languag
 
 
 def _index(value: float, language: str) -> str:
-    from quartier.report.context import format_indicator
-
     return format_indicator(value, "status_index", language)
