@@ -13,10 +13,10 @@ from quartier.load.addresses import (DEFAULT_MIN_SCORE, address_parts, match_add
                                      report_matches)
 from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
+from quartier.load.number_notation import parse_numbers
 from quartier.load.numbers import number_column
 from quartier.load.other_boundaries import carry_to_quarters
 from quartier.load.population import pad_quarter_ids
-from quartier.load.tables import parse_numbers
 from quartier.validation import ValidationReport
 
 __all__ = ["load_housing", "load_social", "load_actors", "load_measures", "read_mapped_table"]

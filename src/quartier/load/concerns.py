@@ -19,7 +19,7 @@ from quartier.fields import FIELDS, field_key, field_label
 from quartier.load.attributes import read_mapped_table
 from quartier.load.columns import row_labels
 from quartier.load.ids import clean_ids, pad_ids
-from quartier.load.tables import to_number
+from quartier.load.number_notation import to_number
 from quartier.validation import ValidationReport
 
 __all__ = ["load_concerns", "concern_settings", "CONCERN_COLUMNS", "CONCERN_STATUSES",

@@ -2,7 +2,7 @@
 
 All loaders convert numeric columns (population counts, capacities, budgets, housing values,
 social indicators, grid coordinates) with :func:`number_column`; the reading itself is
-:func:`quartier.load.tables.parse_numbers`.
+:func:`quartier.load.number_notation.parse_numbers`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 
 from quartier.config import DatasetConfig
 from quartier.load.columns import row_labels
-from quartier.load.tables import parse_numbers
+from quartier.load.number_notation import parse_numbers
 from quartier.validation import ValidationReport
 
 __all__ = ["number_column"]
