@@ -39,8 +39,10 @@ printf '%s\n' "$requirements" > "$LOWVENV.requirements.txt"
 rm -rf "$LOWVENV"
 "$PYTHON" -m venv "$LOWVENV"
 "$LOWVENV/bin/python" -m pip install --quiet --upgrade pip uv
+# pyarrow (for dask's dataframes) from 26 on needs NumPy 2 without saying so in its metadata
+echo "pyarrow<26" > "$LOWVENV.constraints.txt"
 "$LOWVENV/bin/uv" pip install --quiet --python "$LOWVENV/bin/python" --only-binary :all: \
-  --resolution lowest-direct -r "$LOWVENV.requirements.txt"
+  --resolution lowest-direct -r "$LOWVENV.requirements.txt" -c "$LOWVENV.constraints.txt"
 "$LOWVENV/bin/uv" pip install --quiet --python "$LOWVENV/bin/python" --no-deps -e .
 
 # every direct dependency: stated bound and installed version
