@@ -82,7 +82,7 @@ def store_digest(path: Path) -> str:
 def assert_same_edition(loaded, study, results) -> None:
     pd.testing.assert_frame_equal(loaded.indicators, results.indicators, check_exact=True)
     pd.testing.assert_frame_equal(loaded.gaps, results.gaps, check_exact=True)
-    pd.testing.assert_frame_equal(loaded.status, results.status, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.status, results.social_index, check_exact=True)
     assert_geodataframe_equal(loaded.quarters, study.quarters, check_less_precise=False)
     assert_geodataframe_equal(loaded.facilities, study.facilities, check_less_precise=False)
 

@@ -83,7 +83,7 @@ def assert_2024_intact(path: Path, runs) -> None:
     study, results = runs["2024"]
     pd.testing.assert_frame_equal(loaded.indicators, results.indicators, check_exact=True)
     pd.testing.assert_frame_equal(loaded.gaps, results.gaps, check_exact=True)
-    pd.testing.assert_frame_equal(loaded.status, results.status, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.status, results.social_index, check_exact=True)
     assert_geodataframe_equal(loaded.quarters, study.quarters, check_less_precise=False)
     assert_geodataframe_equal(loaded.facilities, study.facilities, check_less_precise=False)
     connection = sqlite3.connect(path)

@@ -129,9 +129,9 @@ def test_quarters_layer_holds_the_results_exactly(sample, exported):
     gaps = results.gaps[results.gaps["category"] == "kita"].set_index("quarter_id")["status"]
     assert layer.set_index("quarter_id")["kita__status"].to_dict() == gaps.to_dict()
     assert layer["residents"].sum() == pytest.approx(results.surface["total"].sum())
-    status = results.status["status_index"]
+    status = results.social_index["status_index"]
     assert np.array_equal(layer["status_index"].to_numpy(), status.to_numpy(), equal_nan=True)
-    assert layer.loc[1, "combined_class"] == results.status.loc["02", "combined_class"]
+    assert layer.loc[1, "combined_class"] == results.social_index.loc["02", "combined_class"]
 
 
 def test_column_names_are_short_valid_and_unique(exported):
@@ -252,7 +252,7 @@ def test_other_csv_files(sample, exported):
 
     status = pd.read_csv(exported["status"], sep=";", decimal=",", dtype={"Quartier-Nr.": str})
     assert status["Quartier-Nr."].tolist()[:2] == ["01", "02"]
-    assert np.allclose(status["Statusindex"], results.status["status_index"], atol=0.005,
+    assert np.allclose(status["Statusindex"], results.social_index["status_index"], atol=0.005,
                        equal_nan=True)
     assert (status["Statusindex"].dropna() == status["Statusindex"].dropna().round(2)).all()
     assert set(status["im Index berücksichtigt"]) <= {"ja", "nein"}
@@ -330,7 +330,7 @@ def test_workbook_sheets_and_values(sample, exported):
 
     social = pd.read_excel(exported["excel"], sheet_name="Sozialindex", dtype=ids)
     assert social["Quartier-Nr."].iloc[0] == "01"
-    assert np.allclose(social["Statusindex"], results.status["status_index"], rtol=1e-12,
+    assert np.allclose(social["Statusindex"], results.social_index["status_index"], rtol=1e-12,
                        equal_nan=True)
     facilities = pd.read_excel(exported["excel"], sheet_name="Einrichtungen")
     assert len(facilities) == len(study.facilities)
@@ -419,7 +419,7 @@ def test_three_digit_ids_survive_everywhere(make_study, tmp_path):
     })
     study = quartier.load_study(path)
     results = quartier.compute(study)
-    assert results.status is None
+    assert results.social_index is None
     paths = write_exports(study, results, tmp_path / "out", created=CREATED)
     assert "status" not in paths and not (tmp_path / "out" / "sozialindex.csv").exists()
     gpkg = paths["geopackage"]

@@ -3,8 +3,8 @@
 :func:`encode_frame` describes a (Geo)DataFrame (dtypes, index, geometry column, CRS) and turns
 its cells into plain values SQLite keeps without loss; :func:`write_frame` inserts them and
 :func:`read_frame` rebuilds the frame. The typed columns of each data table are
-:data:`TABLES`; every other column goes to ``extra_values`` in long form. The schema and the
-transactions are described in :mod:`quartier.editions.store`.
+:data:`TABLES`; every other column goes to ``extra_values`` in long form. The schema is
+described in :mod:`quartier.editions._sqlite`, the transactions in :mod:`quartier.editions.store`.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def input_fingerprints(config: StudyConfig) -> list[tuple[str, str, int | None, 
     folder = config.path.parent
     files = [("config", config.path)]
     files += [(dataset.name, Path(p)) for dataset in _datasets(config) for p in dataset.paths]
-    rows = []
+    rows: list[tuple[str, str, int | None, str | None]] = []
     for dataset, file in files:
         try:
             relative = Path(os.path.relpath(file, folder)).as_posix()

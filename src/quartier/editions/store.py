@@ -7,7 +7,7 @@ lists them and :func:`load_edition` reads one back exactly as it was stored.
 Per edition (label, e.g. ``"2025"``) the store keeps
 
 * the results of :func:`quartier.compute`: the tidy ``indicators`` table, the ``gaps`` and the
-  social ``status`` index (when computed);
+  social index (``results.social_index``, when computed; stored as table ``status``);
 * the quarters (id, name, geometry as WKB; the CRS as WKT and EPSG code in the edition row);
 * a snapshot of the facilities (every column, geometry as WKB);
 * the config: the TOML text of the config file and the resolved edition;
@@ -321,6 +321,7 @@ def store_edition(store: str | Path, study: Study, results: Results, *,
 
     with errors_as_store_error(path, writing=True):
         connection = connect(path, create=True)
+        assert connection is not None  # create=True never returns None
         try:
             connection.execute("BEGIN IMMEDIATE")
             if check_schema(connection, path):
@@ -492,14 +493,6 @@ def load_edition(store: str | Path, label: str) -> StoredEdition:
         fingerprints=fingerprints)
 
 
-# --------------------------------------------------------------------------------------------
-# test hook
-
-
-def _checkpoint(stage: str, connection: sqlite3.Connection) -> None:
-    """Called inside the write transaction after each step; does nothing (see module notes)."""
-
-
 def check_store_writable(store: str | Path) -> None:
     """Check that an edition can be stored in `store` now, without changing anything.
 
@@ -580,6 +573,14 @@ def check_store_writable(store: str | Path) -> None:
                 except sqlite3.Error:
                     pass  # closing rolls back as well
             connection.close()
+
+
+# --------------------------------------------------------------------------------------------
+# test hook
+
+
+def _checkpoint(stage: str, connection: sqlite3.Connection) -> None:
+    """Called inside the write transaction after each step; does nothing (see module notes)."""
 
 
 # --------------------------------------------------------------------------------------------
