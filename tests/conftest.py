@@ -1,11 +1,16 @@
-"""Shared fixtures: a tiny valid study built in code, which tests then break on purpose."""
+"""Shared fixtures: a tiny valid study built in code, which tests then break on purpose, and the
+sample town loaded and computed once per test session (read-only, checked at the end)."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import textwrap
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -101,12 +106,64 @@ def make_study(tmp_path: Path):
     return build
 
 
+def _frames(study, results) -> dict[str, object]:
+    """Every table, array and mapping of a computed study, by attribute name."""
+    kept = (pd.DataFrame, pd.Series, np.ndarray, dict, list)
+    return {f"{owner}.{field.name}": getattr(item, field.name)
+            for owner, item in (("study", study), ("results", results))
+            for field in dataclasses.fields(item)
+            if isinstance(getattr(item, field.name), kept)}
+
+
+def _assert_unchanged(before: dict[str, object], after: dict[str, object]) -> None:
+    for name, value in before.items():
+        now = after[name]
+        message = (f"A test changed the shared sample (work on a copy: .copy(), "
+                   f"dataclasses.replace): {name}")
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(now, value, obj=message)
+        elif isinstance(value, pd.Series):
+            pd.testing.assert_series_equal(now, value, obj=message)
+        elif isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(now, value, err_msg=message)
+        else:
+            assert now == value, message
+
+
 @pytest.fixture(scope="session")
-def sample_editions():
-    """The sample's 2024 and 2025 editions, each loaded and computed once per test session:
-    ``{"2024": (study, results), "2025": (study, results)}``. Treat them as read-only."""
+def sample_current():
+    """The sample town's current edition (2025, the edition its ``quartier.toml`` names) as
+    ``(study, results)``, loaded and computed once per test session and shared by every module.
+
+    Tests must not change it: when the session ends, every table of the study and the results
+    is compared with a copy taken before the first test, and a change fails the session. A
+    test that needs to change something works on a copy.
+    """
     import quartier
 
-    return {label: (study := quartier.load_study(SAMPLE / "quartier.toml", edition=label),
-                    quartier.compute(study))
-            for label in ("2024", "2025")}
+    study = quartier.load_study(SAMPLE / "quartier.toml")
+    results = quartier.compute(study)
+    before = copy.deepcopy(_frames(study, results))
+    yield study, results
+    _assert_unchanged(before, _frames(study, results))
+
+
+@pytest.fixture(scope="session")
+def sample(sample_current):
+    """``(study, results)`` of the sample town's current edition, see :func:`sample_current`
+    (a module may define its own ``sample`` on top of the shared ones)."""
+    return sample_current
+
+
+@pytest.fixture(scope="session")
+def sample_editions(sample_current):
+    """The sample's 2024 and 2025 editions, each loaded and computed once per test session:
+    ``{"2024": (study, results), "2025": (study, results)}`` (2025 is :func:`sample_current`).
+    Treat them as read-only."""
+    import quartier
+
+    earlier = quartier.load_study(SAMPLE / "quartier.toml", edition="2024")
+    earlier_results = quartier.compute(earlier)
+    before = copy.deepcopy(_frames(earlier, earlier_results))
+    yield {"2024": (earlier, earlier_results), "2025": sample_current}
+    _assert_unchanged(before, _frames(earlier, earlier_results))

@@ -10,13 +10,7 @@ import quartier
 from quartier.assign import assign_points
 from quartier.catalogue import combined_members
 from quartier.compute import RESULT_COLUMNS
-from conftest import BERLIN, PROJECT, SAMPLE, requires_berlin
-
-
-@pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    return study, quartier.compute(study)
+from conftest import BERLIN, PROJECT, requires_berlin
 
 
 def value(results, quarter, category, indicator):

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import BERLIN, SAMPLE, X0, Y0, requires_berlin
+from conftest import BERLIN, X0, Y0, requires_berlin
 from shapely.affinity import translate
 from shapely.geometry import box
 
-import quartier
 from quartier.editions.boundaries import (
     EXTENSIVE_INDICATORS,
     area_weights,
@@ -287,14 +286,8 @@ def test_carry_status_by_hand():
     assert carried.at["T3", "dynamics_index"] == pytest.approx(status.at["C", "dynamics_index"])
 
 
-@pytest.fixture(scope="module")
-def sample_results():
-    study = quartier.load_study(SAMPLE / "quartier.toml", edition="2025")
-    return study, quartier.compute(study)
-
-
-def test_sample_town_split_quarter_keeps_totals(sample_results):
-    study, results = sample_results
+def test_sample_town_split_quarter_keeps_totals(sample):
+    study, results = sample
     # split the first quarter along its centroid's meridian into two new quarters
     first = study.quarters.iloc[0]
     x = first.geometry.centroid.x

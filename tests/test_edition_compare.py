@@ -5,17 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import quartier
 from quartier.editions.compare import compare_editions, previous_edition
 from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")
-def comparison():
-    config = SAMPLE / "quartier.toml"
-    old = quartier.load_study(config, edition="2024")
-    new = quartier.load_study(config, edition="2025")
-    old_results, new_results = quartier.compute(old), quartier.compute(new)
+def comparison(sample_editions):
+    (old, old_results), (new, new_results) = sample_editions["2024"], sample_editions["2025"]
     return old, new, compare_editions(
         "2024", "2025", previous_indicators=old_results.indicators,
         current_indicators=new_results.indicators, previous_gaps=old_results.gaps,

@@ -8,8 +8,6 @@ import pandas as pd
 import pytest
 import shapely
 
-import quartier
-from conftest import SAMPLE
 from quartier.editions import EditionExistsError, list_editions
 from quartier.editions.history import (
     EditionSnapshot,
@@ -22,16 +20,14 @@ from quartier.report.publish import publish_edition
 
 
 @pytest.fixture(scope="module")
-def sample_editions(tmp_path_factory):
-    """The sample's 2024 edition published into a fresh store, and the 2025 study/results."""
+def sample_editions(sample_editions, tmp_path_factory):
+    """The sample's 2024 edition published into a fresh store, and the 2025 study/results
+    (both from the session's shared ``sample_editions``)."""
     folder = tmp_path_factory.mktemp("history")
     store = folder / "store.sqlite"
-    config = SAMPLE / "quartier.toml"
-    study_2024 = quartier.load_study(config, edition="2024")
-    results_2024 = quartier.compute(study_2024)
+    (study_2024, results_2024), (study_2025, results_2025) = (sample_editions["2024"],
+                                                              sample_editions["2025"])
     publish_edition(study_2024, results_2024, store=store, output=folder / "2024")
-    study_2025 = quartier.load_study(config, edition="2025")
-    results_2025 = quartier.compute(study_2025)
     return store, folder, (study_2024, results_2024), (study_2025, results_2025)
 
 

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
-from conftest import PROJECT, SAMPLE, X0, Y0, quarters_geojson, requires_berlin, square
+from conftest import PROJECT, X0, Y0, quarters_geojson, requires_berlin, square
 
 import quartier
 from quartier.assign import assign_points
@@ -27,12 +27,6 @@ from quartier.report.context import format_indicator
 CREATED = dt.datetime(2025, 3, 1, 12, 0, 0)
 GERMAN_STATUS = {status_label(key, "de") for key in STATUSES}
 ENGLISH_STATUS = {status_label(key, "en") for key in STATUSES}
-
-
-@pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    return study, quartier.compute(study)
 
 
 @pytest.fixture(scope="module")

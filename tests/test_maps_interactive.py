@@ -116,12 +116,6 @@ requires_chromium = pytest.mark.skipif(
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE)
-    return study, quartier.compute(study)
-
-
-@pytest.fixture(scope="module")
 def sample_layers(sample):
     study, results = sample
     coverage = quartier.wide(results.indicators, "coverage")["supermarket"]

@@ -40,12 +40,6 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE)
-    return study, quartier.compute(study)
-
-
-@pytest.fixture(scope="module")
 def coverage(sample):
     """Coverage of supermarkets per quarter, indexed by quarter_id."""
     _, results = sample

@@ -24,12 +24,6 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not in
 CHAPTERS = ("ch_summary", "ch_basis", "ch_fields", "ch_social", "ch_profiles", "ch_appendix")
 
 
-@pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    return study, quartier.compute(study)
-
-
 class AppendixCells(HTMLParser):
     """Collects (category, quarter, indicator) → cell text from the appendix tables."""
 

@@ -12,7 +12,6 @@ import pytest
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-import quartier
 from quartier.catalogue import category_labels
 from quartier.editions.compare import category_reach, compare_editions
 from quartier.editions.history import EditionHistory
@@ -23,11 +22,9 @@ from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")
-def sample():
-    config = SAMPLE / "quartier.toml"
-    old = quartier.load_study(config, edition="2024")
-    new = quartier.load_study(config, edition="2025")
-    old_results, new_results = quartier.compute(old), quartier.compute(new)
+def sample(sample_editions):
+    """The sample's 2025 edition compared with 2024 (this module's own ``sample``)."""
+    (old, old_results), (new, new_results) = sample_editions["2024"], sample_editions["2025"]
     reach = category_reach(new.catalogue, new.config.indicators.catchment_m)
     comparison = compare_editions(
         "2024", "2025", previous_indicators=old_results.indicators,

@@ -9,14 +9,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-import quartier
 from quartier.indicators.priorities import priorities
 from quartier.report.build import render_report
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")
-def handmade():
+def handmade(sample):
     """The sample's results with a hand-made judgement of libraries and Kitas.
 
     Libraries: judged relative to the town in every quarter, quarter 02 "below the town
@@ -24,8 +22,7 @@ def handmade():
     Kitas: a Lücke of 123 missing places in quarter 02 (status "sehr niedrig" in the sample),
     no other Lücke anywhere, so 02 tops the ranking.
     """
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    results = quartier.compute(study)
+    study, results = sample
     gaps = results.gaps.copy()
     judged = gaps["status"] != "not_assessed"
     gaps.loc[judged & (gaps["basis"] == "standard"), ["status", "unmet_people",
@@ -117,13 +114,12 @@ def test_first_screen_names_the_top_priority(handmade):
     assert "Median der Quartiere" in first_screen  # what is relative is said so
 
 
-def test_the_ranking_table_prints_the_priorities_of_the_results():
+def test_the_ranking_table_prints_the_priorities_of_the_results(sample):
     """Every row of "Quartiere mit Handlungsbedarf" equals quartier.priorities on the sample's
     own results: rank, residents, people with unmet need, weighted need, Lücken, below town."""
     from quartier.format import format_number
 
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    results = quartier.compute(study)
+    study, results = sample
     index = render_report(study, results, maps=False, interactive=False)["index.html"]
     table = index[index.index('<table class="attention">'):]
     table = table[:table.index("</table>")]

@@ -12,12 +12,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-import quartier
 from quartier.format import CountedText, counted, plural
 from quartier.indicators.registry import SOCIAL_CLASSES, social_class_label
 from quartier.report.build import render_report
 from quartier.report.texts import TEXTS
-from conftest import SAMPLE
 
 #: German words and class names that must not appear in the English report's visible text
 #: (matched as whole words, case-sensitive for nouns, so the English "die" in "to die" would
@@ -90,9 +88,8 @@ class VisibleText(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def reports():
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    results = quartier.compute(study)
+def reports(sample):
+    study, results = sample
     pages = {}
     for language in ("de", "en"):
         own = replace(study, config=replace(study.config, language=language))

@@ -14,18 +14,10 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from conftest import SAMPLE
 
-import quartier
 from quartier.network.export import write_internal_register
 from quartier.report.build import build_report
-
-
-@pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    return study, quartier.compute(study)
 
 
 def secrets() -> list[str]:

@@ -34,12 +34,6 @@ def _raw(name: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def sample():
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    return study, quartier.compute(study)
-
-
-@pytest.fixture(scope="module")
 def index_html(sample):
     """The sample's index.html with profile maps, without the slow status maps."""
     study, results = sample
