@@ -170,12 +170,26 @@ def _facility_events(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
             "current", "point_previous", "point_current"])
 
 
+def _member_events(events: pd.DataFrame,
+                   members: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """Facility events of member categories, once more under each combined category they
+    belong to, with the member's own distance as ``limit``."""
+    links = pd.DataFrame([(str(combined), str(member), float(distance))
+                          for combined, parts in members.items()
+                          for member, distance in parts.items()],
+                         columns=["combined", "category", "limit"])
+    linked = events.merge(links, on="category")
+    return linked.drop(columns="category").rename(columns={"combined": "category"})
+
+
 def transition_causes(transitions: pd.DataFrame, *, previous_indicators: pd.DataFrame,
                       current_indicators: pd.DataFrame, previous_gaps: pd.DataFrame,
                       current_gaps: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
                       quarters: gpd.GeoDataFrame,
                       reach: Mapping[str, float] | None = None,
-                      default_reach: float = 1500.0) -> pd.DataFrame:
+                      default_reach: float = 1500.0,
+                      members: Mapping[str, Mapping[str, float]] | None = None
+                      ) -> pd.DataFrame:
     """Why each changed judgement changed, worked out from the two editions' data.
 
     Parameters
@@ -193,6 +207,10 @@ def transition_causes(transitions: pd.DataFrame, *, previous_indicators: pd.Data
         from the quarter cannot have changed its judgement and are not named.
     default_reach : float
         Reach of a category missing from ``reach``.
+    members : mapping, optional
+        Combined categories and their members with each member's own distance
+        (:func:`quartier.catalogue.combined_members`): a facility of a member category counts
+        for the combined category within the member's distance.
 
     Returns
     -------
@@ -213,7 +231,9 @@ def transition_causes(transitions: pd.DataFrame, *, previous_indicators: pd.Data
       target changed;
     * ``facility_opened`` / ``facility_closed`` / ``facility_moved`` / ``places_changed`` –
       a facility of the category whose point lies within the category's reach of the quarter
-      polygon (distance point–polygon ≤ reach);
+      polygon (distance point–polygon ≤ reach); for a combined category (``members``) a
+      facility of a member category within that member's distance (a stop within 300 m, a
+      station within 600 m for ``public_transport``);
     * ``population_changed`` – the quarter's reference group changed by at least
       ``POPULATION_CHANGE_SHARE`` (and at least one person);
     * ``reference_moved`` – a judgement against the median of the quarters whose median
@@ -255,15 +275,17 @@ def transition_causes(transitions: pd.DataFrame, *, previous_indicators: pd.Data
 
     # facilities within reach
     events = _facility_events(before, after)
+    events = pd.concat([events.assign(limit=events["category"].map(reach).fillna(default_reach)),
+                        _member_events(events, members or {})], ignore_index=True)
     pairs = judged[keys].merge(events, on="category")
     if len(pairs):
         polygons = quarters.set_index(quarters["quarter_id"].astype(str)).geometry
         polygon = polygons.reindex(pairs["quarter_id"].astype(str)).to_numpy()
         distance = np.fmin(shapely.distance(pairs["point_previous"].to_numpy(), polygon),
                            shapely.distance(pairs["point_current"].to_numpy(), polygon))
-        limit = pairs["category"].map(reach).fillna(default_reach).to_numpy(dtype=float)
+        limit = pairs["limit"].to_numpy(dtype=float)
         pairs = pairs.assign(distance_m=distance)[distance <= limit]
-        found.append(pairs.drop(columns=["point_previous", "point_current"]))
+        found.append(pairs.drop(columns=["point_previous", "point_current", "limit"]))
 
     # the reference group
     def population(table: pd.DataFrame) -> pd.DataFrame:
@@ -323,7 +345,8 @@ def compare_editions(previous: str, current: str, *,
                      quarters: gpd.GeoDataFrame, boundaries_changed: bool = False,
                      previous_quarter_count: int | None = None,
                      reach: Mapping[str, float] | None = None,
-                     default_reach: float = 1500.0) -> Comparison:
+                     default_reach: float = 1500.0,
+                     members: Mapping[str, Mapping[str, float]] | None = None) -> Comparison:
     """Compare two editions on the current quarters.
 
     Facilities are matched by ``facility_id``; both snapshots are located in ``quarters`` (the
@@ -332,7 +355,8 @@ def compare_editions(previous: str, current: str, *,
     quarters (:func:`quartier.editions.history.carry_edition_indicators`); assessments are then
     not compared. Transitions include the social index's status classes (category
     ``"status_index"``); each transition's causes are worked out by
-    :func:`transition_causes` (``reach``: metres per category, :func:`category_reach`).
+    :func:`transition_causes` (``reach``: metres per category, :func:`category_reach`;
+    ``members``: the members of combined categories, whose facilities count for them).
 
     Notes
     -----
@@ -389,7 +413,7 @@ def compare_editions(previous: str, current: str, *,
             current_indicators=current_indicators, previous_gaps=previous_gaps,
             current_gaps=current_gaps, before=before if compared else after[:0],
             after=after if compared else after[:0], quarters=quarters, reach=reach,
-            default_reach=default_reach)
+            default_reach=default_reach, members=members)
     merged = merged.drop(columns=["_previous_status", "_current_status"])
     merged["category"] = merged["category"].replace("", None)
 
@@ -432,6 +456,7 @@ def compare_with_stored(store, study, results, history=None) -> Comparison | Non
 
     stored = replace(stored, indicators=upgrade_judgements(stored.indicators),
                      gaps=upgrade_judgements(stored.gaps))
+    from quartier.catalogue import combined_members
     from quartier.editions.boundaries import boundaries_changed
     from quartier.editions.history import carry_edition_indicators
 
@@ -454,4 +479,5 @@ def compare_with_stored(store, study, results, history=None) -> Comparison | Non
                             previous_quarter_count=len(stored.quarters),
                             reach=category_reach(study.catalogue,
                                                  study.config.indicators.catchment_m),
-                            default_reach=study.config.indicators.catchment_m)
+                            default_reach=study.config.indicators.catchment_m,
+                            members=combined_members(study.catalogue))

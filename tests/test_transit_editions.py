@@ -1,0 +1,73 @@
+"""Follow-ups of the combined public-transport standard (issue 11) across editions: a stop or a
+station of a member category is the cause of a changed ``public_transport`` judgement, worked
+out on two hand-built editions of two 1 km quarters."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from quartier.editions.compare import compare_editions
+
+CRS = "EPSG:25832"
+MEMBERS = {"public_transport": {"transit_stop": 300.0, "rail_station": 600.0}}
+
+
+def _quarters() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"quarter_id": ["A", "B"], "name": ["West", "Ost"]},
+                            geometry=[shapely.box(0, 0, 1000, 1000),
+                                      shapely.box(1000, 0, 2000, 1000)], crs=CRS)
+
+
+def _facilities(rows: list[tuple[str, str, float, float]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"facility_id": [r[0] for r in rows], "name": [f"Halt {r[0]}" for r in rows],
+         "category": [r[1] for r in rows], "field": "environment"},
+        geometry=[shapely.Point(r[2], r[3]) for r in rows], crs=CRS)
+
+
+def _gaps(status: str) -> pd.DataFrame:
+    return pd.DataFrame({"quarter_id": ["A"], "category": ["public_transport"],
+                         "status": [status], "indicator": ["coverage"],
+                         "basis": ["standard"], "value": [0.0 if status == "gap" else 90.0],
+                         "target": [80.0], "standard_source": ["VDV"],
+                         "standard_year": ["2001"]})
+
+
+def _indicators(value: float) -> pd.DataFrame:
+    return pd.DataFrame({"quarter_id": ["A"], "category": ["public_transport"],
+                         "indicator": ["coverage"], "value": [value], "status": ["x"]})
+
+
+def _compare(members):
+    # 2024: a bus stop in A's middle. 2025: it is gone; a station and a bus stop opened in B's
+    # middle, 500 m from A's edge: the station (600 m) reaches A, the bus stop (300 m) does not;
+    # a station far east (1,900 m from A) does not either.
+    before = _facilities([("T1", "transit_stop", 500, 500)])
+    after = _facilities([("R1", "rail_station", 1500, 500), ("T2", "transit_stop", 1500, 500),
+                         ("R2", "rail_station", 2900, 500)])
+    return compare_editions(
+        "2024", "2025", previous_indicators=_indicators(100.0),
+        current_indicators=_indicators(0.0), previous_gaps=_gaps("met"),
+        current_gaps=_gaps("gap"), previous_facilities=before, current_facilities=after,
+        quarters=_quarters(), reach={"transit_stop": 300.0, "rail_station": 600.0},
+        default_reach=1500.0, members=members)
+
+
+def test_member_facilities_are_named_as_causes_of_a_combined_judgement():
+    comparison = _compare(MEMBERS)
+    assert comparison.transitions[["quarter_id", "category"]].values.tolist() == [
+        ["A", "public_transport"]]
+    causes = comparison.causes
+    named = causes[causes["facility_id"].notna()]
+    # by hand: T1 stands in A (0 m); R1 is 500 m from A's edge at x = 1000 (≤ 600 m)
+    assert named[["cause", "facility_id", "distance_m"]].values.tolist() == [
+        ["facility_opened", "R1", 500.0], ["facility_closed", "T1", 0.0]]
+    assert set(named["category"]) == {"public_transport"}
+    assert "other_change" not in set(causes["cause"])
+
+
+def test_without_members_no_facility_explains_a_combined_judgement():
+    causes = _compare(None).causes
+    assert causes["cause"].tolist() == ["other_change"]
