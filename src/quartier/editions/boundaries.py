@@ -410,6 +410,16 @@ def interpolate_extensive(values: pd.Series | pd.DataFrame, weights: pd.DataFram
     whose area is entirely covered by the targets (the total is conserved); sources partly
     outside the targets lose the part outside.
 
+    Compared with PySAL tobler (``tobler.area_weighted.area_interpolate``, checked in
+    ``tests/test_boundaries_tobler.py``): this is tobler's ``allocate_total=False``, equal to
+    machine precision. tobler's default divides by the covered part of the source,
+    Σ_k A_sk, instead of A_s and so hands the part outside every target to the targets that
+    overlap the source; here it is dropped, because people outside the new quarters do not
+    live in them (the two agree where the targets cover every source). A target without a
+    source with a known value is NaN (unknown) here and 0 in tobler, which reads missing
+    values as 0; tobler also keeps its intersection areas in float32, so its own results
+    agree to about 7 significant digits.
+
     Examples
     --------
     >>> import pandas as pd
@@ -480,6 +490,16 @@ def interpolate_intensive(values: pd.Series | pd.DataFrame, weights: pd.DataFram
     For a share of the residents (e.g. % unemployed) weighting by residents is exact in the
     sense that y_t equals the share obtained by carrying numerator and denominator as counts
     (:func:`interpolate_extensive`) and dividing: Σ P_s a_s x_s / Σ P_s a_s, a_s = A_st / A_s.
+
+    Compared with PySAL tobler (``tobler.area_weighted.area_interpolate``, checked in
+    ``tests/test_boundaries_tobler.py``): area weighting is tobler's intensive estimate
+    Σ_s A_st x_s / Σ_k A_kt, equal to machine precision wherever a target has at least
+    `min_coverage` known sources. It differs by design in three places: a source without a
+    value is left out with its area (tobler reads it as 0 and keeps its area, which pulls the
+    mean towards 0); a target covered less than `min_coverage` is NaN (tobler gives the mean
+    of the sliver that is covered); a target with no overlap is NaN (tobler: 0). tobler has no
+    weighting by residents; the test checks it as tobler's carried counts Σ P_s x_s a_s over
+    Σ P_s a_s, as above.
 
     Examples
     --------
