@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -79,6 +80,11 @@ def map_figure(quarters: gpd.GeoDataFrame, *, title: str, attribution: Sequence[
 
 def _wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[str]:
     """Break text into lines no wider than ``width_in`` inches (measured in the map font)."""
+    return list(_wrapped(text, width_in, size, bold))
+
+
+@lru_cache(maxsize=256)  # a report wraps the same sources and titles for every map
+def _wrapped(text: str, width_in: float, size: float, bold: bool) -> tuple[str, ...]:
     font = FontProperties(family=MATPLOTLIB_STYLE["font.family"], size=size,
                           weight="bold" if bold else "normal")
     lines: list[str] = []
@@ -92,7 +98,7 @@ def _wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[s
             else:
                 current = trial
         lines.append(current)
-    return [line for line in lines if line] if text.strip() else []
+    return tuple(line for line in lines if line) if text.strip() else ()
 
 
 def _line_width(text: str, font: FontProperties) -> float:

@@ -318,24 +318,26 @@ def _social(study: Study, language: str, parts: dict[str, dict]) -> None:
     decimals = {c: _decimals(wide[c].to_numpy(dtype=float), 1) for c in columns}
     labels = {c: column_label(c, language) for c in columns}
     text = texts(language)
-    for q, own in wide.groupby(level="quarter_id", sort=False):
-        if q not in parts:
-            continue
-        own = own.droplevel("quarter_id").reindex(years)
-        rows = []
-        for c in columns:
-            series = own[c].astype(float)
-            known = series.dropna()
-            change = known.iloc[-1] - known.iloc[0] if len(known) > 1 else math.nan
-            unit = text["points"] if c.endswith("_anteil") else ""
-            rows.append({"key": c, "label": labels[c],
-                         "values": ["–" if pd.isna(v) else format_number(v, decimals[c],
-                                                                         language)
-                                    for v in series],
-                         "change": "–" if pd.isna(change) else
-                         (("+" if change > 0 else "") + format_number(change, decimals[c],
-                                                                      language)
-                          + (f" {unit}" if unit else ""))})
+    units = {c: f" {text['points']}" if c.endswith("_anteil") else "" for c in columns}
+    quarters = [q for q in wide.index.get_level_values("quarter_id").unique() if q in parts]
+    # quarter × year × column; the change runs from the first to the last known year
+    values = wide.reindex(pd.MultiIndex.from_product([quarters, years])).to_numpy(
+        dtype=float).reshape(len(quarters), len(years), len(columns))
+    known = ~np.isnan(values)
+    first = np.take_along_axis(values, known.argmax(axis=1)[:, None, :], axis=1)[:, 0, :]
+    last = np.take_along_axis(values, (len(years) - 1 - known[:, ::-1].argmax(axis=1))[
+        :, None, :], axis=1)[:, 0, :]
+    changes = np.where(known.sum(axis=1) > 1, last - first, np.nan)
+
+    def shown(value: float, column: str) -> str:
+        return "–" if math.isnan(value) else format_number(value, decimals[column], language)
+
+    for q, own, change in zip(quarters, values, changes, strict=True):
+        rows = [{"key": c, "label": labels[c],
+                 "values": [shown(v, c) for v in own[:, i].tolist()],
+                 "change": "–" if math.isnan(change[i]) else
+                 ("+" if change[i] > 0 else "") + shown(change[i], c) + units[c]}
+                for i, c in enumerate(columns)]
         parts[q]["social"] = {"years": [str(y) for y in years], "rows": rows}
 
 
