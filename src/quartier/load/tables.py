@@ -255,9 +255,8 @@ def _read_csv(path: Path, data: bytes | None, encoding: str | None, header: int 
     except pd.errors.EmptyDataError as exc:
         raise TableReadError(f"{path} enthält keine Tabelle.") from exc
     skipped = tuple(" ".join(filled_cells(r)) for r in rows[:header] if filled_cells(r))
-    notes = tuple(" ".join(filled_cells(r)) for r in csv.reader(tail[len(tail) - footer:],
-                                                           delimiter=separator) if filled_cells(r)) \
-        if footer else ()
+    note_rows = csv.reader(tail[len(tail) - footer:], delimiter=separator)
+    notes = tuple(" ".join(filled_cells(r)) for r in note_rows if filled_cells(r)) if footer else ()
     return frame, TableInfo(path, used, separator, _detect_decimal(frame, separator),
                             header_line=header + 1, skipped=skipped, footer=notes,
                             suspicious_text=looks_mis_decoded(text))

@@ -30,37 +30,53 @@ Exactness, per indicator (proofs in the Notes of each function):
   across partitions (exact up to rounding) and its median is computed from the distances of that
   quarter's cells, gathered in a second, small pass (only the straddling quarters).
 
+The work of one partition is in :mod:`quartier.scale.partition_tasks`, scheduling and argument
+checks in :mod:`quartier.scale.scheduling`.
+
 Scheduling: pass ``client`` (a :class:`distributed.Client`) or leave it None to use the current
 default client, or dask's local threaded scheduler when there is none.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from quartier.indicators.catchment import Decay, column_values, decay_weights, pairs_within
+from quartier.indicators.catchment import Decay, column_values
 from quartier.indicators.distance import (
     as_weights,
     check_same_crs,
-    group_codes,
-    nearest_distance,
     point_coordinates,
     weighted_median_by_group,
 )
 from quartier.scale.partition import (
     PARTITION_SIZE,
-    POSITION,
-    active_client,
-    facilities_in_reach,
     is_dask_frame,
     partition_cells,
-    point_bounds,
     require_dask,
+)
+from quartier.scale.partition_tasks import (
+    GROUP,
+    SUMS,
+    access_task,
+    demand_in_reach,
+    demand_task,
+    labels_task,
+    nearest_task,
+    population_task,
+    quarter_task,
+    split_rows_task,
+)
+from quartier.scale.scheduling import (
+    check_dask_cells,
+    check_partition_arguments,
+    compute,
+    default_halo,
+    distance_argument,
+    share_with_workers,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,248 +90,9 @@ __all__ = [
     "two_step_fca_dask",
 ]
 
-#: Cells per neighbour search inside one partition (bounds the pairs held at once).
-CHUNK = 25_000
 _DEMAND = "_quartier_demand"
-_SMALL = 1 << 20  # bytes
-_GROUP = "quarter_id"
 
 
-# --------------------------------------------------------------------------------------------
-# scheduling helpers
-# --------------------------------------------------------------------------------------------
-
-
-def _share(value: np.ndarray, client: Client | None) -> Any:
-    """A handle to ``value`` that every task can take as an argument, sent to each worker once.
-
-    Arrays under 1 MB go into the task graph as they are (cheaper than a round trip).
-    """
-    dask, _ = require_dask()
-    if value.nbytes < _SMALL:
-        return value
-    active = active_client(client)
-    if active is not None:
-        return active.scatter(value, broadcast=True, hash=True)
-    return dask.delayed(value, pure=True)
-
-
-def _compute(client: Client | None, *collections: Any) -> tuple[Any, ...]:
-    dask, _ = require_dask()
-    if client is not None:
-        return dask.compute(*collections, scheduler=client)
-    return dask.compute(*collections)
-
-
-# --------------------------------------------------------------------------------------------
-# input checks
-# --------------------------------------------------------------------------------------------
-
-
-def _distance_argument(value: Any, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{what} must be a number of metres, not {value!r}.") from error
-    if not np.isfinite(number) or number < 0:
-        raise ValueError(f"{what} must be a finite, non-negative number, not {number}.")
-    return number
-
-
-def _partition_arguments(npartitions: int | None, partition_size: int) -> None:
-    if npartitions is not None and (int(npartitions) != npartitions or npartitions < 1):
-        raise ValueError(f"npartitions must be a positive integer, not {npartitions!r}.")
-    if int(partition_size) != partition_size or partition_size < 1:
-        raise ValueError(f"partition_size must be a positive integer, not {partition_size!r}.")
-
-
-def _check_dask_cells(cells: Any, columns: list[str], what: str) -> None:
-    _, dask_geopandas = require_dask()
-    if not isinstance(cells, dask_geopandas.GeoDataFrame):
-        raise TypeError(f"{what} must be a GeoDataFrame or a dask_geopandas.GeoDataFrame of "
-                        f"points, not {type(cells).__name__}.")
-    missing = [c for c in columns if c not in cells.columns]
-    if missing:
-        raise KeyError(f"{what} has no column {missing[0]!r}; columns: {list(cells.columns)}.")
-    crs = cells.crs
-    if crs is not None:
-        # reuse the metric-CRS check on an empty GeoSeries in that CRS
-        point_coordinates(gpd.GeoSeries([], crs=crs), what)
-
-
-def _default_halo(facility_xy: np.ndarray) -> float:
-    """A halo of about twice the mean facility spacing, at least 1,000 m.
-
-    Only the speed depends on it: cells that find nothing within the halo are searched again.
-    """
-    if len(facility_xy) < 2:
-        return 1_000.0
-    width, height = np.ptp(facility_xy, axis=0)
-    spacing = math.sqrt(max(width, 1.0) * max(height, 1.0) / len(facility_xy))
-    return max(1_000.0, 2.0 * spacing)
-
-
-
-
-# --------------------------------------------------------------------------------------------
-# the work of one partition, on arrays
-# --------------------------------------------------------------------------------------------
-
-
-def _nearest_with_halo(xy: np.ndarray, facility_xy: np.ndarray, halo: float) -> np.ndarray:
-    """Exact distance to the nearest facility for the points of one partition.
-
-    First the facilities within the points' bounding box widened by ``halo``; a point whose
-    nearest one found lies within ``halo`` is done (every facility left out is farther than
-    ``halo``). The others are searched again among the facilities within their own bounding box
-    widened by the largest distance found for them (all facilities if one found none).
-    """
-    n = len(xy)
-    if n == 0 or len(facility_xy) == 0:
-        return np.full(n, np.inf, dtype=np.float64)
-    near = facilities_in_reach(point_bounds(xy), facility_xy, halo)
-    distance = nearest_distance(xy, facility_xy[near], workers=1)
-    unsure = ~(distance <= halo)
-    if unsure.any():
-        rest = xy[unsure]
-        reach = float(distance[unsure].max())  # inf when some point found no facility at all
-        wider = facilities_in_reach(point_bounds(rest), facility_xy, reach)
-        distance[unsure] = nearest_distance(rest, facility_xy[wider], workers=1)
-    return distance
-
-
-def _chunks(n: int) -> range:
-    return range(0, n, CHUNK)
-
-
-def _sum_by(codes: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Sum of ``weights`` per code 0..n-1, always float64 (np.bincount of nothing gives int)."""
-    return np.bincount(codes, weights=weights, minlength=n).astype(np.float64, copy=False)
-
-
-def _demand_in_reach(xy: np.ndarray, population: np.ndarray, facility_xy: np.ndarray,
-                     max_distance: float, decay: Decay | None) -> np.ndarray:
-    """Pass 1 on one partition: sum of w(d_ij) P_i over its cells i, for every facility j."""
-    totals = np.zeros(len(facility_xy), dtype=np.float64)
-    for start in _chunks(len(xy)):
-        block = xy[start:start + CHUNK]
-        near = facilities_in_reach(point_bounds(block), facility_xy, max_distance)
-        if len(near) == 0:
-            continue
-        i, j, d = pairs_within(block, facility_xy[near], max_distance, workers=1)
-        weight = decay_weights(d, decay)
-        totals[near] += _sum_by(j, weight * population[start + i], len(near))
-    return totals
-
-
-def _access(xy: np.ndarray, facility_xy: np.ndarray, ratio: np.ndarray, max_distance: float,
-            decay: Decay | None) -> np.ndarray:
-    """Pass 2 on one partition: A_i = sum of w(d_ij) R_j, with the conventions of two_step_fca."""
-    access = np.full(len(xy), np.nan, dtype=np.float64)
-    for start in _chunks(len(xy)):
-        block = xy[start:start + CHUNK]
-        near = facilities_in_reach(point_bounds(block), facility_xy, max_distance)
-        if len(near) == 0:
-            continue  # no facility in reach: NaN
-        i, j, d = pairs_within(block, facility_xy[near], max_distance, workers=1)
-        weight = decay_weights(d, decay)
-        r = ratio[near]
-        finite = np.isfinite(r)
-        m = len(block)
-        # NaN ratios (S = 0 over no demand) are skipped, an infinite one makes A_i infinite
-        value = _sum_by(i, weight * np.where(finite, r, 0.0)[j], m)
-        if not finite.all():
-            infinite = np.isposinf(r)
-            if infinite.any():
-                hits = _sum_by(i, weight * infinite[j], m)
-                value[hits > 0] = np.inf
-        value[np.bincount(i, minlength=m) == 0] = np.nan
-        access[start:start + m] = value
-    return access
-
-
-# --------------------------------------------------------------------------------------------
-# tasks (one call per partition; module-level so that worker processes can import them)
-# --------------------------------------------------------------------------------------------
-
-
-def _cell_xy(part: gpd.GeoDataFrame) -> np.ndarray:
-    return point_coordinates(part.geometry, "cells")[0]
-
-
-def _result_index(part: gpd.GeoDataFrame, by_position: bool) -> pd.Index:
-    return pd.Index(part[POSITION].to_numpy(dtype=np.int64)) if by_position else part.index
-
-
-def _nearest_task(part: gpd.GeoDataFrame, facility_xy: np.ndarray, halo: float,
-                  by_position: bool) -> pd.Series:
-    distance = _nearest_with_halo(_cell_xy(part), facility_xy, halo)
-    return pd.Series(distance, index=_result_index(part, by_position), name="distance")
-
-
-def _demand_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray,
-                 max_distance: float, decay: Decay | None) -> pd.DataFrame:
-    population = column_values(part, column, "demand")
-    totals = _demand_in_reach(_cell_xy(part), population, facility_xy, max_distance, decay)
-    touched = np.flatnonzero(totals)
-    return pd.DataFrame({"facility": touched.astype(np.int64), "demand": totals[touched]})
-
-
-def _access_task(part: gpd.GeoDataFrame, facility_xy: np.ndarray, ratio: np.ndarray,
-                 max_distance: float, decay: Decay | None, by_position: bool) -> pd.Series:
-    access = _access(_cell_xy(part), facility_xy, ratio, max_distance, decay)
-    return pd.Series(access, index=_result_index(part, by_position), name="access")
-
-
-_SUMS = ["total", "covered", "weighted"]
-
-
-def _quarter_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray,
-                  ratio: np.ndarray, catchment: float, max_distance: float | None,
-                  halo: float) -> pd.DataFrame:
-    """Per quarter of one partition: weight, covered weight, weighted access and the median."""
-    xy = _cell_xy(part)
-    weights = column_values(part, column, "cells")
-    groups = part[_GROUP]
-    distance = _nearest_with_halo(xy, facility_xy, halo)
-    access = _access(xy, facility_xy, ratio, catchment, None)
-    codes, labels = group_codes(groups, len(part))
-    keep = codes >= 0
-    n_groups = len(labels)
-    c = codes[keep]
-    total = _sum_by(c, weights[keep], n_groups)
-    covered = (_sum_by(c, np.where(distance <= max_distance, weights, 0.0)[keep], n_groups)
-               if max_distance is not None else np.zeros(n_groups))
-    reached = np.where(np.isfinite(access), access, 0.0)
-    weighted = _sum_by(c, (reached * weights)[keep], n_groups)
-    median = weighted_median_by_group(distance, weights, groups).to_numpy()
-    return pd.DataFrame({_GROUP: labels.to_numpy(), "total": total, "covered": covered,
-                         "weighted": weighted, "median": median})
-
-
-def _population_task(part: gpd.GeoDataFrame, column: str) -> pd.DataFrame:
-    """Reference population per quarter of one partition."""
-    weights = column_values(part, column, "cells")
-    totals = pd.Series(weights).groupby(part[_GROUP].to_numpy(), sort=False).sum()
-    return pd.DataFrame({_GROUP: totals.index.to_numpy(), "total": totals.to_numpy()})
-
-
-def _split_rows_task(part: gpd.GeoDataFrame, column: str, facility_xy: np.ndarray, halo: float,
-                     labels: list[Any]) -> pd.DataFrame:
-    """Distance and weight of the cells of the given quarters (those that straddle partitions)."""
-    rows = part[part[_GROUP].isin(labels)]
-    distance = _nearest_with_halo(_cell_xy(rows), facility_xy, halo)
-    return pd.DataFrame({_GROUP: rows[_GROUP].to_numpy(), "distance": distance,
-                         "weight": rows[column].to_numpy(dtype=np.float64)})
-
-
-def _labels_task(part: gpd.GeoDataFrame) -> pd.DataFrame:
-    return pd.DataFrame({_GROUP: pd.unique(part[_GROUP].to_numpy())})
-
-
-# --------------------------------------------------------------------------------------------
-# public functions
-# --------------------------------------------------------------------------------------------
 
 
 def nearest_distance_dask(cells: gpd.GeoDataFrame | gpd.GeoSeries | dask_geopandas.GeoDataFrame,
@@ -372,11 +149,11 @@ def nearest_distance_dask(cells: gpd.GeoDataFrame | gpd.GeoSeries | dask_geopand
     >>> d = nearest_distance_dask(cells, kitas, client=client)  # doctest: +SKIP
     """
     require_dask()
-    _partition_arguments(npartitions, partition_size)
+    check_partition_arguments(npartitions, partition_size)
     facility_xy, facility_crs = point_coordinates(facilities, "facilities")
-    halo = _default_halo(facility_xy) if halo is None else _distance_argument(halo, "halo")
+    halo = default_halo(facility_xy) if halo is None else distance_argument(halo, "halo")
     if is_dask_frame(cells):
-        _check_dask_cells(cells, [], "cells")
+        check_dask_cells(cells, [], "cells")
         if isinstance(facilities, gpd.GeoDataFrame | gpd.GeoSeries):
             check_same_crs(cells.crs, facility_crs, "cells", "facilities")
         frame, by_position = cells, False
@@ -393,11 +170,11 @@ def nearest_distance_dask(cells: gpd.GeoDataFrame | gpd.GeoSeries | dask_geopand
         frame = partition_cells(points, npartitions=npartitions, partition_size=partition_size,
                                 client=client)
         by_position = True
-    result = frame.map_partitions(_nearest_task, _share(facility_xy, client), halo, by_position,
-                                  meta=pd.Series(dtype=np.float64, name="distance"))
+    result = frame.map_partitions(nearest_task, share_with_workers(facility_xy, client), halo,
+                                  by_position, meta=pd.Series(dtype=np.float64, name="distance"))
     if not by_position:
         return result
-    (found,) = _compute(client, result)
+    (found,) = compute(client, result)
     distance = np.empty(len(cells), dtype=np.float64)
     distance[found.index.to_numpy()] = found.to_numpy()
     return distance
@@ -412,11 +189,11 @@ def _facility_ratios(frame: Any, column: str, shared_xy: Any, capacity: np.ndarr
     outside the quarters.
     """
     partial = frame.map_partitions(
-        _demand_task, column, shared_xy, max_distance, decay,
+        demand_task, column, shared_xy, max_distance, decay,
         meta=pd.DataFrame({"facility": pd.Series(dtype=np.int64),
                            "demand": pd.Series(dtype=np.float64)}))
     # the partial sums are small (facilities touched per partition): added up here
-    (found,) = _compute(client, partial)
+    (found,) = compute(client, partial)
     demand = np.zeros(len(capacity), dtype=np.float64)
     np.add.at(demand, found["facility"].to_numpy(dtype=np.int64),
               found["demand"].to_numpy(dtype=np.float64))
@@ -488,8 +265,8 @@ def two_step_fca_dask(demand: gpd.GeoDataFrame | dask_geopandas.GeoDataFrame,
     ...                            supply_column="capacity")  # doctest: +SKIP
     """
     require_dask()
-    _partition_arguments(npartitions, partition_size)
-    d0 = _distance_argument(max_distance, "max_distance")
+    check_partition_arguments(npartitions, partition_size)
+    d0 = distance_argument(max_distance, "max_distance")
     if decay is not None and not callable(decay):
         raise TypeError("decay must be None or a callable w(distances) -> weights.")
     if not isinstance(supply, gpd.GeoDataFrame):
@@ -497,7 +274,7 @@ def two_step_fca_dask(demand: gpd.GeoDataFrame | dask_geopandas.GeoDataFrame,
     supply_xy, supply_crs = point_coordinates(supply, "supply")
     capacity = column_values(supply, supply_column, "supply")
     if is_dask_frame(demand):
-        _check_dask_cells(demand, [demand_column], "demand")
+        check_dask_cells(demand, [demand_column], "demand")
         check_same_crs(demand.crs, supply_crs, "demand", "supply")
         frame = demand[[demand_column, demand.geometry.name]]
         column, by_position = demand_column, False
@@ -515,13 +292,14 @@ def two_step_fca_dask(demand: gpd.GeoDataFrame | dask_geopandas.GeoDataFrame,
         frame = partition_cells(points, npartitions=npartitions,
                                 partition_size=partition_size, client=client)
         column, by_position = _DEMAND, True
-    shared_xy = _share(supply_xy, client)
+    shared_xy = share_with_workers(supply_xy, client)
     ratio = _facility_ratios(frame, column, shared_xy, capacity, d0, decay, client)
-    access = frame.map_partitions(_access_task, shared_xy, _share(ratio, client), d0, decay,
-                                  by_position, meta=pd.Series(dtype=np.float64, name="access"))
+    access = frame.map_partitions(access_task, shared_xy, share_with_workers(ratio, client), d0,
+                                  decay, by_position,
+                                  meta=pd.Series(dtype=np.float64, name="access"))
     if not by_position:
         return access
-    (found,) = _compute(client, access)
+    (found,) = compute(client, access)
     values = np.empty(len(demand), dtype=np.float64)
     values[found.index.to_numpy()] = found.to_numpy()
     return pd.Series(values, index=demand.index, name="access", dtype=np.float64)
@@ -616,31 +394,31 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
     02                   1950.0       0.0          20.0         0.0
     """
     require_dask()
-    _partition_arguments(npartitions, partition_size)
-    catchment = _distance_argument(catchment, "catchment")
+    check_partition_arguments(npartitions, partition_size)
+    catchment = distance_argument(catchment, "catchment")
     if max_distance is not None:
-        max_distance = _distance_argument(max_distance, "max_distance")
+        max_distance = distance_argument(max_distance, "max_distance")
     if not isinstance(facilities, gpd.GeoDataFrame):
         raise TypeError("facilities must be a GeoDataFrame of points.")
     if is_dask_frame(cells):
         if not isinstance(demand, str):
             raise TypeError("For a dask_geopandas.GeoDataFrame of cells, demand must be the "
                             "name of the column with the reference population.")
-        _check_dask_cells(cells, [_GROUP, demand], "cells")
-        frame, column, quarters = cells[[_GROUP, demand, cells.geometry.name]], demand, None
+        check_dask_cells(cells, [GROUP, demand], "cells")
+        frame, column, quarters = cells[[GROUP, demand, cells.geometry.name]], demand, None
         cell_crs = cells.crs
     else:
         if not isinstance(cells, gpd.GeoDataFrame):
             raise TypeError("cells must be a GeoDataFrame or a dask_geopandas.GeoDataFrame of "
                             f"points, not {type(cells).__name__}.")
-        if _GROUP not in cells.columns:
-            raise KeyError(f"cells has no column {_GROUP!r}; assign the cells to quarters first.")
+        if GROUP not in cells.columns:
+            raise KeyError(f"cells has no column {GROUP!r}; assign the cells to quarters first.")
         if isinstance(demand, str):
             demand = column_values(cells, demand, "cells")
         weights = as_weights(demand, len(cells))
         _, cell_crs = point_coordinates(cells, "cells")
-        groups = cells[_GROUP].to_numpy()
-        quarters = pd.Index(pd.unique(groups), name=_GROUP)
+        groups = cells[GROUP].to_numpy()
+        quarters = pd.Index(pd.unique(groups), name=GROUP)
         frame, column = None, _DEMAND
     facility_xy, facility_crs = point_coordinates(facilities, "facilities")
     check_same_crs(cell_crs, facility_crs, "cells", "facilities")
@@ -651,9 +429,9 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
 
     if len(facilities) == 0:
         if quarters is None:
-            (labels,) = _compute(client, frame.map_partitions(
-                _labels_task, meta=pd.DataFrame({_GROUP: frame._meta[_GROUP].iloc[:0]})))
-            quarters = pd.Index(pd.unique(labels[_GROUP].to_numpy()), name=_GROUP)
+            (labels,) = compute(client, frame.map_partitions(
+                labels_task, meta=pd.DataFrame({GROUP: frame._meta[GROUP].iloc[:0]})))
+            quarters = pd.Index(pd.unique(labels[GROUP].to_numpy()), name=GROUP)
         result = pd.DataFrame(index=quarters)
         result["median_distance"] = np.nan
         result["coverage"] = 0.0 if max_distance is not None else np.nan
@@ -663,11 +441,11 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
             if frame is None:
                 demand = pd.Series(weights).groupby(groups).sum()
             else:
-                (sums,) = _compute(client, frame.map_partitions(
-                    _population_task, column, meta=pd.DataFrame(
-                        {_GROUP: frame._meta[_GROUP].iloc[:0],
+                (sums,) = compute(client, frame.map_partitions(
+                    population_task, column, meta=pd.DataFrame(
+                        {GROUP: frame._meta[GROUP].iloc[:0],
                          "total": pd.Series(dtype=np.float64)})))
-                demand = sums.groupby(_GROUP, sort=False)["total"].sum()
+                demand = sums.groupby(GROUP, sort=False)["total"].sum()
             result["unmet_people"] = demand.reindex(quarters).fillna(0.0).to_numpy()
         return result
     if frame is None:
@@ -676,43 +454,43 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
             result["median_distance"] = result["coverage"] = result["fca_access"] = np.nan
             result["unmet_people"] = np.nan
             return result
-        points = gpd.GeoDataFrame({_GROUP: groups, _DEMAND: weights},
+        points = gpd.GeoDataFrame({GROUP: groups, _DEMAND: weights},
                                   geometry=cells.geometry.to_numpy(), crs=cells.crs)
         frame = partition_cells(points, npartitions=npartitions,
-                                partition_size=partition_size, by=_GROUP, client=client)
+                                partition_size=partition_size, by=GROUP, client=client)
 
-    shared_xy = _share(facility_xy, client)
+    shared_xy = share_with_workers(facility_xy, client)
     context = None  # residents beyond the boundary: few cells, summed here on the client
     if context_cells is not None and len(context_cells):
         check_same_crs(context_cells.crs, facility_crs, "context_cells", "facilities")
-        context = _demand_in_reach(point_coordinates(context_cells, "context_cells")[0],
-                                   as_weights(context_demand, len(context_cells)),
-                                   facility_xy, catchment, None)
+        context = demand_in_reach(point_coordinates(context_cells, "context_cells")[0],
+                                  as_weights(context_demand, len(context_cells)),
+                                  facility_xy, catchment, None)
     ratio = _facility_ratios(frame, column, shared_xy, capacity, catchment, None, client,
                              context)
     # the nearest search only: the 2SFCA passes use the catchment as their halo
-    halo = max(max_distance or 0.0, _default_halo(facility_xy))
-    meta = pd.DataFrame({_GROUP: frame._meta[_GROUP].iloc[:0],
-                         **{name: pd.Series(dtype=np.float64) for name in [*_SUMS, "median"]}})
-    (parts,) = _compute(client, frame.map_partitions(
-        _quarter_task, column, shared_xy, _share(ratio, client), catchment, max_distance, halo,
-        meta=meta))
+    halo = max(max_distance or 0.0, default_halo(facility_xy))
+    meta = pd.DataFrame({GROUP: frame._meta[GROUP].iloc[:0],
+                         **{name: pd.Series(dtype=np.float64) for name in [*SUMS, "median"]}})
+    (parts,) = compute(client, frame.map_partitions(
+        quarter_task, column, shared_xy, share_with_workers(ratio, client), catchment,
+        max_distance, halo, meta=meta))
     parts = parts.reset_index(drop=True)
     if quarters is None:  # a dask frame: quarters in order of first appearance
-        quarters = pd.Index(pd.unique(parts[_GROUP].dropna().to_numpy()), name=_GROUP)
+        quarters = pd.Index(pd.unique(parts[GROUP].dropna().to_numpy()), name=GROUP)
     result = pd.DataFrame(index=quarters)
-    split = parts[_GROUP].duplicated(keep=False)
-    sums = parts.groupby(_GROUP, sort=False)[_SUMS].sum()
-    median = parts.loc[~split].set_index(_GROUP)["median"]
+    split = parts[GROUP].duplicated(keep=False)
+    sums = parts.groupby(GROUP, sort=False)[SUMS].sum()
+    median = parts.loc[~split].set_index(GROUP)["median"]
     if split.any():
-        labels = list(pd.unique(parts.loc[split, _GROUP]))
-        rows_meta = pd.DataFrame({_GROUP: frame._meta[_GROUP].iloc[:0],
+        labels = list(pd.unique(parts.loc[split, GROUP]))
+        rows_meta = pd.DataFrame({GROUP: frame._meta[GROUP].iloc[:0],
                                   "distance": pd.Series(dtype=np.float64),
                                   "weight": pd.Series(dtype=np.float64)})
-        (rows,) = _compute(client, frame.map_partitions(
-            _split_rows_task, column, shared_xy, halo, labels, meta=rows_meta))
+        (rows,) = compute(client, frame.map_partitions(
+            split_rows_task, column, shared_xy, halo, labels, meta=rows_meta))
         median = pd.concat([median, weighted_median_by_group(
-            rows["distance"].to_numpy(), rows["weight"].to_numpy(), rows[_GROUP])])
+            rows["distance"].to_numpy(), rows["weight"].to_numpy(), rows[GROUP])])
 
     total = sums["total"].reindex(quarters)
     result["median_distance"] = median.reindex(quarters).to_numpy()
