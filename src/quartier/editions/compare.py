@@ -457,7 +457,7 @@ def compare_with_stored(store, study, results, history=None) -> Comparison | Non
     stored = replace(stored, indicators=upgrade_judgements(stored.indicators),
                      gaps=upgrade_judgements(stored.gaps))
     from quartier.catalogue import combined_members
-    from quartier.editions.boundaries import boundaries_changed
+    from quartier.editions.overlay import boundaries_changed
     from quartier.editions.history import carry_edition_indicators
 
     if history is not None and label in history.labels:

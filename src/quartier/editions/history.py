@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from quartier.editions.boundaries import boundaries_changed
 from quartier.editions.labels import edition_sort_key
+from quartier.editions.overlay import boundaries_changed
 
 if TYPE_CHECKING:
     import geopandas as gpd
