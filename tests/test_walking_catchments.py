@@ -21,6 +21,7 @@ import quartier
 from conftest import PROJECT
 from quartier.maps.interactive import CatchmentLayer, interactive_map, map_document
 from quartier.streets import network_nearest_distance, walking_catchments
+from quartier.streets.catchment import CATCHMENT_RADIUS_M
 from quartier.streets.graph import network_from_edges
 
 CRS = "EPSG:25832"
@@ -165,3 +166,34 @@ def test_heidelberg_report_map_shows_walking_catchments():
     document = html.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
     assert label in overlay_names(document)
     assert document.count("quartierCatchments(") == len(layers) + 1  # + the function
+
+
+@pytest.mark.skipif(not EXTRACT.is_file(), reason=f"Heidelberg OSM extract not found at "
+                                                  f"{EXTRACT} (../shared is absent)")
+def test_heidelberg_stops_and_stations_are_drawn_at_their_own_public_transport_distance():
+    # public_transport = transit_stop:300;rail_station:600: neither member has a standard of
+    # its own, so without the combination both would be drawn at the 1,500 m catchment
+    from quartier.indicators.distance_model import study_network
+    from quartier.report.catchment_layers import catchment_layers
+    from quartier.validation import ValidationReport
+
+    study = quartier.load_study(HEIDELBERG)
+    results = quartier.compute(study)
+    layers = {layer.label: layer for layer in catchment_layers(study, results)}
+    stations = study.facilities[study.facilities["category"] == "rail_station"]
+    label = "Fußweg-Einzugsbereich: Bahnhof, S- oder U-Bahnhof (600 m)"
+    assert label in layers and len(layers[label].areas) == len(stations)
+    assert not any("1.500 m" in key and ("Bahnhof" in key or "Haltestelle" in key)
+                   for key in layers)
+    # nodes walked within 600 m of a station (computed independently) lie in its area, and
+    # the area stays within 600 m of the station plus the band drawn around the streets
+    # (a 1,500 m catchment would reach up to 1,500 m away)
+    network = study_network(study, ValidationReport())
+    nodes = gpd.GeoSeries(gpd.points_from_xy(network.x, network.y), crs=network.crs)
+    for position in range(3):
+        station = stations.geometry.iloc[[position]]
+        walk = network_nearest_distance(nodes, station, network)
+        area = layers[label].areas.loc[station.index[0]]
+        reached = nodes[walk <= 600.0].to_numpy()
+        assert len(reached) and shapely.contains(area, reached).all()
+        assert shapely.hausdorff_distance(area, station.iloc[0]) <= 600.0 + CATCHMENT_RADIUS_M

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from quartier.catalogue import category_labels, parse_group_values
+from quartier.catalogue import category_labels, combined_members, parse_group_values
 from quartier.compute import Results
 from quartier.fields import FIELDS
 from quartier.format import format_number
@@ -44,16 +44,23 @@ def catchment_distance(catalogue: pd.DataFrame, category: str, catchment_m: floa
     """The walking distance of a category's catchment and whether it is a standard's.
 
     As :func:`quartier.compute` measures coverage: the largest distance of
-    ``distance_by_group``, else ``max_distance_m``, else the 2SFCA catchment
-    ``[indicators] catchment_m``.
+    ``distance_by_group``, else ``max_distance_m``, else, for a member of a combined standard
+    (``combined_of``), the member's own distance there (a bus stop's 300 m and a station's
+    600 m of ``public_transport``; the largest where it is a member of several), else the
+    2SFCA catchment ``[indicators] catchment_m``.
 
     Examples
     --------
     >>> cat = pd.DataFrame({"max_distance_m": [300.0, float("nan"), float("nan")],
-    ...                     "distance_by_group": ["", "0-5:175;6-11:350", ""]},
+    ...                     "distance_by_group": ["", "0-5:175;6-11:350", ""],
+    ...                     "combined_of": ["", "", ""]},
     ...                    index=["stop", "playground", "kita"])
     >>> [catchment_distance(cat, key, 1500.0) for key in cat.index]
     [(300.0, True), (350.0, True), (1500.0, False)]
+    >>> from quartier.catalogue import default_catalogue
+    >>> [catchment_distance(default_catalogue(), key, 1500.0)
+    ...  for key in ("transit_stop", "rail_station")]
+    [(300.0, True), (600.0, True)]
     """
     bands = parse_group_values(catalogue.at[category, "distance_by_group"])
     if bands:
@@ -61,6 +68,10 @@ def catchment_distance(catalogue: pd.DataFrame, category: str, catchment_m: floa
     distance = catalogue.at[category, "max_distance_m"]
     if pd.notna(distance):
         return float(distance), True
+    as_member = [parts[category] for parts in combined_members(catalogue).values()
+                 if category in parts]
+    if as_member:
+        return float(max(as_member)), True
     return float(catchment_m), False
 
 
