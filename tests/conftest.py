@@ -106,11 +106,11 @@ def make_study(tmp_path: Path):
     return build
 
 
-def _frames(study, results) -> dict[str, object]:
-    """Every table, array and mapping of a computed study, by attribute name."""
+def _frames(study=None, results=None) -> dict[str, object]:
+    """Every table, array and mapping of a study (and its results), by attribute name."""
     kept = (pd.DataFrame, pd.Series, np.ndarray, dict, list)
     return {f"{owner}.{field.name}": getattr(item, field.name)
-            for owner, item in (("study", study), ("results", results))
+            for owner, item in (("study", study), ("results", results)) if item is not None
             for field in dataclasses.fields(item)
             if isinstance(getattr(item, field.name), kept)}
 
@@ -167,3 +167,29 @@ def sample_editions(sample_current):
     before = copy.deepcopy(_frames(earlier, earlier_results))
     yield {"2024": (earlier, earlier_results), "2025": sample_current}
     _assert_unchanged(before, _frames(earlier, earlier_results))
+
+
+@pytest.fixture(scope="session")
+def berlin_study():
+    """The Berlin example (``examples/berlin/quartier.toml``, 542 planning areas) loaded once
+    per test session; skipped without ``../shared``. Read-only, checked like :func:`sample`."""
+    if not BERLIN.is_dir():
+        pytest.skip(f"Berlin real data not found at {BERLIN} (../shared is absent)")
+    import quartier
+
+    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
+    before = copy.deepcopy(_frames(study))
+    yield study
+    _assert_unchanged(before, _frames(study))
+
+
+@pytest.fixture(scope="session")
+def berlin_sample(berlin_study):
+    """``(study, results)`` of the Berlin example, computed once per test session. Read-only,
+    checked like :func:`sample`."""
+    import quartier
+
+    results = quartier.compute(berlin_study)
+    before = copy.deepcopy(_frames(results=results))
+    yield berlin_study, results
+    _assert_unchanged(before, _frames(results=results))

@@ -81,11 +81,11 @@ def test_cli_validate_and_info_run_clean():
     assert "Quartiere: 542" in info.output and "3.821.881" in info.output
 
 
-def test_places_assigned_to_planning_areas_add_up_to_the_source_totals(berlin):
+def test_places_assigned_to_planning_areas_add_up_to_the_source_totals(berlin, berlin_sample):
     """Issue 6: places of all nursing homes and Kitas in planning areas = source totals."""
     from quartier.report.reconcile import facility_reconciliation
 
-    results = quartier.compute(berlin)
+    results = berlin_sample[1]  # the same study, computed once per session
     capacity = results.indicators[results.indicators["indicator"] == "capacity"]
     table = facility_reconciliation(berlin.facilities)
     plr = gpd.read_file(BERLIN / "plr_2021" / "lor_planungsraeume_2021.shp")

@@ -6,11 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import quartier
 from quartier.assign import assign_points
 from quartier.catalogue import combined_members
 from quartier.compute import RESULT_COLUMNS
-from conftest import BERLIN, PROJECT, requires_berlin
+from conftest import BERLIN, requires_berlin
 
 
 def value(results, quarter, category, indicator):
@@ -94,9 +93,8 @@ def test_status_index_of_the_sample(sample):
 
 
 @requires_berlin
-def test_berlin_status_index_reproduces_published_2021_classes():
-    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
-    results = quartier.compute(study)
+def test_berlin_status_index_reproduces_published_2021_classes(berlin_sample):
+    study, results = berlin_sample
     published = pd.read_csv(BERLIN / "mss" / "mss_2021_1.csv", dtype={"id": str}).set_index("id")
     ours = results.status["combined_class"].reindex(published.index)
     assert (ours.fillna("") == published["status_dynamik_index"].fillna("")).all()

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
-from conftest import PROJECT, X0, Y0, quarters_geojson, requires_berlin, square
+from conftest import X0, Y0, quarters_geojson, requires_berlin, square
 
 import quartier
 from quartier.assign import assign_points
@@ -443,9 +443,8 @@ def test_three_digit_ids_survive_everywhere(make_study, tmp_path):
 
 
 @requires_berlin
-def test_berlin_exports(tmp_path):
-    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
-    results = quartier.compute(study)
+def test_berlin_exports(tmp_path, berlin_sample):
+    study, results = berlin_sample
     start = time.perf_counter()
     paths = write_exports(study, results, tmp_path, created=CREATED)
     seconds = time.perf_counter() - start

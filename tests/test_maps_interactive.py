@@ -434,8 +434,8 @@ def test_any_folium_map_becomes_offline():
 
 @pytest.mark.skipif(not BERLIN.is_dir(),
                     reason=f"Berlin real data not found at {BERLIN} (../shared is absent)")
-def test_berlin_document_stays_small():
-    study = quartier.load_study(BERLIN_CONFIG)
+def test_berlin_document_stays_small(berlin_study):
+    study = berlin_study
     population = study.population_quarters.set_index("quarter_id")
     share = population["age_65_plus"] / population["total"] * 100
     m = interactive_map(study.quarters, study.facilities,

@@ -381,8 +381,8 @@ def test_status_map_town_judgements_have_their_own_words_and_colours(sample):
 
 @pytest.mark.skipif(not BERLIN.is_dir(),
                     reason=f"Berlin real data not found at {BERLIN} (../shared is absent)")
-def test_berlin_choropleth_of_542_planning_areas(tmp_path):
-    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
+def test_berlin_choropleth_of_542_planning_areas(tmp_path, berlin_study):
+    study = berlin_study
     quarters = study.quarters
     population = study.population_quarters.set_index("quarter_id")["total"]
     area_km2 = quarters.set_index("quarter_id").area / 1e6

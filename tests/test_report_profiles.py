@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-import quartier
 from quartier.export import write_exports
 from quartier.maps.interactive import interactive_map, map_document
 from quartier.maps.static import quarter_maps
@@ -25,7 +24,7 @@ from quartier.report import build
 from quartier.report.build import profile_pages, render_report
 from quartier.report.profile_context import (column_label, neighbour_links, quarter_groups,
                                              search_text)
-from conftest import BERLIN, PROJECT, SAMPLE, requires_berlin
+from conftest import BERLIN, SAMPLE, requires_berlin
 
 
 def _raw(name: str) -> pd.DataFrame:
@@ -206,13 +205,6 @@ def test_interactive_map_links_profiles_in_german(sample):
     assert '"layers":"Kartenebenen"' in document and "Quartier suchen" in document
     names = set(study.quarters["name"])
     assert all(f'"name":"{html.escape(n)}"' in document for n in names)
-
-
-@pytest.fixture(scope="module")
-def berlin_study():
-    if not BERLIN.is_dir():
-        pytest.skip(f"Berlin real data not found at {BERLIN} (../shared is absent)")
-    return quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
 
 
 @requires_berlin

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import PROJECT, X0, Y0, requires_berlin
+from conftest import X0, Y0, requires_berlin
 
 import quartier
 from quartier.catalogue import (
@@ -205,14 +205,13 @@ def test_the_need_sentence_names_the_standard_distance_not_one_metre_figure():
 
 
 @requires_berlin
-def test_berlin_rail_stations_close_the_bus_stop_gaps():
+def test_berlin_rail_stations_close_the_bus_stop_gaps(berlin_sample):
     """Berlin: U- and S-Bahn stations within 600 m count. Schillerpromenade Süd (Neukölln)
     ranked 3rd in Handlungsbedarf largely for a bus-only Lücke; with the stations its
     coverage, recomputed here from shapely distances of its cells, rises from 26.8 % (bus and
     tram stops within 300 m alone) to 65.7 %; Gesundbrunnen is fully served. Citywide the
     Lücken fall from 153 (bus and tram stops alone) to 109."""
-    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
-    results = quartier.compute(study)
+    study, results = berlin_sample
     gaps = results.gaps[results.gaps["category"] == "public_transport"].set_index("quarter_id")
     assert int((gaps["status"] == "gap").sum()) == 109
     stops = study.facilities[study.facilities["category"].isin(["transit_stop",
