@@ -366,3 +366,35 @@ def test_validate_exits_0_with_a_warning_for_an_unknown_key(make_study, old, new
     result = run("validate", replaced(make_study(), old, new))
     assert result.exit_code == 0, result.output
     assert "WARNUNG [unknown_key]" in result.output and message in result.output
+
+
+def test_column_contracts_of_categories_and_standards_are_the_catalogue_columns():
+    from quartier.catalogue import CATALOGUE_COLUMNS, STANDARD_COLUMNS
+
+    assert COLUMN_CONTRACTS["categories"] == tuple(CATALOGUE_COLUMNS)
+    assert COLUMN_CONTRACTS["standards"] == tuple(STANDARD_COLUMNS)
+    assert {"combined_of", "planning_scale"} <= set(COLUMN_CONTRACTS["categories"])
+    assert "combined_of" in COLUMN_CONTRACTS["standards"]
+
+
+def test_a_town_maps_its_own_combination_and_planning_scale_without_warnings(make_study):
+    # a town's Nahverkehrsplan (stops 400 m, stations 800 m) and its Kitas planned per
+    # Stadtteil, written with German column names mapped in quartier.toml
+    standards = ("kategorie,kombiniert,quelle\n"
+                 "public_transport,transit_stop:400;rail_station:800,NVP Teststadt 2023\n")
+    categories = "schluessel,planungsebene\nkita,stadtteil\n"
+    extra = ('[standards]\npath = "richtwerte.csv"\n'
+             'columns = { category = "kategorie", combined_of = "kombiniert", '
+             'source = "quelle" }\n'
+             '[categories]\npath = "kategorien.csv"\n'
+             'columns = { key = "schluessel", planning_scale = "planungsebene" }\n')
+    path = make_study(files={"richtwerte.csv": standards, "kategorien.csv": categories},
+                      extra=extra)
+    assert config_findings(path, "unknown_key") == []
+    study = quartier.load_study(path)
+    assert not [f for f in study.findings if f.code in ("unknown_key", "unknown_column")]
+    from quartier.catalogue import combined_members, unranked_categories
+
+    assert combined_members(study.catalogue)["public_transport"] == {
+        "transit_stop": 400.0, "rail_station": 800.0}
+    assert sorted(unranked_categories(study.catalogue)) == ["gp", "kita"]

@@ -218,6 +218,10 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "median_resource_factor": Key("number", "Faktor, mindestens 1", "1.5", minimum=1),
         "context_buffer_m": Key("number", "Entfernung in Metern, mindestens 0 und höchstens "
                                 "100000", "2000", minimum=0, maximum=100_000),
+        "remote_radius_m": Key("number", "Entfernung in Metern, größer als 0 und höchstens "
+                               "5000", "400", minimum=0, above_minimum=True, maximum=5_000),
+        "remote_share_flag": Key("number", "Anteil zwischen 0 und 1", "0.2", minimum=0,
+                                 maximum=1),
     },
     "indicators.status_index": {
         "status": Key("texts", "Liste von Spaltennamen der Sozialindikatoren (Texte)",
@@ -258,11 +262,16 @@ COLUMN_CONTRACTS: dict[str, tuple[str, ...]] = {
                  "budget_spent", "status", "start", "end"),
     "concerns": ("concern_id", "date", "field", "quarter_id", "status", "topic"),
     "addresses": ("street", "house_number", "house_number_suffix", "postcode", "town"),
+    # the columns of quartier.catalogue.CATALOGUE_COLUMNS and STANDARD_COLUMNS (a test keeps
+    # them equal; not imported, so that reading the config does not load the catalogue)
     "categories": ("key", "field", "label_de", "label_en", "reference_group",
                    "capacity_unit_de", "capacity_unit_en", "per_1000", "max_distance_m",
-                   "standard_source", "binding", "osm_tags"),
+                   "standard_source", "standard_year", "binding", "demand_rates",
+                   "distance_by_group", "osm_tags", "max_minutes", "distance", "combined_of",
+                   "planning_scale"),
     "standards": ("category", "per_1000", "max_distance_m", "reference_group", "source",
-                  "binding"),
+                  "binding", "year", "demand_rates", "distance_by_group", "max_minutes",
+                  "distance", "combined_of"),
     "network": (),
 }
 #: Datasets whose other columns are kept under the name the mapping gives them (indicators,
