@@ -22,6 +22,7 @@ from quartier.indicators.distance_model import NETWORK, distance_models, study_n
 from quartier.indicators.edges import boundary_quarters, context_facilities, edge_flags
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
+from quartier.indicators.remote import remote_residents
 from quartier.indicators.social import social_status
 from quartier.indicators.supply import (MEMBER_COLUMN, capacity_based, supply_by_quarter,
                                        with_combined_categories)
@@ -83,6 +84,11 @@ class Results:
     boundary : Series of bool or None
         Per ``quarter_id`` whether the quarter lies at the study boundary
         (:func:`quartier.indicators.edges.boundary_quarters`), as used for the Randlage flags.
+    remote : DataFrame or None
+        Per quarter the residents placed in cells with no facility of any category within
+        ``[indicators] remote_radius_m`` (``quarter_id``, ``residents``, ``remote_residents``,
+        ``remote_share``; :func:`quartier.indicators.remote.remote_residents`): the check
+        "Wohnlage prüfen". None for results built without it.
     """
 
     surface: gpd.GeoDataFrame
@@ -94,6 +100,7 @@ class Results:
     distance_comparison: pd.DataFrame | None = None
     context_surface: gpd.GeoDataFrame | None = None
     boundary: pd.Series | None = None
+    remote: pd.DataFrame | None = None
 
     @property
     def status(self) -> pd.DataFrame | None:
@@ -269,9 +276,11 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
             report.add("error", "status_index", "social", f"Der Sozialindex lässt sich nicht "
                        f"berechnen: {exc}", "[indicators.status_index] prüfen.")
     indicators = _tidy(table, gaps, status, catalogue, residents)
+    # residents placed far from every facility: the check "Wohnlage prüfen"
+    remote = remote_residents(surface, study.facilities, settings.remote_radius_m)
     return Results(surface=surface, indicators=indicators, gaps=gaps, social_index=status,
                    findings=report, distance_models=models, distance_comparison=comparison,
-                   context_surface=context, boundary=boundary)
+                   context_surface=context, boundary=boundary, remote=remote)
 
 
 def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,

@@ -53,6 +53,10 @@ class IndicatorSettings:
     context_buffer_m : float
         Facilities outside every quarter count for distances, coverage and 2SFCA only within
         this distance of the study area (:func:`quartier.indicators.edges.context_facilities`).
+    remote_radius_m, remote_share_flag : float
+        Plausibility check "Wohnlage prüfen": residents in cells with no facility of any
+        category within ``remote_radius_m``; a quarter whose share of them exceeds
+        ``remote_share_flag`` is flagged (:mod:`quartier.indicators.remote`).
     """
 
     split_boundary_cells: bool = False
@@ -64,6 +68,8 @@ class IndicatorSettings:
     median_gap_factor: float = 0.5
     median_resource_factor: float = 1.5
     context_buffer_m: float = 2000.0
+    remote_radius_m: float = 400.0
+    remote_share_flag: float = 0.2
     status_index: StatusIndexSettings | None = None
 
 

@@ -14,6 +14,7 @@ from quartier.indicators.distance import (
 )
 from quartier.indicators.mss import status_index
 from quartier.indicators.priorities import priorities
+from quartier.indicators.remote import remote_residents
 from quartier.indicators.registry import (
     INDICATORS,
     indicator_table,
@@ -23,6 +24,7 @@ from quartier.indicators.registry import (
 from quartier.indicators.social import social_status
 
 __all__ = ["INDICATORS", "coverage_by_group", "gaussian_decay", "gravity_decay",
-           "indicator_table", "nearest_distance", "priorities", "social_class_label",
+           "indicator_table", "nearest_distance", "priorities", "remote_residents",
+           "social_class_label",
            "social_status", "status_index", "status_label", "step_decay", "two_step_fca",
            "weighted_median_by_group"]

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from quartier.catalogue import default_catalogue, unranked_categories
+from quartier.indicators.remote import remote_flags
 
 __all__ = ["STATUS_WEIGHTS", "LOW_STATUS", "PER_1000_INDICATORS", "need_in_people",
            "priorities", "not_ranked"]
@@ -123,7 +124,9 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
                status_weights: Mapping[str, float] | None = None,
                field_of: Mapping[str, str] | None = None,
                low_status_first: bool = True,
-               catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+               catalogue: pd.DataFrame | None = None,
+               remote: pd.DataFrame | None = None,
+               remote_share_flag: float = 0.2) -> pd.DataFrame:
     """Quarters ranked by unmet need in people, weighted by their social status.
 
     Parameters
@@ -149,6 +152,11 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     catalogue : DataFrame, optional
         The study's catalogue: Lücken of categories planned for a larger area than a quarter
         (``planning_scale``, :func:`not_ranked`) are not ranked; default catalogue if None.
+    remote : DataFrame, optional
+        ``results.remote`` (:func:`quartier.indicators.remote.remote_residents`): per quarter
+        the share of residents placed with no facility of any kind nearby.
+    remote_share_flag : float, default 0.2
+        ``[indicators] remote_share_flag``: a larger ``remote_share`` sets ``check_location``.
 
     Returns
     -------
@@ -160,7 +168,9 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
         ``people`` (need in people, see Notes), ``weighted_need``, ``people_<field>`` (the
         largest need of the field), ``gaps`` (Lücken, those of not-ranked categories such as
         GPs included), ``below_town`` (judgements "unter dem Stadtmittel",
-        for information), ``top_category`` and ``top_people`` (the largest single need).
+        for information), ``top_category`` and ``top_people`` (the largest single need),
+        ``remote_share`` (NaN without ``remote``) and ``check_location`` ("Wohnlage prüfen":
+        the need may sit where nobody lives; the rank is not changed by it).
 
     Notes
     -----
@@ -259,5 +269,9 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     rest["rank"] = np.nan
     columns = ["quarter_id", "rank", "ranked", "reason", "group", "residents", "status_class", "weight",
                "people", "weighted_need", *[f"people_{key}" for key in FIELDS], "gaps",
-               "below_town", "top_category", "top_people"]
-    return pd.concat([ranked, rest], ignore_index=True)[columns]
+               "below_town", "top_category", "top_people", "remote_share", "check_location"]
+    result = pd.concat([ranked, rest], ignore_index=True)
+    flags = remote_flags(remote, result["quarter_id"], remote_share_flag)
+    result["remote_share"] = flags["remote_share"].to_numpy()
+    result["check_location"] = flags["check_location"].to_numpy()
+    return result[columns]

@@ -3,6 +3,7 @@ methods, assessment rules and standards."""
 
 from __future__ import annotations
 
+from quartier.format import format_percent
 from quartier.indicators.edges import boundary_quarters
 from quartier.indicators.registry import INDICATORS
 from quartier.report.distance_context import distance_method_text
@@ -87,6 +88,15 @@ def _rules(inputs: ReportInputs) -> list[str]:
         if inputs.study.population_quarters is not None:  # the grid calibrated inside only
             sentence += " " + text["context_demand_uncalibrated"]
         rules.append(sentence)
+    remote = getattr(results, "remote", None)  # Wohnlage prüfen (quartier.indicators.remote)
+    if remote is not None and len(remote):
+        everyone = remote["residents"].sum()
+        rules.append(text["remote_method"].format(
+            radius=fmt(settings.remote_radius_m),
+            flag=format_percent(100 * settings.remote_share_flag, 0, inputs.language),
+            n=fmt(int((remote["remote_share"] > settings.remote_share_flag).sum())),
+            share=format_percent(100 * remote["remote_residents"].sum() / everyone
+                                 if everyone > 0 else 0.0, 1, inputs.language)))
     if any(f.code == "estimated_reference_groups" for f in results.findings):  # split bands
         rules.append(text["age_estimation_method"].format(source=text[
             "age_structure_national" if inputs.study.age_structure is None

@@ -73,7 +73,9 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
     language, text, maps = inputs.language, inputs.text, figures is not None
     summary = summary_context(study.name, inputs.gaps, results, study.catalogue, inputs.names,
                               inputs.residents, inputs.labels, language, inputs.large,
-                              study.config.indicators.min_population)
+                              study.config.indicators.min_population,
+                              remote_radius_m=study.config.indicators.remote_radius_m,
+                              remote_share_flag=study.config.indicators.remote_share_flag)
     ranking = summary.pop("ranking")
     changes = changes_chapter(inputs, comparison, history, chart=maps)
     network = network_context(study, results, history, language, maps=maps)

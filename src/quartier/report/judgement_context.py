@@ -14,7 +14,7 @@ import pandas as pd
 
 from quartier.catalogue import parse_combined, reference_group_label
 from quartier.fields import FIELDS, field_label
-from quartier.format import format_number
+from quartier.format import format_number, format_percent
 from quartier.indicators.priorities import priorities
 from quartier.indicators.registry import social_class_label
 from quartier.judgements import (
@@ -30,7 +30,7 @@ from quartier.judgements import (
 from quartier.report.texts import texts
 
 __all__ = ["status_cell", "row_need_text", "standard_rows", "judgement_counts",
-           "summary_context", "prepared_gaps"]
+           "summary_context", "prepared_gaps", "check_location_note"]
 
 #: Contract columns a gaps table may lack (e.g. before the model carried them); filled empty.
 _OPTIONAL = {"resource": False, "served_by_neighbours": False, "unmet_people": math.nan,
@@ -178,10 +178,29 @@ def judgement_counts_by_quarter(frame: pd.DataFrame) -> pd.DataFrame:
     return counts.astype(int)
 
 
+def check_location_note(share: float, radius_m: float, language: str) -> str:
+    """The footnote of "Wohnlage prüfen": the share of residents placed far from everything.
+
+    Examples
+    --------
+    >>> check_location_note(0.234, 400, "de")[:60]
+    '23\xa0% der Einwohner*innen sind Flächen ohne jede Einrichtung'
+    """
+    return texts(language)["check_location_note"].format(
+        share=format_percent(100 * share, 0, language),
+        radius=format_number(radius_m, 0, language))
+
+
 def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.DataFrame,
                     names: pd.Series, residents: pd.Series, labels: dict[str, str],
-                    language: str, large: bool, min_population: float) -> dict:
-    """Counts per field (kept apart by kind), the ranking by need and the key findings."""
+                    language: str, large: bool, min_population: float, *,
+                    remote_radius_m: float = 400.0, remote_share_flag: float = 0.2) -> dict:
+    """Counts per field (kept apart by kind), the ranking by need and the key findings.
+
+    Quarters flagged ``check_location`` (:mod:`quartier.indicators.remote`: more than
+    ``remote_share_flag`` of their residents placed with no facility within
+    ``remote_radius_m``) carry the marker "Wohnlage prüfen" with its footnote.
+    """
     text = texts(language)
     fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
     field_rows = []
@@ -195,8 +214,10 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
                            "town_categories": fmt(counts["town_categories"]),
                            **{k: fmt(counts[k]) for k in (*STANDARD_STATUSES, *TOWN_STATUSES,
                                                           "resource")}})
-    ranking = priorities(gaps, results.indicators, results.status,
-                         min_population=min_population, catalogue=catalogue)
+    ranking = priorities(gaps, results.indicators, results.social_index,
+                         min_population=min_population, catalogue=catalogue,
+                         remote=getattr(results, "remote", None),
+                         remote_share_flag=remote_share_flag)
     ranked = ranking[ranking["ranked"]]
     by_quarter = {q: frame for q, frame in gaps.groupby("quarter_id")}
 
@@ -219,6 +240,9 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
         "residents": fmt(residents.get(r.quarter_id, 0)), "status": status_text(r.status_class),
         "people": fmt(r.people), "weighted": fmt(r.weighted_need), "gaps": fmt(r.gaps),
         "below_town": fmt(r.below_town), "needs": "; ".join(needs_of(r.quarter_id)),
+        "check": bool(r.check_location),
+        "check_note": (check_location_note(r.remote_share, remote_radius_m, language)
+                       if r.check_location else ""),
     } for r in ranked.head(10 if large else 7).itertuples() if r.people > 0]
     apart = [{"id": r.quarter_id, "name": names.get(r.quarter_id, r.quarter_id),
               "residents": fmt(residents.get(r.quarter_id, 0)),
@@ -249,7 +273,7 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
             average=fmt(counts["town_average"]), above=fmt(counts["above_town"]),
             resources=fmt(counts["resource"]), served=fmt(counts["served"])),
         "findings": key_findings(ranking, gaps, results, catalogue, names, labels, language,
-                                 needs_of),
+                                 needs_of, remote_radius_m),
         "fields": field_rows, "attention": attention, "apart": apart,
         "apart_lead": text["summary_apart_lead"].format(min_population=fmt(min_population)),
         "top_gaps": top(column("gap")), "top_below": top(column("below_town")),
@@ -259,9 +283,13 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
 
 
 def key_findings(ranking: pd.DataFrame, gaps: pd.DataFrame, results, catalogue: pd.DataFrame,
-                 names: pd.Series, labels: dict[str, str], language: str, needs_of
-                 ) -> list[str]:
-    """A few plain sentences for the first screen, generated from the ranking by need."""
+                 names: pd.Series, labels: dict[str, str], language: str, needs_of,
+                 remote_radius_m: float = 400.0) -> list[str]:
+    """A few plain sentences for the first screen, generated from the ranking by need.
+
+    The first three quarters flagged ``check_location`` get the marker "Wohnlage prüfen"
+    after their name and a sentence with its footnote.
+    """
     text = texts(language)
     fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
     ranked = ranking[ranking["ranked"] & (ranking["people"] > 0)]
@@ -271,20 +299,31 @@ def key_findings(ranking: pd.DataFrame, gaps: pd.DataFrame, results, catalogue: 
         return (text["finding_status"].format(status=social_class_label(value, language))
                 if isinstance(value, str) else "")
 
+    flagged = (ranked["check_location"].fillna(False).astype(bool)
+               if "check_location" in ranked else pd.Series(False, index=ranked.index))
+
+    def name_of(q: str, check: bool) -> str:
+        name = str(names.get(q, q))
+        return f"{name} ({text['check_location']})" if check else name
+
     if len(ranked):
         first = ranked.iloc[0]
         needs = needs_of(first["quarter_id"])
         sentences.append(text["finding_top"].format(
-            name=names.get(first["quarter_id"], first["quarter_id"]),
+            name=name_of(first["quarter_id"], bool(flagged.iloc[0])),
             status=status_part(first["status_class"]), needs="; ".join(needs),
             people=fmt(first["people"])))
         others = [text["finding_other"].format(
-            name=names.get(r.quarter_id, r.quarter_id), people=fmt(r.people),
+            name=name_of(r.quarter_id, check), people=fmt(r.people),
             status=status_part(r.status_class), need=(needs_of(r.quarter_id, 1) or [""])[0])
-            for r in ranked.iloc[1:3].itertuples()]
+            for r, check in zip(ranked.iloc[1:3].itertuples(), flagged.iloc[1:3], strict=True)]
         if others:
             sentences.append(text["finding_next"].format(
                 quarters=(" " + text["and"] + " ").join(others)))
+        for r in ranked.iloc[:3][flagged.iloc[:3].to_numpy()].itertuples():
+            sentences.append(text["finding_check_location"].format(
+                name=names.get(r.quarter_id, r.quarter_id),
+                note=check_location_note(r.remote_share, remote_radius_m, language)))
         fields = {key: ranking[f"people_{key}"][ranking["ranked"]].sum() for key in FIELDS}
         field, people = max(fields.items(), key=lambda item: item[1])
         if people > 0:

@@ -22,6 +22,7 @@ from quartier.report.changes import quarter_trends
 from quartier.report.formatting import format_indicator
 from quartier.report.inputs import ReportInputs
 from quartier.report.judgement_context import (
+    check_location_note,
     judgement_counts_by_quarter,
     reference_cell,
     row_need_text,
@@ -186,6 +187,10 @@ def _positions(inputs: ReportInputs, ranking: pd.DataFrame) -> dict[str, list[st
         elif need is not None:
             position.append(text["rank_apart"].format(
                 reason=text.get(f"reason_{need['reason']}", need["reason"])))
+        if need is not None and need.get("check_location"):  # quartier.indicators.remote
+            position.append(f"{text['check_location']}: " + check_location_note(
+                need["remote_share"], inputs.study.config.indicators.remote_radius_m,
+                language))
         classes = social_of.get(q)
         if classes is not None and isinstance(classes["status_class"], str):
             position.append(f"{text['status_class']}: "

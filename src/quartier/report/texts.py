@@ -591,6 +591,25 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "rank_need": "Handlungsbedarf: Rang {rank} von {n} ({people:Person|Personen} mit "
                      "ungedecktem Bedarf)",
         "rank_apart": "Handlungsbedarf: nicht eingestuft ({reason})",
+        "check_location": "Wohnlage prüfen",
+        "check_location_note": "{share} der Einwohner*innen sind Flächen ohne jede Einrichtung "
+                               "im Umkreis von {radius} m zugeordnet – etwa Parks oder "
+                               "Kleingärten, die die Flächendaten nicht als unbewohnt kennen; "
+                               "vor einer Entscheidung auf der Karte prüfen.",
+        "finding_check_location": "Wohnlage prüfen – {name}: {note}",
+        "remote_method": "Prüfhinweis „Wohnlage prüfen“: Je Quartier wird der Anteil der "
+                         "Einwohner*innen bestimmt, die das Modell 100-m-Zellen zuordnet, in "
+                         "deren Umkreis von {radius} m (Luftlinie vom Mittelpunkt der Zelle) "
+                         "keine einzige Einrichtung irgendeiner Kategorie liegt – Haltestellen "
+                         "und Einrichtungen jenseits der Grenze eingeschlossen. Wo Menschen "
+                         "wohnen, gibt es fast immer irgendein Angebot so nah. Ein hoher Anteil "
+                         "heißt meist, dass Einwohner*innen auf Parks, Friedhöfe, Kleingärten "
+                         "oder Wald verteilt wurden, die die Flächendaten nicht als unbewohnt "
+                         "kennen; ihr ungedeckter Bedarf ist dann ein Artefakt des Modells. Über "
+                         "{flag} wird ein Quartier markiert ({n:Quartier|Quartiere}; in der "
+                         "ganzen Stadt {share} der Einwohner*innen). Die Rangfolge bleibt die "
+                         "nach Bedarf: niemand wird stillschweigend herausgerechnet, die Lage "
+                         "ist auf der Karte zu prüfen.",
         "age_structure": "Altersstruktur",
         "age_band": "Altersgruppe",
         "share": "Anteil",
@@ -1200,6 +1219,23 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                            "{resources:resource|resources} (town: {mean_gaps} gaps per "
                            "quarter on average)",
         "rank_need": "Need for action: rank {rank} of {n} ({people:person|people} with unmet need)",
+        "check_location": "Check where residents live",
+        "check_location_note": "{share} of the residents are placed on land with no facility of "
+                               "any kind within {radius} m – such as parks or allotments that "
+                               "the land-cover data do not know as uninhabited; check on the "
+                               "map before deciding.",
+        "finding_check_location": "Check where residents live – {name}: {note}",
+        "remote_method": "Plausibility check “Check where residents live”: per quarter, the "
+                         "share of residents that the model places in 100 m cells with no "
+                         "facility of any category within {radius} m (straight line from the "
+                         "cell centre) – stops and facilities beyond the boundary included. "
+                         "Where people live there is almost always some facility that close. A "
+                         "high share usually means that residents were spread over parks, "
+                         "cemeteries, allotments or forest that the land-cover data do not know "
+                         "as uninhabited; their unmet need is then an artefact of the model. A "
+                         "quarter above {flag} is marked ({n:quarter|quarters}; citywide {share} "
+                         "of the residents). The ranking stays by need: nobody is silently "
+                         "left out; the location is to be checked on the map.",
         "rank_apart": "Need for action: not ranked ({reason})",
         "age_structure": "Age structure",
         "age_band": "Age group",
