@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from babel.numbers import format_decimal
 
-from quartier.format import LOCALES, format_number, format_percent
+from quartier.format import LOCALES, MINUS, format_number, format_percent
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -19,6 +19,9 @@ def test_format_number_equals_babel_on_random_values(language):
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         for value in values:
             expected = format_decimal(float(value), format=pattern, locale=LOCALES[language])
+            expected = expected.replace("-", MINUS)  # the reader's minus sign, U+2212
+            if expected.startswith(MINUS) and not expected.strip(MINUS + "0.,"):
+                expected = expected[1:]  # a negative number rounded to zero: no sign
             assert format_number(value, decimals, language) == expected, (value, decimals)
 
 
@@ -26,6 +29,9 @@ def test_format_number_examples():
     assert format_number(1234.5, 1) == "1.234,5"
     assert format_number(1234567, 0) == "1.234.567"
     assert format_number(np.float64(3821881.0)) == "3.821.881"
-    assert format_number(-0.25, 1, "en") == "-0.2"
+    assert format_number(-0.25, 1, "en") == "\u22120.2"
+    assert format_number(-1234.5, 1) == "\u22121.234,5"
+    assert format_number(-0.04, 1) == "0,0" and format_number(-0.0, 2) == "0,00"
+    assert format_number(-0.5, 0) == "0" and format_number(-0.6, 0) == "\u22121"
     assert format_percent(12.5) == "12,5\u00a0%"
     assert format_number(float("nan")) == "–" and format_number(None) == "–"

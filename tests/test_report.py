@@ -57,7 +57,8 @@ class AppendixCells(HTMLParser):
 
 def parse_german(text: str) -> tuple[float, float]:
     """'1.234,5 %' → (1234.5, 0.05): the value and half a unit of its last printed digit."""
-    number = text.replace("\xa0", " ").replace("%", "").replace("m", "").strip()
+    number = (text.replace("\xa0", " ").replace("%", "").replace("m", "")
+              .replace("\u2212", "-").strip())  # the reader's minus sign
     decimals = len(number.split(",")[1]) if "," in number else 0
     return float(number.replace(".", "").replace(",", ".")), 0.5 * 10 ** -decimals
 

@@ -84,6 +84,8 @@ MATPLOTLIB_STYLE = {
     "svg.fonttype": "path",
     "hatch.linewidth": 0.6,
     "path.simplify": True,
+    # negative tick labels with U+2212 like quartier.format, whatever a matplotlibrc says
+    "axes.unicode_minus": True,
 }
 
 
