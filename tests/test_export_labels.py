@@ -112,3 +112,37 @@ def test_hostile_text_still_neutralised(catalogue, tmp_path):
     hostile.loc["kita", "label_de"] = "-1+1"
     public = public_table(facilities, "facilities", catalogue=hostile)
     assert _read(write_csv(tmp_path / "h.csv", public)).iloc[0]["Kategorie"] == "'-1+1"
+
+
+def test_english_workbook_has_no_german(sample, tmp_path):
+    """Every text cell of the English workbook (legends, headers, class names) is English;
+    only the study's own data (names, addresses, source citations) stays as given."""
+    import re
+
+    import openpyxl
+
+    from quartier.export import write_exports
+    from test_report_language import GERMAN_WORDS, _data_texts
+
+    study, results = sample
+    workbook = openpyxl.load_workbook(write_exports(study, results, tmp_path,
+                                                    language="en")["excel"], read_only=True)
+    allowed = sorted(_data_texts(study), key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, GERMAN_WORDS)) + r")\b")
+    found: dict[str, str] = {}
+    classes = set()
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if not isinstance(value, str):
+                    continue
+                classes.add(value)
+                text = value
+                for data in allowed:  # longest first
+                    text = text.replace(data, " ")
+                for match in pattern.finditer(text):
+                    found.setdefault(match.group(1), f"{sheet.title}: {value[:120]}")
+    assert found == {}
+    # the class columns and the legend use the English class names
+    assert {"medium", "stable"} <= classes
+    assert any(v.startswith("Status class: high, medium, low, very low") for v in classes)

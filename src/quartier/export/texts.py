@@ -45,7 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "not_assessed": "Nicht bewertet (wenige Einwohner*innen, keine Bezugsbevölkerung oder "
                         "überwiegend ohne Wohnnutzung).",
         "social_legend": "Statusklasse: hoch, mittel, niedrig, sehr niedrig (Statusindex < −1, "
-                         "−1 bis 1, über 1 bis 1,5, über 1,5). Dynamik: positiv, stabil, negativ "
+                         "−1 bis 1, über 1 bis 1,5, über 1,5; ein höherer Index bedeutet mehr "
+                         "Benachteiligung). Dynamik: positiv, stabil, negativ "
                          "(Dynamikindex < −1, −1 bis 1, > 1).",
         "quarter_id": "Quartier-Nr.", "quarter": "Quartier", "residents": "Einwohner",
         "field": "Handlungsfeld", "category": "Kategorie", "indicator": "Kennzahl",
@@ -105,10 +106,10 @@ TEXT: dict[str, dict[str, str]] = {
         "above_town": "No standard: well above the median of the quarters.",
         "not_assessed": "Not assessed (few residents, no reference population or mostly "
                         "non-residential).",
-        "social_legend": "Status class: hoch (high), mittel (medium), niedrig (low), sehr niedrig "
-                         "(very low) for status index < −1, −1 to 1, over 1 to 1.5, over 1.5. "
-                         "Dynamics: positiv (positive), stabil (stable), negativ (negative) for "
-                         "dynamics index < −1, −1 to 1, > 1.",
+        "social_legend": "Status class: high, medium, low, very low for status index < −1, "
+                         "−1 to 1, over 1 to 1.5, over 1.5 (a higher index means more "
+                         "disadvantage). Dynamics: positive, stable, negative for dynamics "
+                         "index < −1, −1 to 1, > 1.",
         "quarter_id": "Quarter id", "quarter": "Quarter", "residents": "Residents",
         "field": "Action field", "category": "Category", "indicator": "Indicator",
         "value": "Value", "target": "Compared with", "unit": "Unit", "basis": "Basis",

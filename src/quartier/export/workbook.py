@@ -44,7 +44,13 @@ from quartier.export.spreadsheet import safe_cell
 from quartier.export.texts import TEXT
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_date
-from quartier.indicators.registry import INDICATORS, STATUSES, indicator_table, status_label
+from quartier.indicators.registry import (
+    INDICATORS,
+    STATUSES,
+    indicator_table,
+    social_class_label,
+    status_label,
+)
 from quartier.study import Study
 
 __all__ = ["write_workbook"]
@@ -66,6 +72,12 @@ _STATUS_FILLS = {
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _class_word(value: Any, language: str) -> Any:
+    """A social index class in the workbook's language (``"mittel"`` → ``"medium"``); an
+    empty cell stays empty."""
+    return social_class_label(value, language) if isinstance(value, str) else value
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -292,8 +304,8 @@ def _field_sheet(workbook: Workbook, context: _Context, title: str, part: pd.Dat
         if has_status:
             values += [quarters["status_index"].iat[row] if "status_index" in quarters
                        else None,
-                       quarters["status_class"].iat[row] if "status_class" in quarters
-                       else None]
+                       _class_word(quarters["status_class"].iat[row], context.language)
+                       if "status_class" in quarters else None]
         values += [column[row] for column in columns]
         fills = {}
         for position in status_positions:
@@ -355,8 +367,13 @@ def _social_sheet(workbook: Workbook, context: _Context, title: str) -> None:
                    [context.id_width, context.name_width] + [14.0] * (len(headers) - 2),
                    freeze=2, n_rows=len(table), header_height=45.0)
     quarter_names = context.quarter_names
+    classes = [i for i, c in enumerate(table.columns)
+               if c in ("status_class", "dynamics_class", "combined_class")]
     for record in table.itertuples(index=False):
-        sheet.row([record[0], quarter_names.get(record[0]), *record[1:]])
+        values = list(record)
+        for i in classes:
+            values[i] = _class_word(values[i], context.language)
+        sheet.row([values[0], quarter_names.get(values[0]), *values[1:]])
 
 
 def _housing_sheet(workbook: Workbook, context: _Context, title: str, housing: pd.DataFrame,
