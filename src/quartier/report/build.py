@@ -36,8 +36,6 @@ def report_folder(study: Study, root: Path | None = None) -> Path:
     """``reports/<study>/<edition>/`` below ``root`` (default: the working directory).
 
     Study name and edition label pass through :func:`quartier.format.slug`.
-    """
-    return inside(root or Path("."), "reports", slug(study.name), slug(study.edition))
 
     Examples
     --------
@@ -45,6 +43,8 @@ def report_folder(study: Study, root: Path | None = None) -> Path:
     >>> from quartier.sample import sample_study
     >>> report_folder(sample_study(), Path("/tmp/projekt")).as_posix()
     '/tmp/projekt/reports/musterstadt/2025'
+    """
+    return inside(root or Path("."), "reports", slug(study.name), slug(study.edition))
 
 
 def profile_pages(quarter_ids) -> dict[str, str]:
@@ -285,6 +285,7 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
         Changes since the previous stored edition (:func:`compare_with_stored`).
     history : EditionHistory, optional
         All stored editions (:func:`quartier.editions.history.load_history`): trend table,
+        chart, profile trend lines and the CSV of every indicator in every edition.
 
     Examples
     --------
@@ -296,7 +297,6 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
     ...                     output=Path("bericht"))  # doctest: +SKIP
     >>> page.name  # doctest: +SKIP
     'index.html'
-        chart, profile trend lines and the CSV of every indicator in every edition.
     """
     step = progress or (lambda _message: None)
     if results is None:
