@@ -174,8 +174,9 @@ def test_report_marks_the_quarters_to_check(sample):
         assert flat(f"Wohnlage prüfen – {names[quarter]}: "
                     + note.format(format_percent(100 * share[quarter], 0))) in plain
     first_screen = plain[:plain.index(" Quartiere mit Handlungsbedarf ")]
-    assert f"{names['07']} (Wohnlage prüfen)" in first_screen
-    assert f"{names['02']} (Wohnlage prüfen)" not in first_screen
+    # the marker sits beside the social status: 07 is "mittel", 02 "sehr niedrig"
+    assert f"{names['07']} (sozialer Status mittel; Wohnlage prüfen)" in first_screen
+    assert f"{names['02']} (sozialer Status sehr niedrig)" in first_screen
     profile = index[index.index('id="q-07"'):]
     profile = flat(profile[:profile.index("</section>")])
     assert flat("Wohnlage prüfen: " + note.format(format_percent(100 * share["07"], 0))) \

@@ -183,8 +183,8 @@ def check_location_note(share: float, radius_m: float, language: str) -> str:
 
     Examples
     --------
-    >>> check_location_note(0.234, 400, "de")[:60]
-    '23\xa0% der Einwohner*innen sind Flächen ohne jede Einrichtung'
+    >>> check_location_note(0.234, 400, "en").split(" – ")[0]
+    '23% of the residents are placed on land with no facility of any kind within 400 m'
     """
     return texts(language)["check_location_note"].format(
         share=format_percent(100 * share, 0, language),
@@ -288,34 +288,36 @@ def key_findings(ranking: pd.DataFrame, gaps: pd.DataFrame, results, catalogue: 
     """A few plain sentences for the first screen, generated from the ranking by need.
 
     The first three quarters flagged ``check_location`` get the marker "Wohnlage prüfen"
-    after their name and a sentence with its footnote.
+    beside their social status and a sentence with its footnote.
     """
     text = texts(language)
     fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
     ranked = ranking[ranking["ranked"] & (ranking["people"] > 0)]
     sentences = []
 
-    def status_part(value: object) -> str:
-        return (text["finding_status"].format(status=social_class_label(value, language))
+    def status_part(value: object, check: bool = False) -> str:
+        """The status in brackets; a flagged quarter gets "; Wohnlage prüfen" inside them."""
+        part = (text["finding_status"].format(status=social_class_label(value, language))
                 if isinstance(value, str) else "")
+        if not check:
+            return part
+        return f"{part[:-1]}; {text['check_location']})" if part.endswith(")") \
+            else f"{part} ({text['check_location']})"
 
     flagged = (ranked["check_location"].fillna(False).astype(bool)
                if "check_location" in ranked else pd.Series(False, index=ranked.index))
-
-    def name_of(q: str, check: bool) -> str:
-        name = str(names.get(q, q))
-        return f"{name} ({text['check_location']})" if check else name
 
     if len(ranked):
         first = ranked.iloc[0]
         needs = needs_of(first["quarter_id"])
         sentences.append(text["finding_top"].format(
-            name=name_of(first["quarter_id"], bool(flagged.iloc[0])),
-            status=status_part(first["status_class"]), needs="; ".join(needs),
+            name=names.get(first["quarter_id"], first["quarter_id"]),
+            status=status_part(first["status_class"], bool(flagged.iloc[0])),
+            needs="; ".join(needs),
             people=fmt(first["people"])))
         others = [text["finding_other"].format(
-            name=name_of(r.quarter_id, check), people=fmt(r.people),
-            status=status_part(r.status_class), need=(needs_of(r.quarter_id, 1) or [""])[0])
+            name=names.get(r.quarter_id, r.quarter_id), people=fmt(r.people),
+            status=status_part(r.status_class, check), need=(needs_of(r.quarter_id, 1) or [""])[0])
             for r, check in zip(ranked.iloc[1:3].itertuples(), flagged.iloc[1:3], strict=True)]
         if others:
             sentences.append(text["finding_next"].format(
