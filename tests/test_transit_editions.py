@@ -71,3 +71,55 @@ def test_member_facilities_are_named_as_causes_of_a_combined_judgement():
 def test_without_members_no_facility_explains_a_combined_judgement():
     causes = _compare(None).causes
     assert causes["cause"].tolist() == ["other_change"]
+
+
+def _older_and_newer_judgements():
+    """An edition stored before the combined standard (bus stops against the 300 m standard,
+    no public_transport) and one after it (bus stops against the town, public_transport
+    against the standard); one kita judgement changed in the quarter itself."""
+    rows = {"quarter_id": ["A", "B", "A"], "indicator": ["coverage", "coverage", "supply"],
+            "value": [90.0, 70.0, 1.0], "target": [80.0, 80.0, 2.0]}
+    before = pd.DataFrame({**rows, "category": ["transit_stop", "transit_stop", "kita"],
+                           "status": ["met", "gap", "below_town"],
+                           "basis": ["standard", "standard", "town"]})
+    after = pd.DataFrame({
+        "quarter_id": ["A", "B", "A", "B", "A"],
+        "category": ["transit_stop", "transit_stop", "public_transport", "public_transport",
+                     "kita"],
+        "indicator": ["fca_access", "fca_access", "coverage", "coverage", "supply"],
+        "value": [1.2, 0.8, 95.0, 85.0, 3.0], "target": [1.0, 1.0, 80.0, 80.0, 2.0],
+        "status": ["town_average", "town_average", "met", "met", "above_town"],
+        "basis": ["town", "town", "standard", "standard", "town"]})
+    return before, after
+
+
+def test_a_basis_changed_by_the_catalogue_is_a_method_change_not_a_change_in_the_quarter():
+    before, after = _older_and_newer_judgements()
+    facilities = _facilities([("K1", "kita", 500, 500)])
+    empty = pd.DataFrame(columns=["quarter_id", "category", "indicator", "value", "status"])
+    comparison = compare_editions(
+        "2024", "2025", previous_indicators=empty, current_indicators=empty,
+        previous_gaps=before, current_gaps=after, previous_facilities=facilities,
+        current_facilities=facilities, quarters=_quarters())
+    # by hand: transit_stop changed its basis in both quarters, public_transport is new in
+    # both; only the kita judgement of A changed in the quarter
+    assert comparison.method_changes.fillna("–").values.tolist() == [
+        ["public_transport", "–", "standard", 2], ["transit_stop", "standard", "town", 2]]
+    assert comparison.transitions[["quarter_id", "category"]].values.tolist() == [
+        ["A", "kita"]]
+    assert set(comparison.causes["category"]) == {"kita"}
+
+    from quartier.report.changes import changes_context
+
+    names = pd.Series({"A": "West", "B": "Ost"})
+    labels = {"transit_stop": "Bushaltestelle", "public_transport": "ÖPNV insgesamt",
+              "kita": "Kita"}
+    chapter = changes_context(comparison, names, labels, "de", chart=False)
+    [note] = chapter["notes"]
+    assert note.startswith("Bewertungsgrundlage geändert seit der Ausgabe 2024")
+    assert ("ÖPNV insgesamt neu gegen einen Richtwert bewertet; Bushaltestelle wird jetzt mit "
+            "dem Stadtmittel verglichen (vorher gegen einen Richtwert)") in note
+    assert chapter["lead"].endswith("1 Bewertungen haben sich geändert.")
+    assert [t["category_key"] for t in chapter["transitions"]] == ["kita"]
+    english = changes_context(comparison, names, labels, "en", chart=False)
+    assert "Bushaltestelle is now compared with the town average" in english["notes"][0]

@@ -14,7 +14,7 @@ from quartier.assign import assign_points
 from quartier.editions.labels import edition_sort_key
 
 __all__ = ["CAUSES", "Comparison", "category_reach", "compare_editions", "compare_with_stored",
-           "edition_sort_key", "previous_edition", "transition_causes"]
+           "edition_sort_key", "method_changes", "previous_edition", "transition_causes"]
 
 #: Indicators in percent: their change is given in percentage points.
 PERCENT_INDICATORS = ("coverage",)
@@ -33,6 +33,9 @@ MOVED_M = 1.0
 
 CAUSE_COLUMNS = ["quarter_id", "category", "cause", "facility_id", "name", "facility_quarter",
                  "distance_m", "previous", "current"]
+METHOD_COLUMNS = ["category", "previous_basis", "current_basis", "quarters"]
+#: Bases of a judgement that a change of method (the catalogue or the town's standards) sets.
+JUDGED_BASES = ("standard", "town")
 TRANSITION_COLUMNS = ["quarter_id", "category", "previous_status", "current_status",
                       "indicator", "previous_basis", "current_basis", "previous_value",
                       "current_value", "previous_target", "current_target"]
@@ -68,6 +71,12 @@ class Comparison:
     causes : DataFrame
         Why each transition happened, worked out from the data (:func:`transition_causes`):
         one row per transition and cause (``CAUSE_COLUMNS``).
+    method_changes : DataFrame
+        Categories judged on another basis than in the previous edition because the catalogue
+        or the study's standards changed, not the quarters (:func:`method_changes`): one row
+        per category with ``previous_basis``/``current_basis`` (``standard``, ``town`` or
+        None where the category was not judged) and the number of ``quarters`` whose
+        judgement changed with it. Their transitions are not in ``transitions``.
     """
 
     previous: str
@@ -80,6 +89,8 @@ class Comparison:
     previous_quarter_count: int | None = None
     facilities_compared: bool = True
     causes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAUSE_COLUMNS))
+    method_changes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=METHOD_COLUMNS))
 
 
 def previous_edition(labels: Iterable[str], current: str) -> str | None:
@@ -170,6 +181,66 @@ def _facility_events(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
             "current", "point_previous", "point_current"])
 
 
+def method_changes(transitions: pd.DataFrame, previous_gaps: pd.DataFrame,
+                   current_gaps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split changed judgements into changes of method and changes in the quarters.
+
+    Parameters
+    ----------
+    transitions : DataFrame
+        :attr:`Comparison.transitions` (``TRANSITION_COLUMNS``).
+    previous_gaps, current_gaps : DataFrame
+        The two editions' judgements (``results.gaps``).
+
+    Returns
+    -------
+    method, rest : DataFrame
+        ``method`` (``METHOD_COLUMNS``, one row per category) and the transitions that remain.
+
+    Notes
+    -----
+    A transition is a change of method when its basis changed between a standard and the
+    median of the quarters (``standard`` ↔ ``town``: the basis follows from the catalogue
+    and the town's standards, never from a quarter's data), or when its category was not
+    judged at all in one of the two editions (a category new in the catalogue, such as the
+    combined ``public_transport``). ``previous_basis``/``current_basis`` of a category is
+    the basis most of its quarters had. Changes to or from ``not_assessed`` (few residents)
+    stay changes in the quarter.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter_id": ["01", "02", "01"],
+    ...                   "category": ["transit_stop", "transit_stop", "kita"],
+    ...                   "previous_basis": ["standard", "standard", "standard"],
+    ...                   "current_basis": ["town", "town", "standard"]})
+    >>> gaps = pd.DataFrame({"category": ["transit_stop", "kita"]})
+    >>> method, rest = method_changes(t, gaps, gaps)
+    >>> method.values.tolist(), rest["category"].tolist()
+    ([['transit_stop', 'standard', 'town', 2]], ['kita'])
+    """
+    previous_judged = set(previous_gaps["category"].dropna()) if len(previous_gaps) else set()
+    current_judged = set(current_gaps["category"].dropna()) if len(current_gaps) else set()
+    category = transitions["category"]
+    switched = (transitions["previous_basis"].isin(JUDGED_BASES)
+                & transitions["current_basis"].isin(JUDGED_BASES)
+                & (transitions["previous_basis"] != transitions["current_basis"]))
+    appeared = (category != "status_index") & (~category.isin(list(previous_judged))
+                                                | ~category.isin(list(current_judged)))
+    method = transitions[switched | appeared]
+
+    def usual(bases: pd.Series) -> object:
+        judged = bases[bases.isin(JUDGED_BASES)]
+        return judged.mode().iloc[0] if len(judged) else None
+
+    table = pd.DataFrame([
+        {"category": key,
+         "previous_basis": usual(rows["previous_basis"]) if key in previous_judged else None,
+         "current_basis": usual(rows["current_basis"]) if key in current_judged else None,
+         "quarters": len(rows)}
+        for key, rows in method.groupby("category", sort=True)], columns=METHOD_COLUMNS)
+    return table, transitions[~(switched | appeared)].reset_index(drop=True)
+
+
 def _member_events(events: pd.DataFrame,
                    members: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     """Facility events of member categories, once more under each combined category they
@@ -258,10 +329,10 @@ def transition_causes(transitions: pd.DataFrame, *, previous_indicators: pd.Data
     both_standard = (standards["basis_previous"] == "standard") \
         & (standards["basis_current"] == "standard")
     source_changed = both_standard & (
-        (standards["standard_source_previous"].fillna("").astype(str)
-         != standards["standard_source_current"].fillna("").astype(str))
-        | (standards["standard_year_previous"].fillna("").astype(str)
-           != standards["standard_year_current"].fillna("").astype(str))
+        (standards["standard_source_previous"].astype(object).fillna("").astype(str)
+         != standards["standard_source_current"].astype(object).fillna("").astype(str))
+        | (standards["standard_year_previous"].astype(object).fillna("").astype(str)
+           != standards["standard_year_current"].astype(object).fillna("").astype(str))
         | (standards["demand_previous"].isna() & standards["demand_current"].isna()
            & ~np.isclose(standards["target_previous"].astype(float),
                          standards["target_current"].astype(float), equal_nan=True)))
@@ -353,7 +424,9 @@ def compare_editions(previous: str, current: str, *,
     current boundaries), so a facility counts in the quarter where it stands now. With
     ``boundaries_changed`` the previous indicators must already be carried onto the current
     quarters (:func:`quartier.editions.history.carry_edition_indicators`); assessments are then
-    not compared. Transitions include the social index's status classes (category
+    not compared. Judgements whose basis changed with the catalogue or the standards are
+    set apart as :attr:`Comparison.method_changes` (:func:`method_changes`), not as
+    transitions. Transitions include the social index's status classes (category
     ``"status_index"``); each transition's causes are worked out by
     :func:`transition_causes` (``reach``: metres per category, :func:`category_reach`;
     ``members``: the members of combined categories, whose facilities count for them).
@@ -381,6 +454,7 @@ def compare_editions(previous: str, current: str, *,
     if boundaries_changed:  # assessments of other quarters: nothing to compare
         transitions = pd.DataFrame(columns=TRANSITION_COLUMNS)
         causes = pd.DataFrame(columns=CAUSE_COLUMNS)
+        methods = pd.DataFrame(columns=METHOD_COLUMNS)
     else:
         judged = ["quarter_id", "category", "status", "indicator", "basis", "value", "target"]
         status = previous_gaps.reindex(columns=judged).merge(
@@ -408,6 +482,7 @@ def compare_editions(previous: str, current: str, *,
             "previous_value": social["previous"], "current_value": social["current"]})],
             ignore_index=True).reindex(columns=TRANSITION_COLUMNS)
         transitions = transitions.sort_values(["quarter_id", "category"]).reset_index(drop=True)
+        methods, transitions = method_changes(transitions, previous_gaps, current_gaps)
         causes = transition_causes(
             transitions, previous_indicators=previous_indicators,
             current_indicators=current_indicators, previous_gaps=previous_gaps,
@@ -428,7 +503,8 @@ def compare_editions(previous: str, current: str, *,
                       closed=closed[listed].sort_values("facility_id").reset_index(drop=True),
                       boundaries_changed=boundaries_changed,
                       previous_quarter_count=previous_quarter_count,
-                      facilities_compared=compared, causes=causes)
+                      facilities_compared=compared, causes=causes,
+                      method_changes=methods)
 
 
 def compare_with_stored(store, study, results, history=None) -> Comparison | None:

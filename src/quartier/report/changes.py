@@ -248,6 +248,8 @@ def changes_context(comparison: Comparison, names: pd.Series, labels: dict[str, 
             after=format_number(len(names), 0, language)))
     if not comparison.facilities_compared:
         notes.append(text["changes_no_facilities"].format(previous=comparison.previous))
+    if len(comparison.method_changes):
+        notes.append(_method_note(comparison, labels, text))
     if comparison.boundaries_changed and not comparison.facilities_compared:
         lead = text["changes_lead_carried"].format(previous=comparison.previous)
     else:
@@ -265,6 +267,20 @@ def changes_context(comparison: Comparison, names: pd.Series, labels: dict[str, 
         "per_quarter": per_quarter,
         "trend": _trend(history, language, chart) if history is not None else None,
     }
+
+
+def _method_note(comparison: Comparison, labels: dict[str, str], text: dict[str, str]) -> str:
+    """One sentence on the categories judged on another basis than in the previous edition
+    (:attr:`Comparison.method_changes`): a change of method, not of the quarters."""
+    changes = []
+    for row in comparison.method_changes.itertuples():
+        previous = row.previous_basis if isinstance(row.previous_basis, str) else ""
+        current = row.current_basis if isinstance(row.current_basis, str) else ""
+        key = (f"method_{previous}_{current}" if previous and current else
+               f"method_new_{current}" if current else "method_dropped")
+        changes.append(text[key].format(category=labels.get(row.category, row.category)))
+    return text["changes_method"].format(previous=comparison.previous,
+                                         changes="; ".join(changes))
 
 
 def _largest(indicators: pd.DataFrame, indicator: str, quarter, labels: dict[str, str],

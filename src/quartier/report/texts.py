@@ -47,6 +47,17 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "changes_no_facilities": "Die Ausgabe {previous} enthält kein Einrichtungsregister; "
                                  "neu eröffnete und geschlossene Einrichtungen lassen sich nicht "
                                  "bestimmen.",
+        "changes_method": "Bewertungsgrundlage geändert seit der Ausgabe {previous} – eine "
+                          "Änderung der Methode (Katalog oder Richtwerte), keine Veränderung in "
+                          "den Quartieren; diese Bewertungen zählen unten nicht als geändert: "
+                          "{changes}.",
+        "method_standard_town": "{category} wird jetzt mit dem Stadtmittel verglichen "
+                                "(vorher gegen einen Richtwert)",
+        "method_town_standard": "{category} wird jetzt gegen einen Richtwert bewertet (vorher "
+                                "mit dem Stadtmittel verglichen)",
+        "method_new_standard": "{category} neu gegen einen Richtwert bewertet",
+        "method_new_town": "{category} neu mit dem Stadtmittel verglichen",
+        "method_dropped": "{category} wird nicht mehr bewertet",
         "social_moves": "Größte Veränderungen des Statusindex",
         "transitions_lead": "Neue Lücken stehen zuerst, dann Bewertungen, die neu unter dem "
                             "Stadtmittel liegen, dann die übrigen, jeweils nach der Größe der "
@@ -700,6 +711,16 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                                 "boundaries).",
         "changes_no_facilities": "Edition {previous} has no facility register; facilities "
                                  "opened and closed cannot be determined.",
+        "changes_method": "Basis of judgement changed since edition {previous} – a change of "
+                          "method (catalogue or standards), not of the quarters; these "
+                          "judgements are not counted as changed below: {changes}.",
+        "method_standard_town": "{category} is now compared with the town average (before: "
+                                "against a standard)",
+        "method_town_standard": "{category} is now judged against a standard (before: "
+                                "compared with the town average)",
+        "method_new_standard": "{category} newly judged against a standard",
+        "method_new_town": "{category} newly compared with the town average",
+        "method_dropped": "{category} is no longer judged",
         "social_moves": "Largest changes of the status index",
         "transitions_lead": "New gaps come first, then judgements newly below the town "
                             "median, then the others, each by the size of the change relative to "
