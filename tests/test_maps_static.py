@@ -400,3 +400,20 @@ def test_berlin_choropleth_of_542_planning_areas(tmp_path, berlin_study):
     assert "keine Angabe" in legend_texts(fig)          # areas below 300 residents
     assert legend_texts(fig)[0].startswith("bis ") and "." in legend_texts(fig)[0]
     assert paths[0].stat().st_size > 10_000
+
+
+def test_geometry_paths_reuses_only_the_same_geometries_at_the_same_scale():
+    """The cache of geometry_paths (one simplification per report) is keyed by content and
+    scale: other squares or another scale give their own paths, a repeat gives equal ones."""
+    from shapely.geometry import box
+
+    from quartier.maps.draw import geometry_paths
+
+    small = np.array([box(0, 0, 100, 100), box(100, 0, 200, 100)], dtype=object)
+    large = np.array([box(0, 0, 500, 500), box(500, 0, 1000, 500)], dtype=object)
+    first = geometry_paths(small, 0.01)
+    other = geometry_paths(large, 0.01)
+    again = geometry_paths(small.copy(), 0.01)
+    assert other[0].vertices.max() == 500 and first[0].vertices.max() == 100
+    assert all((a.vertices == b.vertices).all() for a, b in zip(first, again, strict=True))
+    assert len(geometry_paths(small[:1], 0.01)) == 1

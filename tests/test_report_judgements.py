@@ -138,3 +138,34 @@ def test_the_ranking_table_prints_the_priorities_of_the_results(sample):
         assert cells[6] == format_number(want["weighted_need"])
         assert cells[8] == format_number(want["gaps"])
         assert cells[9] == format_number(want["below_town"])
+
+
+def test_counts_of_all_quarters_at_once_equal_the_counts_per_quarter(sample):
+    """judgement_counts_by_quarter (one crosstab) against judgement_counts on each quarter."""
+    from quartier.report.judgement_context import (
+        judgement_counts,
+        judgement_counts_by_quarter,
+        prepared_gaps,
+    )
+
+    study, results = sample
+    gaps = prepared_gaps(results.gaps, study.catalogue)
+    table = judgement_counts_by_quarter(gaps)
+    assert list(table.index) == sorted(gaps["quarter_id"].unique())
+    for quarter, own in gaps.groupby("quarter_id"):
+        assert table.loc[quarter].to_dict() == judgement_counts(own), quarter
+    assert table["gap"].sum() == (gaps["status"] == "gap").sum() > 0
+
+
+def test_report_residents_are_the_results_rows_and_sum_the_surface(sample):
+    """The report reads residents per quarter from results.indicators (computed once in
+    compute); they equal the population surface summed per quarter (a second way)."""
+    from quartier.report.inputs import residents_per_quarter
+
+    study, results = sample
+    residents = residents_per_quarter(results, study.quarters["quarter_id"])
+    by_surface = results.surface.groupby("quarter_id")["total"].sum()
+    assert list(residents.index) == list(study.quarters["quarter_id"])
+    np.testing.assert_allclose(residents.to_numpy(),
+                               by_surface.reindex(residents.index, fill_value=0).to_numpy())
+    assert residents_per_quarter(results, ["nicht da"]).tolist() == [0.0]
