@@ -96,9 +96,16 @@ def _older_and_newer_judgements():
 def test_a_basis_changed_by_the_catalogue_is_a_method_change_not_a_change_in_the_quarter():
     before, after = _older_and_newer_judgements()
     facilities = _facilities([("K1", "kita", 500, 500)])
-    empty = pd.DataFrame(columns=["quarter_id", "category", "indicator", "value", "status"])
+    # the bus stops' 2SFCA catchment grew from 300 m to 1,500 m with the method: −87.5 %
+    # there is no change of quarter A, the kita's +100 % is
+    def access(stop: float, kita: float) -> pd.DataFrame:
+        return pd.DataFrame({"quarter_id": ["A", "A"], "category": ["transit_stop", "kita"],
+                             "indicator": ["fca_access", "fca_access"], "value": [stop, kita],
+                             "status": [None, None]})
+
     comparison = compare_editions(
-        "2024", "2025", previous_indicators=empty, current_indicators=empty,
+        "2024", "2025", previous_indicators=access(8.0, 1.0),
+        current_indicators=access(1.0, 2.0),
         previous_gaps=before, current_gaps=after, previous_facilities=facilities,
         current_facilities=facilities, quarters=_quarters())
     # by hand: transit_stop changed its basis in both quarters, public_transport is new in
@@ -121,5 +128,8 @@ def test_a_basis_changed_by_the_catalogue_is_a_method_change_not_a_change_in_the
             "dem Stadtmittel verglichen (vorher gegen einen Richtwert)") in note
     assert chapter["lead"].endswith("1 Bewertungen haben sich geändert.")
     assert [t["category_key"] for t in chapter["transitions"]] == ["kita"]
+    [largest] = chapter["largest"]
+    assert [(row["category"], row["change"]) for row in largest["rows"]] == [
+        ("Kita", "+100\u00a0%")]
     english = changes_context(comparison, names, labels, "en", chart=False)
     assert "Bushaltestelle is now compared with the town average" in english["notes"][0]

@@ -223,8 +223,11 @@ def changes_context(comparison: Comparison, names: pd.Series, labels: dict[str, 
                           else "–"),
             "causes": _cause_texts(causes, r, quarter, text, language, units),
             "cause_keys": list(causes["cause"])})
+    # categories measured another way than before (method_changes): no change of the quarters
+    same_method = comparison.indicators[~comparison.indicators["category"].isin(
+        list(comparison.method_changes["category"]))]
     largest = [group for group in (
-        _largest(comparison.indicators, indicator, quarter, labels, text, language)
+        _largest(same_method, indicator, quarter, labels, text, language)
         for indicator in ("coverage", "fca_access")) if group["rows"]]
     social = _largest(comparison.indicators, "status_index", quarter, labels, text, language)
 
