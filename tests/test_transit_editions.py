@@ -1,11 +1,14 @@
-"""Follow-ups of the combined public-transport standard (issue 11) across editions: a stop or a
-station of a member category is the cause of a changed ``public_transport`` judgement, worked
-out on two hand-built editions of two 1 km quarters."""
+"""Follow-ups of the combined public-transport standard (issue 11): a stop or a station of a
+member category is the cause of a changed ``public_transport`` judgement, a basis changed by
+the catalogue is a method change (hand-built editions of two 1 km quarters), and the sample's
+combined judgement recomputed from its cells."""
 
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pytest
 import shapely
 
 from quartier.editions.compare import compare_editions
@@ -133,3 +136,37 @@ def test_a_basis_changed_by_the_catalogue_is_a_method_change_not_a_change_in_the
         ("Kita", "+100\u00a0%")]
     english = changes_context(comparison, names, labels, "en", chart=False)
     assert "Bushaltestelle is now compared with the town average" in english["notes"][0]
+
+
+def test_sample_public_transport_is_the_bus_stops_plus_the_station(sample_current):
+    # the sample town has one railway station (Bahnhof Musterstadt) beside its 39 stops: the
+    # combined coverage, recomputed from shapely distances of the cells, equals the bus-only
+    # share wherever residents live near stops, and the station serves Gewerbegebiet Ost
+    study, results = sample_current
+    stops = study.facilities[study.facilities["category"].isin(["transit_stop",
+                                                                "rail_station"])]
+    assert stops["category"].value_counts().to_dict() == {"transit_stop": 39,
+                                                          "rail_station": 1}
+    gaps = results.gaps[results.gaps["category"] == "public_transport"].set_index("quarter_id")
+    shares = {}
+    for quarter, cells in results.surface.groupby("quarter_id"):
+        reached = {}
+        for key, limit in (("transit_stop", 300.0), ("rail_station", 600.0)):
+            tree = shapely.STRtree(stops[stops["category"] == key].geometry.to_numpy())
+            hits = tree.query(cells.geometry.to_numpy(), predicate="dwithin", distance=limit)
+            reached[key] = np.isin(np.arange(len(cells)), hits[0])
+        people = cells["total"].to_numpy()
+        either = reached["transit_stop"] | reached["rail_station"]
+        shares[quarter] = (100 * people[reached["transit_stop"]].sum() / people.sum(),
+                           100 * people[either].sum() / people.sum())
+        assert gaps.at[quarter, "value"] == pytest.approx(shares[quarter][1])
+        if gaps.at[quarter, "basis"] == "standard":
+            assert gaps.at[quarter, "unmet_people"] == pytest.approx(people[~either].sum())
+    assert shares["06"][0] == pytest.approx(2.54, abs=0.01) and shares["06"][1] == 100.0
+    assert all(bus == pytest.approx(both) for quarter, (bus, both) in shares.items()
+               if quarter != "06")
+    # residential quarters: met or well above the standard, none a Lücke; 06 (118 residents)
+    # is not assessed
+    assert gaps["status"].to_dict() == {
+        "01": "well_above", "02": "well_above", "03": "met", "04": "met", "05": "met",
+        "06": "not_assessed", "07": "met"}
