@@ -103,7 +103,7 @@ def test_summary_counts_the_kinds_apart(handmade):
 
 def test_first_screen_names_the_top_priority(handmade):
     study, results, index = handmade
-    ranking = priorities(results.gaps, results.indicators, results.status)
+    ranking = priorities(results.gaps, results.indicators, results.social_index)
     top = ranking.iloc[0]
     assert top["quarter_id"] == "02" and top["people"] == 123.0
     first_screen = _text(index[:index.index('<nav')])
@@ -124,7 +124,7 @@ def test_the_ranking_table_prints_the_priorities_of_the_results(sample):
     table = index[index.index('<table class="attention">'):]
     table = table[:table.index("</table>")]
     rows = re.findall(r'<tr data-quarter="([^"]+)">(.*?)</tr>', table)
-    ranking = priorities(results.gaps, results.indicators, results.status,
+    ranking = priorities(results.gaps, results.indicators, results.social_index,
                          min_population=study.config.indicators.min_population)
     expected = ranking[ranking["ranked"] & (ranking["people"] > 0)].set_index("quarter_id")
     assert [q for q, _ in rows] == list(expected.index)[:len(rows)] and rows

@@ -82,7 +82,7 @@ def social_chapter(social: pd.DataFrame, study: Study, names: pd.Series, languag
     Parameters
     ----------
     social : DataFrame
-        ``results.status`` (:func:`quartier.indicators.social.social_status`), by quarter id.
+        ``results.social_index`` (:func:`quartier.indicators.social.social_status`), by quarter id.
     study : Study
         For the indicator names and the dynamics settings.
     names : Series
