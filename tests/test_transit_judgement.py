@@ -115,9 +115,11 @@ def test_two_quarters_bus_or_rail_worked_out(make_study):
                                                      (X0 + 1500, Y0 + 500): 600.0})
     assert transit["value"].to_numpy() == pytest.approx(second["coverage"].to_numpy())
     assert transit["unmet_people"].to_numpy() == pytest.approx(second["unmet"].to_numpy())
-    # the bus stop alone is compared with the town, never a Lücke
-    bus = gaps.xs("transit_stop", level="category")
-    assert set(bus["basis"]) == {"town"} and not (bus["status"] == "gap").any()
+    # the bus stop alone is judged only as part of the combination: no judgement, no resource
+    for member in ("transit_stop", "rail_station"):
+        alone = gaps.xs(member, level="category")
+        assert set(alone["basis"]) == {"not_assessed"}
+        assert set(alone["reason"]) == {"combined_member"} and not alone["resource"].any()
     # the combined category counts its members' facilities located in each quarter, while
     # the study's facility list keeps only the two real facilities
     counts = results.indicators.query("category == 'public_transport' and indicator == 'count'")

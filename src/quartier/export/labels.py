@@ -111,6 +111,7 @@ _REASONS = {
     "mostly_non_residential": ("überwiegend ohne Wohnbebauung", "Mostly non-residential"),
     "no_reference_population": ("keine Bezugsbevölkerung", "No reference population"),
     "incomplete_data": ("Daten unvollständig", "Incomplete data"),
+    "combined_member": ("Teil eines gemeinsamen Richtwerts", "Part of a combined standard"),
 }
 _YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
 #: Columns holding a judgement code, a field key, a category key, an indicator name.

@@ -14,7 +14,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from quartier.catalogue import standard_kind
+from quartier.catalogue import combined_members, standard_kind
 from quartier.settings import IndicatorSettings
 
 __all__ = ["assess_gaps", "GAP_COLUMNS"]
@@ -78,7 +78,10 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
     A category in ``incomplete`` is not assessed in any quarter (``reason``
     ``incomplete_data``; a quarter's own reason above takes precedence) and is never a
     resource: judging incomplete data against a standard or the town would invent Lücken.
-    Its distances and coverage are still computed and shown.
+    Its distances and coverage are still computed and shown. A member of a combined standard
+    (``combined_of``, e.g. bus stops and stations in ``public_transport``) without a standard
+    of its own is judged only as part of the combination (``reason`` ``combined_member``,
+    never a resource); its indicators are still computed and shown.
 
     **Against a standard** (``basis`` ``standard``):
 
@@ -154,10 +157,17 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
                        if "non_residential" in table else pd.Series(False, index=table.index))
     kind = kind.mask((kind == "demand") & (measure != "capacity"), "town")
 
+    # a member of a combined standard without a standard of its own (bus stops, stations in
+    # public_transport) is judged only as part of the combination: "no railway station, below
+    # the town median" says nothing a planner could act on
+    members = {m for key, parts in combined_members(catalogue).items()
+               if (category == key).any() for m in parts}
+    member = category.isin(list(members)) & (kind == "town")
     reason = np.select([residents < settings.min_population, non_residential.to_numpy(),
-                        ~(population > 0), category.isin(list(incomplete)).to_numpy()],
+                        ~(population > 0), category.isin(list(incomplete)).to_numpy(),
+                        member.to_numpy()],
                        ["few_residents", "mostly_non_residential", "no_reference_population",
-                        "incomplete_data"], default="")
+                        "incomplete_data", "combined_member"], default="")
     assessed = pd.Series(reason == "", index=table.index)
     is_demand, is_rate = kind == "demand", kind == "rate"
     is_distance, is_town = kind == "distance", kind == "town"
@@ -205,7 +215,7 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
                                default=factor * rate_median * population / 1000),
                      index=table.index)
     out["resource"] = (count > 0) & (located > need.fillna(0.0)) & ~category.isin(
-        list(incomplete))
+        list(incomplete)) & ~member
     in_reach = access * population / 1000
     with np.errstate(invalid="ignore"):
         served = np.select([is_demand, is_rate, is_distance],

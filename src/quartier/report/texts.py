@@ -285,6 +285,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "reason_mostly_non_residential": "überwiegend ohne Wohnnutzung",
         "reason_no_reference_population": "keine Bezugsbevölkerung",
         "reason_incomplete_data": "unvollständige Daten",
+        "reason_combined_member": "bewertet als Teil eines gemeinsamen Richtwerts",
         "edge_marker": "Randlage",
         "edge_marker_title": "Quartier am Rand des Untersuchungsgebiets: Einrichtungen jenseits "
                              "der Grenze fehlen in den Daten.",
@@ -939,6 +940,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "reason_mostly_non_residential": "mostly non-residential",
         "reason_no_reference_population": "no reference population",
         "reason_incomplete_data": "incomplete data",
+        "reason_combined_member": "judged as part of a combined standard",
         "edge_marker": "Edge location",
         "edge_marker_title": "Quarter at the edge of the study area: facilities beyond the "
                              "boundary are missing from the data.",
