@@ -126,3 +126,15 @@ def test_language_choice_check_sees_an_inline_pair():
     tree = ast.parse('label = "Karte" if language == "de" else "Map"\n'
                      'key = "de" if language == "de" else "en"\n')
     assert _language_choices(tree) == [1]
+
+
+@pytest.mark.parametrize(("language", "one", "many"), [
+    ("de", "1 Einrichtung ist neu, 0 geschlossen, 1 Bewertung hat sich geändert.",
+     "2 Einrichtungen sind neu, 0 geschlossen, 1.234 Bewertungen haben sich geändert."),
+    ("en", "1 facility opened, 0 closed, 1 assessment changed.",
+     "2 facilities opened, 0 closed, 1.234 assessments changed.")])
+def test_change_lead_counts_in_singular_and_plural(language, one, many):
+    lead = TEXTS[language]["changes_lead"]
+    assert lead.format(previous="2024", opened="1", closed="0", transitions="1").endswith(one)
+    assert lead.format(previous="2024", opened="2", closed="0",
+                       transitions="1.234").endswith(many)

@@ -16,9 +16,9 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "ch_summary": "1 Zusammenfassung",
         "ch_basis": "2 Grundlagen",
         "ch_changes": "Veränderungen seit der letzten Fortschreibung",
-        "changes_lead": "Verglichen wird mit der Ausgabe {previous}: {opened} Einrichtungen sind "
-                        "neu, {closed} geschlossen, {transitions} Bewertungen haben sich "
-                        "geändert.",
+        "changes_lead": "Verglichen wird mit der Ausgabe {previous}: {opened:Einrichtung ist|"
+                        "Einrichtungen sind} neu, {closed} geschlossen, {transitions:Bewertung "
+                        "hat|Bewertungen haben} sich geändert.",
         "changes_none": "Dies ist die erste gespeicherte Ausgabe; Veränderungen zeigt die nächste "
                         "Fortschreibung.",
         "opened": "Neu eröffnet",
@@ -685,8 +685,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "ch_summary": "1 Summary",
         "ch_basis": "2 Basis",
         "ch_changes": "Changes since the last edition",
-        "changes_lead": "Compared with edition {previous}: {opened} facilities opened, {closed} "
-                        "closed, {transitions} assessments changed.",
+        "changes_lead": "Compared with edition {previous}: {opened:facility|facilities} "
+                        "opened, {closed} closed, {transitions:assessment|assessments} changed.",
         "changes_none": "This is the first stored edition; the next update will show changes.",
         "opened": "Opened",
         "closed": "Closed",
