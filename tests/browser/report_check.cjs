@@ -15,10 +15,10 @@ const job = JSON.parse(fs.readFileSync(jobFile, "utf8"));
 // axe-core's WCAG 2.1 A/AA rules on a frame. Colour contrast, by far the slowest rule (25 s on
 // the sample's 14,500 elements), runs on the parts named in contrastIn (each kind of badge,
 // marker, table and heading occurs there), every other rule on the whole document.
-async function axeIn(frame, contrastIn) {
+// job.axe.tags replaces the rule tags (e.g. adding "best-practice": landmarks, regions).
+async function axeIn(frame, contrastIn, tags) {
   await frame.evaluate(axeSource);
-  return frame.evaluate(async (contrastIn) => {
-    const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+  return frame.evaluate(async (contrastIn, tags) => {
     const all = await window.axe.run(document, {
       runOnly: { type: "tag", values: tags }, rules: { "color-contrast": { enabled: false } },
       iframes: false });
@@ -30,7 +30,7 @@ async function axeIn(frame, contrastIn) {
       id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
       targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
     }));
-  }, contrastIn);
+  }, contrastIn, tags || ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
 }
 
 // Tables wider than the body at the current (printed page) width. With landscape true only
@@ -76,7 +76,7 @@ function tooWide(landscape) {
       for (const frame of page.frames()) {
         const where = frame === page.mainFrame() ? "page" : "iframe";
         const parts = where === "page" ? job.axe.contrast_in : [];
-        for (const v of await axeIn(frame, parts)) out.axe.push({ frame: where, ...v });
+        for (const v of await axeIn(frame, parts, job.axe.tags)) out.axe.push({ frame: where, ...v });
       }
       lap("axe");
     }

@@ -96,7 +96,8 @@ class FindAndLabel(MacroElement):
         self.map_name = map_name
         self.data_name = data_name
         self.texts = js_value({key: texts[key] for key in ("zoom_in", "zoom_out", "layers",
-                                                      "search", "profile")})
+                                                      "search", "profile", "map",
+                                                      "leaflet")})
         self.max_labels = js_value(int(max_labels))
 
 

@@ -95,14 +95,16 @@ _TEXTS = {
            "quarters": "Quartiere", "other": "Sonstige", "quarter": "Quartier",
            "zoom_in": "Vergrößern", "zoom_out": "Verkleinern", "layers": "Kartenebenen",
            "search": "Quartier suchen", "profile": "Quartiersprofil öffnen",
-           "labels": "Quartiersnamen"},
+           "labels": "Quartiersnamen", "map": "Karte",
+           "leaflet": "JavaScript-Bibliothek für interaktive Karten"},
     "en": {"no_data": "no data", "operator": "Operator", "capacity": "Capacity",
            "places": "places", "address": "Address", "facilities": "Facilities",
            "sources": "Sources", "background": "Background map (OpenStreetMap)",
            "quarters": "Quarters", "other": "Other", "quarter": "Quarter",
            "zoom_in": "Zoom in", "zoom_out": "Zoom out", "layers": "Map layers",
            "search": "Find a quarter", "profile": "Open the quarter profile",
-           "labels": "Quarter names"},
+           "labels": "Quarter names", "map": "Map",
+           "leaflet": "A JavaScript library for interactive maps"},
 }
 
 
@@ -275,7 +277,7 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
 
     facility_legend = ""
     if fields_shown:
-        facility_legend = f"<h4>{escape_html(texts['facilities'])}</h4>" + "".join(
+        facility_legend = f"<h2>{escape_html(texts['facilities'])}</h2>" + "".join(
             f'<div class="row"><span class="dot" style="background:{colour}"></span>'
             f"{escape_html(label)}</div>" for label, colour in fields_shown)
     add(Controls(m.get_name(), title=escape_html(title) if title else None, legends=legends,

@@ -195,7 +195,7 @@ def indicator_layer(spec: IndicatorLayer, ids: np.ndarray, drawn: np.ndarray,
     if classification.n_missing:
         rows.append(f'<div class="row"><span class="box nodata"></span>'
                     f"{escape_html(texts['no_data'])}</div>")
-    legend = f"<h4>{escape_html(spec.label)}{unit}</h4><div>{''.join(rows)}</div>"
+    legend = f"<h2>{escape_html(spec.label)}{unit}</h2><div>{''.join(rows)}</div>"
     return layer, legend
 
 
