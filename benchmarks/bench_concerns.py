@@ -2,7 +2,7 @@
 
 Builds a year of synthetic concerns (about 20 per quarter and year, unevenly spread over the
 six action fields and four statuses, so that most cells hold 0, 1 or 2 concerns) and times
-:func:`quartier.network.concerns.published_concerns` — primary and secondary suppression
+:func:`quartier.partners.concerns.published_concerns` — primary and secondary suppression
 with the audit — and, separately, the audit alone (an independent check that no hidden small
 count can be worked out). The version of ``concerns.py`` in the last commit (``git show
 HEAD:…``) or any other file given with ``--old`` is timed as well for the sizes given with
@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from quartier.fields import FIELDS
-from quartier.network import concerns as new_concerns
+from quartier.partners import concerns as new_concerns
 
 PROJECT = Path(__file__).resolve().parents[1]
-MODULE = "src/quartier/network/concerns.py"
+MODULE = "src/quartier/partners/concerns.py"
 STATUSES = ("offen", "in Bearbeitung", "weitergeleitet", "erledigt")
 
 

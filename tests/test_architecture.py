@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("quartier.indicators", "quartier.streets", "quartier.scale"),                # indicators
     ("quartier.compute", "quartier.summary"),                                     # compute
     ("quartier.editions",),                                                       # editions
-    ("quartier.network",),                                                        # partners
+    ("quartier.partners", "quartier.network"),                                     # partners
     ("quartier.maps",),                                                           # maps
     ("quartier.export",),                                                         # export
     ("quartier.report",),                                                         # report
@@ -46,9 +46,9 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "the config recognises GDAL/ZIP source names with load/sources.py; belongs below config",
     ("quartier.load.other_boundaries", "quartier.editions.boundaries"):
         "area weighting lives in editions/; it belongs in a geometry module below load",
-    ("quartier.network.export", "quartier.export.spreadsheet"):
+    ("quartier.partners.export", "quartier.export.spreadsheet"):
         "the internal partner register is written with the export's spreadsheet-safe writer",
-    ("quartier.network.export", "quartier.export.labels"):
+    ("quartier.partners.export", "quartier.export.labels"):
         "the public partner, measure and concern tables use the export's headers and labels",
     ("quartier.export.tables", "quartier.report.profile_context"):
         "the housing export reuses the profile's housing table (report code being reworked)",

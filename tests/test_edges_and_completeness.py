@@ -210,7 +210,7 @@ def test_context_dataset_counts_only_for_access_and_clears_the_edge(three):
 
 
 def test_partner_list_leaves_out_context_facilities():
-    from quartier.network.partners import _operators
+    from quartier.partners.partners import _operators
     quarters = _quarters({"A": box(0, 0, 1000, 1000)})
     facilities = gpd.GeoDataFrame(
         {"operator": ["AWO", "Caritas", "Diakonie"], "field": "health_care",

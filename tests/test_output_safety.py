@@ -366,7 +366,7 @@ def test_default_internal_folder_is_beside_the_config_not_the_output(hostile_sam
     assert files_under(tmp_path) == before
     # the partners command with the default folder: beside the config, never beside --output
     study = quartier.load_study(config)
-    from quartier.network.export import internal_folder
+    from quartier.partners.export import internal_folder
 
     folder = internal_folder(study)
     assert folder.resolve() == (config.parent / "reports" / "musterstadt" / "intern"

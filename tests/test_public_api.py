@@ -20,7 +20,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 PACKAGES = ("quartier", "quartier.assign", "quartier.editions", "quartier.export",
-            "quartier.indicators", "quartier.load", "quartier.maps", "quartier.network",
+            "quartier.indicators", "quartier.load", "quartier.maps", "quartier.partners",
             "quartier.population", "quartier.report", "quartier.sample", "quartier.scale",
             "quartier.streets")
 
@@ -144,3 +144,30 @@ def test_old_names_still_work_and_warn(make_study):
         warnings.simplefilter("error")
         assert results.social_index == "index"
         assert tiny_study.findings is not None
+
+
+def test_old_network_package_imports_the_partners_modules_and_warns():
+    """``quartier.network`` (renamed ``quartier.partners``) still imports, warns once, and its
+    submodules are the very modules of ``quartier.partners`` (private names included)."""
+    import subprocess
+    import sys
+
+    code = """
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    from quartier.network.concerns import published_concerns
+    from quartier.network.partners import _operators
+    import quartier.network.export as old_export
+import quartier.partners.concerns, quartier.partners.export, quartier.partners.partners
+import quartier.network
+assert published_concerns is quartier.partners.concerns.published_concerns
+assert _operators is quartier.partners.partners._operators
+assert old_export is quartier.partners.export
+assert quartier.network.partner_register is quartier.partners.partner_register
+assert quartier.network.__all__ == quartier.partners.__all__
+messages = [str(w.message) for w in caught if w.category is DeprecationWarning]
+assert any("quartier.partners" in m for m in messages), messages
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from conftest import SAMPLE
 
-from quartier.network.export import write_internal_register
+from quartier.partners.export import write_internal_register
 from quartier.report.build import build_report
 
 

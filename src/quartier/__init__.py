@@ -3,7 +3,7 @@
 Load a study with :func:`load_study`, compute indicators and judgements with :func:`compute`,
 publish the yearly edition with :func:`publish_edition`; every stage of the analysis is a plain
 function on (Geo)DataFrames in the subpackages (``load``, ``population``, ``assign``,
-``indicators``, ``editions``, ``maps``, ``export``, ``report``, ``network``, ``streets``,
+``indicators``, ``editions``, ``maps``, ``export``, ``report``, ``partners``, ``streets``,
 ``scale``). ``docs/api.md`` lists the exported names by family.
 
 The report functions (:func:`publish_edition`, :func:`build_report`, :func:`report_folder`) are

@@ -296,7 +296,7 @@ def _internal_folder(study, intern: Path | None, public: Path | None) -> Path:
     """The internal folder (``--intern`` or beside the config), checked to lie outside the
     public report folder (``--output`` or the default); a usage error otherwise."""
     from quartier._paths import check_internal_folder
-    from quartier.network.export import internal_folder
+    from quartier.partners.export import internal_folder
     from quartier.report.build import report_folder
 
     folder = intern if intern is not None else internal_folder(study)
@@ -309,7 +309,7 @@ def _internal_folder(study, intern: Path | None, public: Path | None) -> Path:
 
 def _write_internal(study, folder: Path) -> None:
     """Write the internal partner register (contacts!) outside the public report folder."""
-    from quartier.network.export import write_internal_register
+    from quartier.partners.export import write_internal_register
 
     written = write_internal_register(study, folder)
     if written:

@@ -22,7 +22,7 @@ from quartier.catalogue import category_labels, reference_group_label
 from quartier.fields import FIELDS, field_label
 from quartier.indicators.registry import INDICATORS, social_class_label
 from quartier.judgements import judgement_label
-from quartier.network.measures import status_label as measure_status_label
+from quartier.partners.measures import status_label as measure_status_label
 
 __all__ = [
     "HEADERS",

@@ -1,32 +1,29 @@
-"""The quarter manager's working tables: network partners, measures and residents' concerns.
+"""Deprecated name of :mod:`quartier.partners` (kept for one release).
 
-- :mod:`quartier.network.partners`: register of partners (actors and facility operators), its
-  public view and the fields of each quarter without a local partner;
-- :mod:`quartier.network.measures`: budget per field and quarter, measures per open gap and the
-  movement of each measure's target indicator since it started;
-- :mod:`quartier.network.concerns`: residents' concerns counted per quarter, field and period,
-  with small counts suppressed;
-- :mod:`quartier.network.export`: the publishable tables for the report folder and the internal
-  partner register for the quarter manager.
+``quartier.network`` held the network partners, measures and concerns; the street network
+lives in :mod:`quartier.streets`, so the package is now :mod:`quartier.partners`. Importing
+``quartier.network`` warns once and gives the same modules: ``quartier.network.concerns`` *is*
+``quartier.partners.concerns`` (an alias in :data:`sys.modules`, private names included).
 """
 
-from quartier.network.concerns import concern_counts, protect_counts, suppress_counts
-from quartier.network.measures import (
-    budget_by_field,
-    budget_by_quarter,
-    gaps_without_measure,
-    measures_per_gap,
-    target_movement,
-)
-from quartier.network.partners import (
-    missing_partners,
-    partner_coverage,
-    partner_register,
-    public_view,
-)
+import sys
+import warnings
 
-__all__ = ["budget_by_field", "budget_by_quarter", "concern_counts", "gaps_without_measure",
-           "measures_per_gap", "missing_partners", "partner_coverage", "partner_register",
-           "public_view", "suppress_counts", "target_movement"]
-# protect_counts (the disclosure audit behind suppress_counts) stays importable here and from
-# quartier.network.concerns, but is not part of the curated API.
+from quartier.partners import (
+    _audit,
+    concerns,
+    export,
+    measures,
+    partners,
+    protection,
+)
+from quartier.partners import *  # noqa: F403
+from quartier.partners import __all__
+
+warnings.warn("quartier.network heißt jetzt quartier.partners (Netzwerkpartner, Maßnahmen, "
+              "Anliegen); der alte Name entfällt in der nächsten Version.", DeprecationWarning,
+              stacklevel=2)
+
+for _module in (_audit, concerns, export, measures, partners, protection):
+    sys.modules[f"{__name__}.{_module.__name__.rpartition('.')[2]}"] = _module
+del _module

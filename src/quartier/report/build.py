@@ -315,7 +315,7 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
                           ("gpkg", "geopackage")):
             if name in written:
                 downloads[key] = Path(written[name]).relative_to(folder).as_posix()
-        from quartier.network.export import write_network_exports
+        from quartier.partners.export import write_network_exports
 
         for key, path in write_network_exports(study, folder).items():  # publishable only
             downloads[key] = path.relative_to(folder).as_posix()

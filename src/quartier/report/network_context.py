@@ -2,7 +2,7 @@
 
 Only publishable content gets here: the partner register's public view (contact data only for
 rows marked public), measures, and concern counts protected by
-:func:`quartier.network.concerns.published_concerns` (small counts ``"< 3"``, secondary
+:func:`quartier.partners.concerns.published_concerns` (small counts ``"< 3"``, secondary
 suppressions ``"x"``). Free-text columns of concerns are never read.
 """
 
@@ -19,9 +19,9 @@ from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
 from quartier.judgements import judgement_label as status_label
 from quartier.load.concerns import concern_settings
-from quartier.network.concerns import Protection
-from quartier.network.export import study_concerns, study_register
-from quartier.network.measures import (
+from quartier.partners.concerns import Protection
+from quartier.partners.export import study_concerns, study_register
+from quartier.partners.measures import (
     SEVERAL,
     TOWN_WIDE,
     budget_by_field,
@@ -30,18 +30,18 @@ from quartier.network.measures import (
     parse_target,
     target_movement,
 )
-from quartier.network.measures import status_label as measure_status_label
-from quartier.network.partners import missing_partners, partner_coverage, public_view
+from quartier.partners.measures import status_label as measure_status_label
+from quartier.partners.partners import missing_partners, partner_coverage, public_view
 from quartier.report.formatting import format_indicator
 from quartier.report.texts import texts
 from quartier.study import Study
 
 __all__ = ["network_context"]
 
-#: The register's own words for where a partner comes from (quartier.network.partners) and
+#: The register's own words for where a partner comes from (quartier.partners.partners) and
 #: their text keys (:mod:`quartier.report.texts`).
 _REGISTER_WORDS = {"Träger": "register_operator", "Akteure": "register_actors"}
-#: A concern's status code (quartier.network.concerns) and its text key.
+#: A concern's status code (quartier.partners.concerns) and its text key.
 _CONCERN_STATUS = {"offen": "concern_status_open", "in bearbeitung": "concern_status_in_progress",
                    "weitergeleitet": "concern_status_passed_on",
                    "erledigt": "concern_status_done"}

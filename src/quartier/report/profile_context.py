@@ -19,9 +19,9 @@ from quartier.assign import assign_points
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number
 from quartier.indicators.edges import context_mask
-from quartier.network.export import study_concerns, study_register
-from quartier.network.measures import status_label as measure_status_label
-from quartier.network.partners import public_view
+from quartier.partners.export import study_concerns, study_register
+from quartier.partners.measures import status_label as measure_status_label
+from quartier.partners.partners import public_view
 from quartier.report.network_context import register_word
 from quartier.report.texts import texts
 from quartier.study import Study

@@ -13,7 +13,7 @@ from conftest import SAMPLE, X0, Y0
 from scipy.optimize import linprog
 
 import quartier
-from quartier.network.concerns import (
+from quartier.partners.concerns import (
     PUBLISHED_TABLES,
     SECONDARY,
     concern_counts,
@@ -217,7 +217,7 @@ def test_concerns_by_point_and_min_count(make_study):
     assert study.concerns["located_by"].tolist() == ["point", "quarter_id"]
     assert study.concerns["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01",
                                                                       "2024-02-03"]
-    from quartier.network.export import study_concerns
+    from quartier.partners.export import study_concerns
 
     protection = study_concerns(study)
     assert protection.threshold == 5

@@ -1,8 +1,8 @@
 """Which published counts may be shown: primary and secondary suppression of small counts.
 
-Steps 1 and 2 of the rule of :mod:`quartier.network.concerns` over several published two-way
+Steps 1 and 2 of the rule of :mod:`quartier.partners.concerns` over several published two-way
 tables at once (:func:`protect_counts`), with the audit of step 3 from
-:mod:`quartier.network._audit`; the result is a :class:`Protection` that renders every table.
+:mod:`quartier.partners._audit`; the result is a :class:`Protection` that renders every table.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from quartier.format import format_number
-from quartier.network._audit import (
+from quartier.partners._audit import (
     STATE_PRIMARY,
     STATE_SECONDARY,
     STATE_SHOWN,

@@ -9,7 +9,7 @@ from conftest import SAMPLE
 
 import quartier
 from quartier.editions import load_edition, store_edition
-from quartier.network.measures import (
+from quartier.partners.measures import (
     SEVERAL,
     TOWN_WIDE,
     budget_by_field,

@@ -38,8 +38,8 @@ from quartier.export.labels import public_table
 from quartier.export.spreadsheet import safe_table, write_csv
 from quartier.format import slug
 from quartier.load.concerns import concern_settings
-from quartier.network.concerns import PUBLISHED_TABLES, Protection, published_concerns
-from quartier.network.partners import missing_partners, partner_register, public_view
+from quartier.partners.concerns import PUBLISHED_TABLES, Protection, published_concerns
+from quartier.partners.partners import missing_partners, partner_register, public_view
 from quartier.study import Study
 
 __all__ = ["study_register", "study_concerns", "public_tables", "write_network_exports",

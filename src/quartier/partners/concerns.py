@@ -26,8 +26,8 @@ to every count the report, its maps and its publishable exports show:
    period of a quarter and the quarter's total) are one number, shown or hidden alike.
 
 This module counts the concerns and publishes them; steps 1 and 2 are in
-:mod:`quartier.network.protection` (:func:`protect_counts`, :class:`Protection`, both
-importable from here too), step 3 in :mod:`quartier.network._audit`.
+:mod:`quartier.partners.protection` (:func:`protect_counts`, :class:`Protection`, both
+importable from here too), step 3 in :mod:`quartier.partners._audit`.
 
 Examples
 --------
@@ -49,7 +49,7 @@ import pandas as pd
 
 from quartier.fields import FIELDS
 from quartier.format import format_number
-from quartier.network.protection import (
+from quartier.partners.protection import (
     SECONDARY,
     Protection,
     disclosed_counts,

@@ -1,9 +1,9 @@
 """The audit of protected counts: can a reader work out a hidden small count exactly?
 
-Step 3 of the rule of :mod:`quartier.network.concerns`: for every hidden small count the
+Step 3 of the rule of :mod:`quartier.partners.concerns`: for every hidden small count the
 smallest and largest value consistent with everything published, by linear programming over
 the underlying counts (HiGHS through :func:`scipy.optimize.milp`), with the shortcuts described
-in :func:`quartier.network.protection.protect_counts`. The state codes of the figures are
+in :func:`quartier.partners.protection.protect_counts`. The state codes of the figures are
 defined here, the lowest of the three modules.
 """
 
@@ -18,7 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Codes of a figure's state in the arrays of the protection and the audit.
 STATE_SHOWN, STATE_PRIMARY, STATE_SECONDARY, STATE_WITHHELD = 0, 1, 2, 3
-#: The names of the codes, as :class:`~quartier.network.protection.Protection` keeps them.
+#: The names of the codes, as :class:`~quartier.partners.protection.Protection` keeps them.
 STATES = ("shown", "primary", "secondary", "withheld")
 #: Tolerance on the optimum of a linear program (as in the first version of the audit).
 TOLERANCE = 1e-6

@@ -10,7 +10,7 @@ from shapely.geometry import Point
 
 import quartier
 from quartier.indicators.edges import context_mask
-from quartier.network.partners import (
+from quartier.partners.partners import (
     missing_partners,
     partner_coverage,
     partner_register,
@@ -109,7 +109,7 @@ def test_register_and_concerns_are_computed_once_per_study():
     from conftest import SAMPLE
 
     import quartier
-    from quartier.network.export import study_concerns, study_register
+    from quartier.partners.export import study_concerns, study_register
 
     study = quartier.load_study(SAMPLE / "quartier.toml")
     assert study_register(study) is study_register(study)
