@@ -248,8 +248,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "key_findings": "Das Wichtigste in Kürze",
         "finding_top": "Den größten Handlungsbedarf hat {name}{status}: {needs}.",
         "finding_status": " (sozialer Status {status})",
-        "finding_other": "{name}{status} mit {people:Person|Personen} mit ungedecktem Bedarf (u. "
-                         "a. {need})",
+        "finding_other": "{name}{status} mit {people:ungedecktem Bedarfsfall|ungedeckten "
+                         "Bedarfsfällen} (u. a. {need})",
         "finding_next": "Es folgen {quarters}.",
         "and": "und",
         "finding_field": "Der größte ungedeckte Bedarf liegt im Handlungsfeld {field}: "
@@ -268,13 +268,16 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "summary_standard": "Am Richtwert",
         "summary_town": "Relativ zur Stadt (kein Richtwert)",
         "summary_attention": "Quartiere mit Handlungsbedarf",
-        "summary_attention_lead": "Rangfolge nach ungedecktem Bedarf: Personen der "
-                                  "Bezugsgruppen, für die ein Angebot am Richtwert fehlt, "
+        "summary_attention_lead": "Rangfolge nach ungedeckten Bedarfsfällen: je Handlungsfeld "
+                                  "die Personen der Bezugsgruppen, für die ein Angebot am "
+                                  "Richtwert fehlt, über die Handlungsfelder zusammengezählt "
+                                  "(wem Angebote aus zwei Feldern fehlen, zählt zweimal; die "
+                                  "Summe kann daher die Einwohnerzahl übersteigen) und "
                                   "gewichtet mit dem sozialen Status; Quartiere mit niedrigem "
                                   "Status zuerst (Regel unter Methoden). "
                                   "Vergleiche mit dem Stadtmittel gehen nicht ein.",
         "rank": "Rang",
-        "people_need": "Personen mit ungedecktem Bedarf",
+        "people_need": "Ungedeckte Bedarfsfälle",
         "weighted_need": "gewichtet",
         "largest_needs": "Größter Bedarf",
         "summary_apart": "Nicht eingestuft",
@@ -482,7 +485,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "weder Supermarkt noch ÖPNV-Haltestelle in der Nähe hat, zählt einmal); "
                         "die "
                         "Handlungsfelder werden addiert (wem Angebote aus zwei Feldern fehlen, "
-                        "zählt zweimal) und mit dem sozialen Status gewichtet: "
+                        "zählt zweimal; diese Summe heißt ungedeckte Bedarfsfälle und kann die "
+                        "Einwohnerzahl übersteigen) und mit dem sozialen Status gewichtet: "
                         "Faktor 1 bei Status hoch oder mittel oder ohne Sozialindex, 1,5 bei "
                         "niedrig, 2 bei sehr niedrig. Zuerst stehen die Quartiere, in denen "
                         "Lücken und ein niedriger oder sehr niedriger sozialer Status "
@@ -600,8 +604,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                            "dem Stadtmittel bei {town:Kategorie|Kategorien}; "
                            "{resources:Ressource|Ressourcen} (Stadt: im Mittel {mean_gaps} "
                            "Lücken je Quartier)",
-        "rank_need": "Handlungsbedarf: Rang {rank} von {n} ({people:Person|Personen} mit "
-                     "ungedecktem Bedarf)",
+        "rank_need": "Handlungsbedarf: Rang {rank} von {n} ({people:ungedeckter "
+                     "Bedarfsfall|ungedeckte Bedarfsfälle})",
         "rank_apart": "Handlungsbedarf: nicht eingestuft ({reason})",
         "check_location": "Wohnlage prüfen",
         "check_location_note": "{share} der Einwohner*innen sind Flächen ohne jede Einrichtung "
@@ -906,8 +910,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "key_findings": "Key findings",
         "finding_top": "The greatest need for action is in {name}{status}: {needs}.",
         "finding_status": " (social status {status})",
-        "finding_other": "{name}{status} with {people:person|people} with unmet need (among others "
-                         "{need})",
+        "finding_other": "{name}{status} with {people:case|cases} of unmet need (among "
+                         "others {need})",
         "finding_next": "Next come {quarters}.",
         "and": "and",
         "finding_field": "The largest unmet need is in the action field {field}: {people} people "
@@ -925,12 +929,15 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
         "summary_standard": "Against a standard",
         "summary_town": "Relative to the town (no standard)",
         "summary_attention": "Quarters needing attention",
-        "summary_attention_lead": "Ranked by unmet need: people of the reference groups lacking "
-                                  "a service against a standard, weighted by social status; "
+        "summary_attention_lead": "Ranked by cases of unmet need: per action field the people "
+                                  "of the reference groups lacking a service against a "
+                                  "standard, added up over the fields (someone lacking "
+                                  "services of two fields counts twice, so the sum can exceed "
+                                  "the residents) and weighted by social status; "
                                   "quarters of low status first (rule under Methods). "
                                   "Comparisons with the town median do not count.",
         "rank": "Rank",
-        "people_need": "People with unmet need",
+        "people_need": "Cases of unmet need",
         "weighted_need": "weighted",
         "largest_needs": "Largest needs",
         "summary_apart": "Not ranked",
@@ -1124,7 +1131,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                         "counts in each action field (someone with neither a supermarket nor a "
                         "public transport stop nearby counts once); the fields are added up "
                         "(someone lacking services "
-                        "of two fields counts twice) and weighted by social status: factor 1 for status high or medium or without a "
+                        "of two fields counts twice; this sum is called cases of unmet need "
+                        "and can exceed the residents) and weighted by social status: factor 1 for status high or medium or without a "
                         "social index, 1.5 for low, 2 for very low. Quarters where gaps meet a "
                         "low or very low social status come first, then the other quarters "
                         "with gaps, each by this weighted need, largest first; the table also "
@@ -1241,7 +1249,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                            "below the town median among {town:category|categories}; "
                            "{resources:resource|resources} (town: {mean_gaps} gaps per "
                            "quarter on average)",
-        "rank_need": "Need for action: rank {rank} of {n} ({people:person|people} with unmet need)",
+        "rank_need": "Need for action: rank {rank} of {n} ({people:case|cases} of unmet need)",
         "check_location": "Check where residents live",
         "check_location_note": "{share} of the residents are placed on land with no facility of "
                                "any kind within {radius} m – such as parks or allotments that "
