@@ -166,7 +166,8 @@ def read_config(path: str | Path, *, edition: str | None = None,
                        'Mindestens [study] mit name = "…" angeben.', file=str(path))
         study = {}
     name = str(study.get("name", "")).strip()
-    if "name" not in (original.get("study") if isinstance(original.get("study"), dict) else {}):
+    original_study = original.get("study")
+    if not isinstance(original_study, dict) or "name" not in original_study:
         report.add("error", "missing_key", ds, "In [study] fehlt der Name der Studie (name).",
                    'z. B. name = "Musterstadt"', file=str(path))
 

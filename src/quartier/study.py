@@ -158,19 +158,20 @@ def validate_study(path: str | Path, *, edition: str | None = None,
     concerns = (load_concerns(config.concerns, report, id_width=id_width, quarters=quarters,
                               working_crs=config.crs) if config.concerns else None)
 
-    if quarters is not None:
+    if quarters is not None and config.quarters is not None:
         known = set(quarters["quarter_id"])
-        check_quarter_ids(quarters["quarter_id"], report, file=str(config.quarters.path))
-        if per_quarter is not None:
+        quarters_file = config.quarters.path
+        check_quarter_ids(quarters["quarter_id"], report, file=str(quarters_file))
+        if per_quarter is not None and config.population_quarters is not None:
             _check_references(per_quarter, known, config.population_quarters, report,
-                              unique=True, complete=True, quarters_file=config.quarters.path)
-        if housing is not None:
+                              unique=True, complete=True, quarters_file=quarters_file)
+        if housing is not None and config.housing is not None:
             _check_references(housing, known, config.housing, report, unique=True,
-                              quarters_file=config.quarters.path)
+                              quarters_file=quarters_file)
         if social is not None and config.social:
             _check_references(social, known, config.social[0], report, unique=False,
-                              quarters_file=config.quarters.path)
-        if grid is not None and len(grid):
+                              quarters_file=quarters_file)
+        if grid is not None and len(grid) and config.population_grid is not None:
             _check_grid(grid, quarters, config.population_grid, report)
     if not report.ok or quarters is None:
         return None, report

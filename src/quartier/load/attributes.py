@@ -70,7 +70,8 @@ def load_housing(cfg: DatasetConfig, report: ValidationReport, *, id_width: int 
     frame["quarter_id"] = pad_quarter_ids(frame, cfg, report, id_width)
     frame = _numeric_rest(frame, cfg, decimal, report, skip=("quarter_id", "name"))
     if cfg.get("boundaries") is not None and quarters is not None:
-        return carry_to_quarters(frame.drop(columns="_row"), cfg, quarters, working_crs, report,
+        return carry_to_quarters(frame.drop(columns="_row"), cfg, quarters,
+                                 working_crs or quarters.crs, report,
                                  id_width=id_width, rates_by_default=False)
     return frame.drop(columns="_row").reset_index(drop=True)
 
@@ -105,7 +106,7 @@ def load_social(cfgs: tuple[DatasetConfig, ...], report: ValidationReport, *,
         frame["year"] = years[years.notna()].astype(int)
         frame = _numeric_rest(frame, cfg, decimal, report, skip=("quarter_id", "year", "name"))
         if cfg.get("boundaries") is not None and quarters is not None:
-            frame = carry_to_quarters(frame, cfg, quarters, working_crs, report,
+            frame = carry_to_quarters(frame, cfg, quarters, working_crs or quarters.crs, report,
                                       id_width=id_width, rates_by_default=True, by="year")
             if frame is not None:
                 parts.append(frame)

@@ -12,7 +12,7 @@ from quartier.config_schema import closest
 from quartier.load.encoding import UTF8_AS_ANSI, find_mojibake
 from quartier.load.encoding import shown as shown_text
 from quartier.load.tables import TableReadError, read_table, to_number
-from quartier.validation import ValidationReport, format_ids
+from quartier.validation import Severity, ValidationReport, format_ids
 
 __all__ = ["map_columns", "missing_column_hint", "numeric_column", "row_labels",
            "read_table_reported", "expected_columns", "align_column_names", "report_mojibake"]
@@ -198,7 +198,7 @@ def map_columns(frame: pd.DataFrame, cfg: DatasetConfig, path: Path, report: Val
 
 
 def numeric_column(frame: pd.DataFrame, column: str, cfg: DatasetConfig, path: Path,
-                   report: ValidationReport, *, decimal: str = ".", severity: str = "error",
+                   report: ValidationReport, *, decimal: str = ".", severity: Severity = "error",
                    allow_negative: bool = True, id_column: str | None = None,
                    kind: str = "measure") -> pd.Series:
     """Convert a column to float and record non-numeric and negative values.

@@ -61,8 +61,8 @@ def is_osm_source(cfg: DatasetConfig, ids: Iterable[str] = ()) -> bool:
     names = [str(cfg.get("label", "")), *(p.name for p in cfg.paths)]
     if any(_OSM_NAME.search(name) for name in names):
         return True
-    ids = pd.Series(list(ids), dtype=object).dropna().astype(str)
-    return bool(len(ids)) and ids.str.contains(_OSM_ID).mean() > 0.5
+    texts = pd.Series(list(ids), dtype=object).dropna().astype(str)
+    return bool(len(texts)) and texts.str.contains(_OSM_ID).mean() > 0.5
 
 
 def _label(cfg: DatasetConfig) -> str:

@@ -118,7 +118,7 @@ def load_concerns(cfg: DatasetConfig, report: ValidationReport, *, id_width: int
 
     def key_of(value: object) -> str:
         try:
-            return field_key(value) if value is not None else ""
+            return field_key(str(value)) if value is not None else ""
         except ValueError:
             return str(value).strip()
 

@@ -19,7 +19,7 @@ from quartier.load.numbers import number_column
 from quartier.load.osm_extract import INSTALL_HINT, is_osm_extract, read_osm_extract, \
     summarise_extract
 from quartier.osm import classify_osm, expand_other_tags
-from quartier.validation import ValidationReport, format_ids
+from quartier.validation import Severity, ValidationReport, format_ids
 
 __all__ = ["load_facilities", "category_text", "FACILITY_COLUMNS"]
 
@@ -168,7 +168,7 @@ def _load_source(cfg: DatasetConfig, catalogue: pd.DataFrame, working_crs: CRS,
                    rows=row_labels(frame, unknown, "facility_id"))
     uncategorised = frame["category"].isna()
     if uncategorised.any():
-        severity = "note" if cfg.get("osm") or extract else "warning"
+        severity: Severity = "note" if cfg.get("osm") or extract else "warning"
         report.add(severity, "no_category", cfg.name, f"{int(uncategorised.sum())} Einrichtungen "
                    "ohne Kategorie werden nicht berücksichtigt.",
                    "Kategorie nachtragen oder mit category_map zuordnen.", file=str(path),

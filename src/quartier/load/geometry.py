@@ -224,8 +224,9 @@ def likely_crs(x: np.ndarray, y: np.ndarray, declared: CRS | None = None,
         crs = CRS.from_user_input(code)
         if declared is not None and crs.equals(declared):
             continue
-        west, south, east, north = _area_of_use_bounds(code, 0.0) if crs.is_geographic else \
-            CRS.from_user_input(code).area_of_use.bounds
+        if crs.area_of_use is None:  # nothing to test the coordinates against
+            continue
+        west, south, east, north = crs.area_of_use.bounds
         if crs.is_geographic:
             lon, lat = px, py
         else:

@@ -14,14 +14,14 @@ import pandas as pd
 from quartier.config import DatasetConfig
 from quartier.load.columns import row_labels
 from quartier.load.number_notation import parse_numbers
-from quartier.validation import ValidationReport
+from quartier.validation import Severity, ValidationReport
 
 __all__ = ["number_column"]
 
 
 def number_column(frame: pd.DataFrame, column: str, cfg: DatasetConfig, path: Path,
                   report: ValidationReport, *, kind: str = "measure", decimal: str = ".",
-                  severity: str = "error", allow_negative: bool = True,
+                  severity: Severity = "error", allow_negative: bool = True,
                   id_column: str | None = None) -> pd.Series:
     """Convert a column to float and record every cell that could not be read safely.
 

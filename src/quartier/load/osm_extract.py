@@ -176,6 +176,7 @@ def read_osm_extract(path: str | Path, crs, catalogue: pd.DataFrame | None = Non
     rules = _rules(catalogue)
     wanted = set(rule_keys(catalogue)) | set(_ALWAYS_KEPT) | set(extra_keys)
     pairs, keys = _filter_conditions(rules)
+    tag_filter: osm_filter.KeyFilter | osm_filter.TagFilter | None
     if keys:  # a rule with only key=* conditions: filter by keys (slower, loses nothing)
         tag_filter = osm_filter.KeyFilter(*dict.fromkeys([k for k, _ in pairs] + keys))
     elif pairs:
@@ -187,7 +188,7 @@ def read_osm_extract(path: str | Path, crs, catalogue: pd.DataFrame | None = Non
     is_area: list[bool] = []
     lon: list[float] = []
     lat: list[float] = []
-    wkb: list[bytes] = []
+    wkb: list[str | None] = []  # hex WKB of areas, None for nodes
     tags: list[dict[str, str]] = []
     if tag_filter is not None:
         factory = osmium.geom.WKBFactory()

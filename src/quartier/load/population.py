@@ -29,7 +29,7 @@ from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["load_population_grid", "load_population_quarters", "PRESETS", "age_bands",
            "covers_all_ages",
-           "parse_age_band", "ZENSUS_CELL_ID"]
+           "parse_age_band", "age_band_limits", "ZENSUS_CELL_ID"]
 
 ZENSUS_CELL_ID = re.compile(r"^CRS3035RES(\d+)mN(\d+)E(\d+)$")
 _BAND = re.compile(r"^age_(\d+)_(\d+|plus)$")
@@ -80,10 +80,26 @@ def parse_age_band(name: str) -> tuple[int, int | None] | None:
     return int(match.group(1)), upper
 
 
+def age_band_limits(name: str) -> tuple[int, int | None]:
+    """The lower and upper age of an age band column (upper None for the open band).
+
+    Raises ``ValueError`` for a name that is not an age band (see :func:`parse_age_band`).
+
+    Examples
+    --------
+    >>> age_band_limits("age_6_14"), age_band_limits("age_80_plus")
+    ((6, 14), (80, None))
+    """
+    limits = parse_age_band(name)
+    if limits is None:
+        raise ValueError(f"{name!r} ist keine Altersgruppe (age_VON_BIS oder age_VON_plus)")
+    return limits
+
+
 def age_bands(columns: pd.Index | list[str]) -> list[str]:
     """The age band columns among ``columns``, ordered by their lower bound."""
-    bands = [c for c in columns if parse_age_band(str(c))]
-    return sorted(bands, key=lambda c: parse_age_band(c))
+    bands = [str(c) for c in columns if parse_age_band(str(c))]
+    return sorted(bands, key=age_band_limits)
 
 
 def covers_all_ages(bands: list[str]) -> bool:
@@ -98,7 +114,7 @@ def covers_all_ages(bands: list[str]) -> bool:
     """
     expected = 0
     for band in age_bands(bands):
-        lower, upper = parse_age_band(band)
+        lower, upper = age_band_limits(band)
         if lower != expected:
             return False
         if upper is None:

@@ -126,7 +126,7 @@ def footer_count(rows: list[list], width: int) -> int:
 
 def line_starts(text: str, start: int, count: int) -> list[int]:
     """Offsets of up to ``count`` lines of ``text`` from offset ``start`` on."""
-    starts = []
+    starts: list[int] = []
     position = start
     while position < len(text) and len(starts) < count:
         starts.append(position)
@@ -137,7 +137,7 @@ def line_starts(text: str, start: int, count: int) -> list[int]:
 
 def last_line_starts(text: str, count: int, floor: int) -> list[int]:
     """Offsets of up to ``count`` last lines of ``text`` that start after ``floor``."""
-    starts = []
+    starts: list[int] = []
     end = len(text.rstrip("\r\n"))
     while end > floor and len(starts) < count:
         start = text.rfind("\n", floor, end) + 1 or floor

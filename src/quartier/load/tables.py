@@ -208,8 +208,8 @@ def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     try:
         text = raw.decode(used)
     except UnicodeDecodeError as exc:
-        text = None
-        problem = f"Byte {raw[exc.start]:#04x} an Stelle {exc.start}"
+        text = ""  # not returned: the problem raises below
+        problem: str | None = f"Byte {raw[exc.start]:#04x} an Stelle {exc.start}"
     else:
         problem = "Nullbytes" if "\x00" in text else None
     if problem and encoding is not None:

@@ -26,9 +26,10 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import geopandas as gpd
 import numpy as np
@@ -100,10 +101,15 @@ def study_area_box(quarters: gpd.GeoDataFrame, buffer_m: float, grid_crs: CRS | 
     xmin, ymin, xmax, ymax = quarters.total_bounds
     outline = shapely.box(xmin - buffer_m, ymin - buffer_m, xmax + buffer_m, ymax + buffer_m)
     if CRS.from_user_input(grid_crs) == CRS.from_user_input(quarters.crs):
-        return tuple(float(v) for v in outline.bounds)
+        return _as_box(outline.bounds)
     dense = shapely.segmentize(outline, max(outline.length / 400, 1.0))
     moved = gpd.GeoSeries([dense], crs=quarters.crs).to_crs(grid_crs)
-    return tuple(float(v) for v in moved.total_bounds)
+    return _as_box(moved.total_bounds)
+
+
+def _as_box(bounds: Sequence[float]) -> Box:
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    return xmin, ymin, xmax, ymax
 
 
 def source_size(path: Path, member: str | None = None) -> int:
@@ -126,7 +132,7 @@ def wants_study_area_only(cfg: DatasetConfig, path: Path) -> bool:
         return False  # the ordinary reader reports the file
 
 
-def _open_binary(path: Path, member: str | None) -> tuple[io.BufferedIOBase, str]:
+def _open_binary(path: Path, member: str | None) -> tuple[IO[bytes], str]:
     if path.suffix.lower() != ".zip":
         return open(path, "rb"), path.name
     try:
@@ -137,15 +143,15 @@ def _open_binary(path: Path, member: str | None) -> tuple[io.BufferedIOBase, str
         raise GridClipError(str(exc)) from exc
 
 
-def _utf8_blocks(stream: io.BufferedIOBase, encoding: str, block_bytes: int) -> Iterator[bytes]:
+def _utf8_blocks(stream: IO[bytes], encoding: str, block_bytes: int) -> Iterator[bytes]:
     """Blocks of the stream as bytes in which ``\\n`` ends a line: UTF-16 is re-encoded."""
     if not encoding.startswith("utf-16"):
         while block := stream.read(block_bytes):
             yield block
         return
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    while block := text.read(block_bytes // 2):
-        yield block.encode("utf-8")
+    while characters := text.read(block_bytes // 2):
+        yield characters.encode("utf-8")
 
 
 def _line_blocks(blocks: Iterator[bytes]) -> Iterator[bytes]:

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from quartier.assign import assign_points
-from quartier.load.population import age_bands, parse_age_band
+from quartier.load.population import age_band_limits, age_bands
 from quartier.population.cells import CELL_SIZE_M, value_columns
 
 __all__ = [
@@ -270,12 +270,12 @@ def calibrate_to_quarters(cells: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.G
 def _grid_weight(cells: pd.DataFrame, figure: str, grid_bands: list[str]) -> pd.Series:
     if figure == "total" or not grid_bands:
         return cells["total"].astype(float)
-    lower, upper = parse_age_band(figure)
-    upper = np.inf if upper is None else upper
+    lower, upper_age = age_band_limits(figure)
+    upper = np.inf if upper_age is None else upper_age
     covering = []
     for band in grid_bands:
-        band_lower, band_upper = parse_age_band(band)
-        band_upper = np.inf if band_upper is None else band_upper
+        band_lower, band_upper_age = age_band_limits(band)
+        band_upper = np.inf if band_upper_age is None else band_upper_age
         if band_lower <= upper and lower <= band_upper:
             covering.append(band)
     if not covering:

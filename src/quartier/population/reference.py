@@ -28,7 +28,7 @@ import pandas as pd
 
 from quartier.catalogue import parse_reference_group
 from quartier.load.age_structure import OLDEST_AGE, read_age_structure, structure_from_table
-from quartier.load.population import age_bands, parse_age_band
+from quartier.load.population import age_band_limits, age_bands
 
 __all__ = ["reference_population", "band_overlap", "estimated_bands", "national_age_structure",
            "open_band_tilt", "tilted_share", "read_age_structure", "AGE_STRUCTURE_SOURCE",
@@ -123,7 +123,7 @@ def band_overlap(band: str, lower: int, upper: int | None,
     0.6
     """
     weights = _structure(structure)
-    band_lower, band_upper = parse_age_band(band)
+    band_lower, band_upper = age_band_limits(band)
     band_upper = OLDEST_AGE if band_upper is None else min(band_upper, OLDEST_AGE)
     upper = OLDEST_AGE if upper is None else min(upper, OLDEST_AGE)
     first, last = max(band_lower, lower), min(band_upper, upper)
@@ -148,7 +148,7 @@ def estimated_bands(bands: list[str], group: str) -> list[str]:
     lower, upper = parse_reference_group(group)
     cut = []
     for band in bands:
-        band_lower, band_upper = parse_age_band(band)
+        band_lower, band_upper = age_band_limits(band)
         band_upper = OLDEST_AGE if band_upper is None else band_upper
         group_upper = OLDEST_AGE if upper is None else upper
         inside = max(0, min(band_upper, group_upper) - max(band_lower, lower) + 1)
@@ -158,7 +158,7 @@ def estimated_bands(bands: list[str], group: str) -> list[str]:
 
 
 def _band_limits(band: str) -> tuple[int, int]:
-    lower, upper = parse_age_band(band)
+    lower, upper = age_band_limits(band)
     return lower, OLDEST_AGE if upper is None else min(upper, OLDEST_AGE)
 
 
@@ -265,12 +265,12 @@ def tilted_share(beta: np.ndarray, band: str, lower: int, upper: int | None,
 def _open_band_neighbour(bands: list[str]) -> tuple[str, str] | None:
     """The open final band and the band just below it, if both exist and the band below is at
     most :data:`MAX_NEIGHBOUR_WIDTH` years wide."""
-    open_bands = [b for b in bands if parse_age_band(b)[1] is None]
+    open_bands = [b for b in bands if age_band_limits(b)[1] is None]
     if len(open_bands) != 1:
         return None
-    open_lower = parse_age_band(open_bands[0])[0]
-    below = [b for b in bands if parse_age_band(b)[1] == open_lower - 1
-             and open_lower - parse_age_band(b)[0] <= MAX_NEIGHBOUR_WIDTH]
+    open_lower = age_band_limits(open_bands[0])[0]
+    below = [b for b in bands if age_band_limits(b)[1] == open_lower - 1
+             and open_lower - age_band_limits(b)[0] <= MAX_NEIGHBOUR_WIDTH]
     return (below[0], open_bands[0]) if below else None
 
 

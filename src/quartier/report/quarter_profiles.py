@@ -17,7 +17,8 @@ from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
 from quartier.indicators.registry import social_class_label
-from quartier.load.population import age_bands, parse_age_band
+from quartier.load.population import age_band_limits, age_bands
+from quartier.partners.analysis import PartnerAnalysis
 from quartier.report.changes import quarter_trends
 from quartier.report.formatting import format_indicator
 from quartier.report.inputs import ReportInputs
@@ -36,7 +37,8 @@ __all__ = ["profiles_chapter", "profile_summaries"]
 def profiles_chapter(inputs: ReportInputs, ranking: pd.DataFrame, *,
                      changes: dict | None = None, comparison: Comparison | None = None,
                      history: EditionHistory | None = None, network: dict | None = None,
-                     maps: bool = False) -> tuple[list[dict], list[dict]]:
+                     maps: bool = False, partners: PartnerAnalysis | None = None
+                     ) -> tuple[list[dict], list[dict]]:
     """Every quarter's profile and the groups of quarters to find them by.
 
     Parameters
@@ -54,6 +56,8 @@ def profiles_chapter(inputs: ReportInputs, ranking: pd.DataFrame, *,
         The network chapters' context (its ``per_quarter`` lines).
     maps : bool
         Draw the small map of each quarter.
+    partners : PartnerAnalysis, optional
+        The partner register and protected concerns computed once for the report.
 
     Returns
     -------
@@ -68,7 +72,7 @@ def profiles_chapter(inputs: ReportInputs, ranking: pd.DataFrame, *,
     per_quarter_changes = changes["per_quarter"] if changes else {}
     network_lines = network["per_quarter"] if network else {}
     parts = profile_parts(inputs.study, list(inputs.quarters["quarter_id"]), inputs.labels,
-                          language, maps=maps)
+                          language, maps=maps, partners=partners)
     groups = quarter_groups(inputs.quarters, inputs.study, language)
     steps = neighbour_links(groups)
     for p in profiles:
@@ -106,7 +110,7 @@ def _age_rows(inputs: ReportInputs) -> dict[str, list[dict]]:
         return {}
     labels = []
     for band in bands:
-        lower, upper = parse_age_band(band)
+        lower, upper = age_band_limits(band)
         labels.append(f"{lower}–{upper} {text['years']}" if upper is not None
                       else f"{lower} {text['years_plus']}")
     ages = surface.groupby("quarter_id")[bands].sum()

@@ -24,7 +24,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import shapely
@@ -255,7 +255,8 @@ def _population(rng: np.random.Generator, shapes: dict[str, Polygon]) -> _Grid:
     """Spread each quarter's residents over its residential cells and draw their ages."""
     to_grid = Transformer.from_crs(WORKING_CRS, GRID_CRS, always_xy=True)
     to_work = Transformer.from_crs(GRID_CRS, WORKING_CRS, always_xy=True)
-    parts = {k: [] for k in ("east", "north", "x", "y", "quarter", "total", "ages")}
+    parts: dict[str, list[Any]] = {k: [] for k in ("east", "north", "x", "y", "quarter", "total",
+                                                  "ages")}
     for q in QUARTERS:
         east, north, x, y = _candidate_cells(shapes[q.quarter_id], to_grid, to_work)
         n_cells = int(round(q.population / q.density))
@@ -398,7 +399,7 @@ _NEIGHBOUR = "Rebenheim"
 def _facility_list(names: _Names) -> list[_Facility]:
     """The facility register of both editions (before placing and addressing)."""
     F = _Facility
-    out: list[F] = []
+    out: list[_Facility] = []
 
     # housing
     out += [
@@ -737,10 +738,10 @@ def _zensus_tables(grid: _Grid) -> tuple[str, str]:
         total = int(grid.total[i])
         pop_rows.append(base + [total])
         if total < 3:
-            ages = [_SUPPRESSED] * 9
+            decades: list[int | str] = [_SUPPRESSED] * 9
         else:
-            ages = [int(v) for v in grid.decades[i]]
-        age_rows.append(base + [total] + ages + [""])
+            decades = [int(v) for v in grid.decades[i]]
+        age_rows.append(base + [total] + decades + [""])
     population = _csv_text(["GITTER_ID_100m", "x_mp_100m", "y_mp_100m", "Einwohner"], pop_rows)
     ages = _csv_text(["GITTER_ID_100m", "x_mp_100m", "y_mp_100m", "Insgesamt_Bevoelkerung",
                       *_ZENSUS_AGE_COLUMNS, "werterlaeuternde_Zeichen"], age_rows)
@@ -766,6 +767,7 @@ def _facility_table(facilities: list[_Facility], edition: str) -> str:
         if (edition == "2024" and f.status == "opened") or \
                 (edition == "2025" and f.status == "closed"):
             continue
+        assert f.xy is not None, "_place_facilities gives every facility a location"
         capacity = f.capacity
         if edition == "2025" and f.capacity_2025 is not None:
             capacity = f.capacity_2025
