@@ -16,7 +16,7 @@ from quartier.catalogue import category_labels
 from quartier.editions.compare import category_reach, compare_editions
 from quartier.editions.history import EditionHistory
 from quartier.maps.static import choropleth
-from quartier.report.changes import changes_context, integer_limits, trend_figure
+from quartier.report.changes import changes_context, integer_limits, sparkline_svg, trend_figure
 from quartier.report.social_context import social_chapter, status_class_ranges
 from conftest import SAMPLE
 
@@ -220,3 +220,10 @@ def test_status_class_map_legend_shows_the_class_names(sample):
     with pytest.raises(ValueError, match="class_labels"):
         choropleth(new.quarters, results.status["status_class_number"].astype(float),
                    title="x", legend_title="x", breaks=[1, 2, 3], class_labels=labels[:2])
+
+
+def test_flat_sparkline_keeps_the_gap_of_a_missing_edition():
+    # equal values draw a flat line; the missing middle edition still splits it in two
+    svg = sparkline_svg([2.0, np.nan, 2.0], title="x")
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 2
+    assert svg.count('cy="11.0"') == 2

@@ -335,8 +335,9 @@ def _editions_merged(guesses: list[FileGuess]) -> list[FileGuess]:
     for pattern, members in groups.items():
         newest = max(members, key=lambda g: g.path.name)
         if len(members) > 1:
-            year = re.search(r"(19|20)\d\d", newest.path.name).group(0)
-            newest.block["label"] = newest.block["label"].replace(year, "").strip("_- ")
+            year = re.search(r"(19|20)\d\d", newest.path.name)
+            assert year is not None, "one folder's names are unique: grouped names differ by year"
+            newest.block["label"] = newest.block["label"].replace(year.group(0), "").strip("_- ")
             newest.block["id_prefix"] = ""
             newest.comments.append(f"Ausgaben {', '.join(m.path.name for m in members)}: der "
                                    "Pfad nennt das Jahr als {edition}; edition in [study] wählt "

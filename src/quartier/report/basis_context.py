@@ -145,10 +145,10 @@ def source_rows(inputs: ReportInputs) -> list[dict[str, str]]:
     for cfg in config.facilities:
         label = str(cfg.get("label", cfg.path.stem))
         add(label, cfg, int(counts.get(label, 0)))
-    for key, cfg, frame in (("source_housing", config.housing, study.housing),
-                            ("source_actors", config.actors, study.actors),
-                            ("source_measures", config.measures, study.measures)):
-        add(text[key], cfg, None if frame is None else len(frame))
+    for key, block, frame in (("source_housing", config.housing, study.housing),
+                              ("source_actors", config.actors, study.actors),
+                              ("source_measures", config.measures, study.measures)):
+        add(text[key], block, None if frame is None else len(frame))
     for cfg in config.social:
         add(text["source_social"], cfg, None)
     return rows

@@ -482,16 +482,17 @@ def sparkline_svg(values: Sequence[float], *, title: str, width: int = 96,
     >>> svg.startswith("<svg") and "<title>Lücken</title>" in svg
     True
     """
-    values = np.asarray(values, dtype=float)
-    finite = values[~np.isnan(values)]
+    points = np.asarray(values, dtype=float)
+    finite = points[~np.isnan(points)]
     pad = 3.0
     low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     span = high - low or 1.0
-    xs = np.linspace(pad, width - pad, len(values)) if len(values) > 1 else np.array([width / 2])
-    ys = height - pad - (values - low) / span * (height - 2 * pad)
+    xs = np.linspace(pad, width - pad, len(points)) if len(points) > 1 else np.array([width / 2])
+    ys = height - pad - (points - low) / span * (height - 2 * pad)
     if high == low:
-        ys = np.full(len(values), height / 2.0)
-    segments, current = [], []
+        ys = np.where(np.isnan(points), np.nan, height / 2.0)
+    segments: list[list[str]] = []
+    current: list[str] = []
     for x, y in zip(xs, ys, strict=True):
         if np.isnan(y):
             if current:

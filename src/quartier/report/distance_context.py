@@ -60,7 +60,7 @@ def distance_comparison_context(results: Any, categories: list[str], names: pd.S
         rows = coverage_disagreement(comparison, category, top)
         if len(rows) and (best_rows is None or rows["drop"].iloc[0] > best_rows["drop"].iloc[0]):
             best, best_rows = category, rows
-    if best is None:
+    if best is None or best_rows is None:
         return None
     percent = lambda v: format_percent(v, 1, language)  # noqa: E731
     return {"title": text["distance_compare_title"].format(category=labels.get(best, best)),

@@ -9,6 +9,7 @@ never called Lücke or Ressource (see :mod:`quartier.judgements`).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -98,7 +99,7 @@ def row_need_text(record: dict, catalogue: pd.DataFrame, labels: dict[str, str],
     return sentence
 
 
-def _number(value: object) -> float:
+def _number(value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):

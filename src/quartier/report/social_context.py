@@ -103,6 +103,7 @@ def social_chapter(social: pd.DataFrame, study: Study, names: pd.Series, languag
     text = texts(language)
     fmt = lambda v, d=0: format_number(v, d, language)  # noqa: E731
     settings = study.config.indicators.status_index
+    assert settings is not None, "a social index is computed only with [indicators.status_index]"
     year = int(social["year"].iloc[0])
     indicators = _enumeration([column_label(c, language) for c in settings.status], language)
     explain = [text["social_explain_status"].format(indicators=indicators),

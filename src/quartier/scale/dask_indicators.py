@@ -439,14 +439,14 @@ def accessibility_by_quarter_dask(cells: gpd.GeoDataFrame | dask_geopandas.GeoDa
         result["unmet_people"] = np.nan
         if max_distance is not None:  # nobody reaches a facility: the whole demand is unmet
             if frame is None:
-                demand = pd.Series(weights).groupby(groups).sum()
+                residents = pd.Series(weights).groupby(groups).sum()
             else:
                 (sums,) = compute(client, frame.map_partitions(
                     population_task, column, meta=pd.DataFrame(
                         {GROUP: frame._meta[GROUP].iloc[:0],
                          "total": pd.Series(dtype=np.float64)})))
-                demand = sums.groupby(GROUP, sort=False)["total"].sum()
-            result["unmet_people"] = demand.reindex(quarters).fillna(0.0).to_numpy()
+                residents = sums.groupby(GROUP, sort=False)["total"].sum()
+            result["unmet_people"] = residents.reindex(quarters).fillna(0.0).to_numpy()
         return result
     if frame is None:
         if len(cells) == 0:
