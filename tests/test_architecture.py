@@ -22,7 +22,8 @@ PACKAGE = SOURCE / "quartier"
 #: belongs to the layer of its longest listed prefix; it may import its own layer and below.
 LAYERS: list[tuple[str, ...]] = [
     ("quartier.__version__", "quartier.errors", "quartier.format", "quartier.validation",
-     "quartier.fields", "quartier._paths", "quartier.osm_tags", "quartier._lazy"),  # foundation
+     "quartier.fields", "quartier._paths", "quartier.osm_tags", "quartier._lazy",
+     "quartier._atomic", "quartier._background"),                                 # foundation
     ("quartier.config_schema", "quartier.settings", "quartier.catalogue", "quartier.osm",
      "quartier.judgements"),                                                      # catalogue
     ("quartier.config",),                                                         # config
@@ -36,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("quartier.maps",),                                                           # maps
     ("quartier.export",),                                                         # export
     ("quartier.report",),                                                         # report
+    ("quartier.publish",),                                                        # workflow
     ("quartier.cli", "quartier.init", "quartier.sample", "quartier"),             # interface
 ]
 
@@ -50,6 +52,8 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "the internal partner register is written with the export's spreadsheet-safe writer",
     ("quartier.partners.export", "quartier.export.labels"):
         "the public partner, measure and concern tables use the export's headers and labels",
+    ("quartier.report.publish", "quartier.publish"):
+        "the old place of the yearly workflow, an alias of quartier.publish for one release",
     ("quartier.export.tables", "quartier.report.profile_context"):
         "the housing export reuses the profile's housing table (report code being reworked)",
 }

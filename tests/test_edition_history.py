@@ -16,7 +16,7 @@ from quartier.editions.history import (
     load_history,
 )
 from quartier.report.changes import quarter_trends, sparkline_svg
-from quartier.report.publish import publish_edition
+from quartier.publish import publish_edition
 
 
 @pytest.fixture(scope="module")

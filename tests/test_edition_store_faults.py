@@ -43,8 +43,8 @@ from quartier.editions import (
 )
 from quartier.editions import _sqlite as sqlite_side
 from quartier.editions import store as store_module
-from quartier.report import publish as publish_module
-from quartier.report.publish import publish_edition
+from quartier import publish as publish_module
+from quartier.publish import publish_edition
 
 PROJECT = Path(__file__).resolve().parents[1]
 CONFIG = PROJECT / "data" / "sample" / "quartier.toml"

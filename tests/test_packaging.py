@@ -56,7 +56,7 @@ def test_every_exception_quartier_defines_is_a_quartier_error():
     # the ones known when the base was introduced must all be found by the walk
     for known in ("quartier.validation.StudyError", "quartier.editions.errors.StoreError",
                   "quartier.editions.errors.EditionNotFoundError", "quartier.load.tables."
-                  "TableReadError", "quartier.report.publish.ReportFolderError"):
+                  "TableReadError", "quartier.publish.ReportFolderError"):
         assert known in found
     outside = sorted(name for name, cls in found.items() if not issubclass(cls, QuartierError))
     assert outside == []

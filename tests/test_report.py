@@ -212,7 +212,7 @@ def test_second_process_only_where_it_is_safe(monkeypatch):
     import threading
     import types
 
-    from quartier.report import build
+    from quartier import _background
 
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait, daemon=True)
@@ -221,17 +221,17 @@ def test_second_process_only_where_it_is_safe(monkeypatch):
         script = types.ModuleType("__main__")
         script.__file__ = "/home/analyst/auswertung.py"  # may lack a __main__ guard
         monkeypatch.setitem(sys.modules, "__main__", script)
-        assert build._start_method() is None
+        assert _background.start_method() is None
         script.__file__ = "/venv/bin/quartier"  # the console script has the guard
-        assert build._start_method() == "spawn"
+        assert _background.start_method() == "spawn"
         del script.__file__  # a notebook kernel or python -c
-        assert build._start_method() == "spawn"
+        assert _background.start_method() == "spawn"
     finally:
         stop.set()
         worker.join()
     # the task's own exception reaches the caller from the second process
     with pytest.raises(ZeroDivisionError):
-        build._InOtherProcess(divmod, (1, 0), "spawn").result()
+        _background.InOtherProcess(divmod, (1, 0), "spawn").result()
 
 
 class FieldTableCells(HTMLParser):

@@ -38,8 +38,9 @@ from quartier.study import Study, load_study, validate_study  # noqa: E402
 from quartier.summary import population_by_quarter, study_overview  # noqa: E402
 from quartier.validation import Finding, StudyError, ValidationReport  # noqa: E402
 
-#: Names imported from :mod:`quartier.report` on first use (module ``__getattr__``).
-_LAZY = {"build_report": "quartier.report", "publish_edition": "quartier.report",
+#: Names imported from :mod:`quartier.report` and :mod:`quartier.publish` on first use
+#: (module ``__getattr__``).
+_LAZY = {"build_report": "quartier.report", "publish_edition": "quartier.publish",
          "report_folder": "quartier.report"}
 
 __all__ = ["FIELDS", "Finding", "QuartierError", "Results", "Study", "StudyError",

@@ -248,7 +248,7 @@ def report(ctx: click.Context, config: Path, edition: str | None, output: Path |
     --replace ersetzt.
     """
     from quartier.editions import EditionExistsError, StoreError
-    from quartier.report.publish import ReportFolderError, publish_edition
+    from quartier.publish import ReportFolderError, publish_edition
 
     study, _ = _study_or_exit(ctx, config, edition)
     if intern is not None and no_intern:

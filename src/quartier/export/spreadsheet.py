@@ -10,13 +10,13 @@ numbers: only ``str`` values are touched, so ``-2.5`` in a float column is writt
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from quartier._atomic import atomic_stream
 
 __all__ = ["FORMULA_PREFIXES", "XLSX_ILLEGAL", "safe_cell", "safe_table", "write_csv"]
 
@@ -115,17 +115,7 @@ def write_csv(path: str | Path, table: pd.DataFrame, language: str = "de", *,
     if index:
         table = table.reset_index()
     separator, decimal = (";", ",") if language == "de" else (",", ".")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
-                                         suffix=f".tmp{path.suffix}")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            safe_table(table).to_csv(stream, sep=separator, decimal=decimal, index=False,
-                                     lineterminator="\r\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_stream(path, "w", encoding="utf-8-sig", newline="") as stream:
+        safe_table(table).to_csv(stream, sep=separator, decimal=decimal, index=False,
+                                 lineterminator="\r\n")
     return path

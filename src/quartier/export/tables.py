@@ -37,10 +37,9 @@ runs them in order with safe writes and keeps the names importable from here.
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import uuid
 from pathlib import Path
 
+from quartier._atomic import remove_temporary, replace_file, temporary_beside
 from quartier._paths import inside
 from quartier.compute import Results
 from quartier.export.csv_files import write_csv_files
@@ -86,20 +85,6 @@ def _timestamp(created: _dt.datetime | None) -> _dt.datetime:
     if created.tzinfo is not None:
         created = created.astimezone(_dt.UTC).replace(tzinfo=None)
     return created.replace(microsecond=0)
-
-
-def _temporary(target: Path) -> Path:
-    """A hidden name beside ``target`` that keeps its extension (GDAL checks it)."""
-    return target.with_name(f".{target.stem}.{uuid.uuid4().hex[:12]}.tmp{target.suffix}")
-
-
-def _remove(path: Path) -> None:
-    for candidate in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal",
-                                                                         "-shm"))):
-        try:
-            candidate.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def export_targets(study: Study, results: Results, folder: Path) -> dict[str, Path]:
@@ -199,7 +184,7 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
     from quartier.report.profile_context import column_label
 
     targets = export_targets(study, results, folder)
-    staged = {key: _temporary(path) for key, path in targets.items()}
+    staged = {key: temporary_beside(path) for key, path in targets.items()}
     try:
         write_geopackage(staged["geopackage"], quarters, facilities,
                          {"indikatoren": indicators, "bewertung": gaps,
@@ -213,12 +198,8 @@ def write_exports(study: Study, results: Results, folder: Path, *, language: str
         write_workbook(staged["excel"], study, results, quarters, plan, facilities, language,
                        stamp, column_label=column_label)
         for key, temporary in staged.items():
-            try:
-                os.replace(temporary, targets[key])
-            except PermissionError as exc:
-                raise PermissionError(f"{targets[key]} cannot be replaced; it is probably open "
-                                      "in Excel or QGIS. Close it and run again.") from exc
+            replace_file(temporary, targets[key])
     finally:
         for temporary in staged.values():
-            _remove(temporary)
+            remove_temporary(temporary)
     return targets

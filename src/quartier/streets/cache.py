@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import numpy as np
 import pyproj
 import scipy.sparse
 
+from quartier._atomic import atomic_stream
 from quartier.streets.graph import WalkingNetwork, build_walking_network
 
 __all__ = ["file_sha256", "load_walking_network"]
@@ -147,11 +146,5 @@ def _write_entry(network: WalkingNetwork, arrays_file: Path, meta_file: Path,
 
 
 def _atomic_write(target: Path, write: Any) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_stream(target, "wb") as stream:
+        write(stream)
