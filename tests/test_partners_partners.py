@@ -105,15 +105,42 @@ def test_sample_register():
     assert not set(private["ansprechperson"]) & set(view["contact_person"])
 
 
-def test_register_and_concerns_are_computed_once_per_study():
-    from conftest import SAMPLE
+def test_partners_are_computed_once_per_report_and_read_by_every_reader(sample, tmp_path,
+                                                                        monkeypatch):
+    """One report run computes the partner register and the concern audit once (no cache:
+    build_report passes one PartnerAnalysis to the chapters, the profiles and the tables), and
+    the analysis equals what the thin study_register / study_concerns compute directly."""
+    import dataclasses
 
-    import quartier
-    from quartier.partners.export import study_concerns, study_register
+    from quartier.partners import analysis
+    from quartier.partners.export import public_tables, study_concerns, study_register
+    from quartier.report.build import build_report
 
-    study = quartier.load_study(SAMPLE / "quartier.toml")
-    assert study_register(study) is study_register(study)
-    assert study_concerns(study) is study_concerns(study)
-    other = quartier.load_study(SAMPLE / "quartier.toml")
-    assert study_register(other) is not study_register(study)
-    pd.testing.assert_frame_equal(study_register(other), study_register(study))
+    study, results = sample
+    partners = analysis.analyse_partners(study, results)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        partners.register = None
+    pd.testing.assert_frame_equal(partners.register, study_register(study))
+    direct = study_concerns(study)
+    assert partners.concerns.values == direct.values
+    assert partners.concerns.status == direct.status
+    with_analysis = public_tables(study, partners=partners)
+    for name, table in public_tables(study).items():
+        pd.testing.assert_frame_equal(with_analysis[name], table)
+
+    calls = {"register": 0, "concerns": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(analysis, "partner_register",
+                        counted("register", analysis.partner_register))
+    monkeypatch.setattr(analysis, "published_concerns",
+                        counted("concerns", analysis.published_concerns))
+    build_report(study, results, output=tmp_path, maps=False, interactive=False,
+                 parallel=False)
+    assert calls == {"register": 1, "concerns": 1}
+    assert (tmp_path / "netzwerk_partner.csv").exists() and (tmp_path / "anliegen.csv").exists()

@@ -165,9 +165,10 @@ assert published_concerns is quartier.partners.concerns.published_concerns
 assert _operators is quartier.partners.partners._operators
 assert old_export is quartier.partners.export
 assert quartier.network.partner_register is quartier.partners.partner_register
-assert quartier.network.__all__ == quartier.partners.__all__
+assert list(quartier.network.__all__) == list(quartier.partners.__all__)
 messages = [str(w.message) for w in caught if w.category is DeprecationWarning]
 assert any("quartier.partners" in m for m in messages), messages
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
     assert done.returncode == 0, done.stderr

@@ -89,6 +89,12 @@ class Results:
         ``[indicators] remote_radius_m`` (``quarter_id``, ``residents``, ``remote_residents``,
         ``remote_share``; :func:`quartier.indicators.remote.remote_residents`): the check
         "Wohnlage prüfen". None for results built without it.
+    quarters : DataFrame or None
+        The figures of each quarter that every chapter, map and export reads, computed once
+        here: index ``quarter_id`` in the order of ``study.quarters``, columns ``residents``
+        (all residents placed on the surface; the same figure as the ``residents`` rows of
+        ``indicators``) and ``area_km2`` (the quarter's area in the study's metric CRS).
+        None only for results built by hand.
     """
 
     surface: gpd.GeoDataFrame
@@ -101,6 +107,7 @@ class Results:
     context_surface: gpd.GeoDataFrame | None = None
     boundary: pd.Series | None = None
     remote: pd.DataFrame | None = None
+    quarters: pd.DataFrame | None = None
 
     @property
     def status(self) -> pd.DataFrame | None:
@@ -280,7 +287,15 @@ def compute(study: Study, *, progress: Callable[[str], None] | None = None,
     remote = remote_residents(surface, study.facilities, settings.remote_radius_m)
     return Results(surface=surface, indicators=indicators, gaps=gaps, social_index=status,
                    findings=report, distance_models=models, distance_comparison=comparison,
-                   context_surface=context, boundary=boundary, remote=remote)
+                   context_surface=context, boundary=boundary, remote=remote,
+                   quarters=_quarter_figures(study.quarters, residents))
+
+
+def _quarter_figures(quarters: gpd.GeoDataFrame, residents: pd.Series) -> pd.DataFrame:
+    """``residents`` and ``area_km2`` per quarter (:attr:`Results.quarters`)."""
+    area = quarters.geometry.area.to_numpy() / 1e6
+    return pd.DataFrame({"residents": residents.to_numpy(dtype=float), "area_km2": area},
+                        index=pd.Index(quarters["quarter_id"].to_numpy(), name="quarter_id"))
 
 
 def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Series,

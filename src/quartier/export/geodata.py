@@ -47,12 +47,6 @@ def check_inputs(study: Study, results: Results) -> None:
                         "compute them with quartier.compute(study).")
 
 
-def _residents(study: Study, results: Results) -> pd.Series:
-    surface = results.surface
-    return surface.groupby("quarter_id")["total"].sum().reindex(
-        study.quarters["quarter_id"], fill_value=0.0).astype(float)
-
-
 def quarter_table(study: Study, results: Results) -> gpd.GeoDataFrame:
     """The quarters with every indicator in wide form (the GeoPackage layer ``quartiere``).
 
@@ -86,7 +80,7 @@ def quarter_table(study: Study, results: Results) -> gpd.GeoDataFrame:
     ids = study.quarters["quarter_id"].astype(object).to_numpy()
     frame = pd.DataFrame({"quarter_id": ids,
                           "name": study.quarters["name"].astype(object).to_numpy()})
-    frame["residents"] = _residents(study, results).to_numpy()
+    frame["residents"] = results.quarters["residents"].reindex(ids, fill_value=0.0).to_numpy()
     if results.social_index is not None:
         status = results.social_index.reindex(pd.Index(ids, name="quarter_id"))
         for column in STATUS_COLUMNS:

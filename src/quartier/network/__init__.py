@@ -9,21 +9,16 @@ lives in :mod:`quartier.streets`, so the package is now :mod:`quartier.partners`
 import sys
 import warnings
 
-from quartier.partners import (
-    _audit,
-    concerns,
-    export,
-    measures,
-    partners,
-    protection,
-)
-from quartier.partners import *  # noqa: F403
-from quartier.partners import __all__
+from quartier import partners as _package
+from quartier.partners import *
+from quartier.partners import _audit, analysis, concerns, export, measures, partners, protection
+
+__all__ = list(_package.__all__)
 
 warnings.warn("quartier.network heißt jetzt quartier.partners (Netzwerkpartner, Maßnahmen, "
               "Anliegen); der alte Name entfällt in der nächsten Version.", DeprecationWarning,
               stacklevel=2)
 
-for _module in (_audit, concerns, export, measures, partners, protection):
+for _module in (_audit, analysis, concerns, export, measures, partners, protection):
     sys.modules[f"{__name__}.{_module.__name__.rpartition('.')[2]}"] = _module
 del _module

@@ -24,22 +24,18 @@ column names; text that a spreadsheet would run as a formula gets a leading ``'`
 
 from __future__ import annotations
 
-import os
-import uuid
-import weakref
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from quartier._atomic import atomic_path
 from quartier._paths import INTERNAL_FOLDER, inside
 from quartier.export.labels import public_table
 from quartier.export.spreadsheet import safe_table, write_csv
 from quartier.format import slug
-from quartier.load.concerns import concern_settings
-from quartier.partners.concerns import PUBLISHED_TABLES, Protection, published_concerns
-from quartier.partners.partners import missing_partners, partner_register, public_view
+from quartier.partners.analysis import PartnerAnalysis, study_concerns, study_register
+from quartier.partners.concerns import PUBLISHED_TABLES, Protection
+from quartier.partners.partners import missing_partners, public_view
 from quartier.study import Study
 
 __all__ = ["study_register", "study_concerns", "public_tables", "write_network_exports",
@@ -48,41 +44,6 @@ __all__ = ["study_register", "study_concerns", "public_tables", "write_network_e
 #: Columns of the published measures table.
 MEASURE_COLUMNS = ["measure_id", "title", "field", "quarter_id", "target", "budget_planned",
                    "budget_spent", "status", "start", "end"]
-
-
-#: Results of study_register / study_concerns per live Study object: one report run asks for
-#: them in the chapters, the public exports and the internal register (the concern audit
-#: solves linear programs), so each is computed once per study.
-_COMPUTED: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
-
-
-def _once(study: Study, name: str, make: Callable[[], Any]) -> Any:
-    key = (id(study), name)
-    known = _COMPUTED.get(key)
-    if known is not None and known[0]() is study:
-        return known[1]
-    value = make()
-    _COMPUTED[key] = (weakref.ref(study, lambda _ref, key=key: _COMPUTED.pop(key, None)), value)
-    return value
-
-
-def study_register(study: Study) -> pd.DataFrame | None:
-    """The partner register of a study (None without actors and facilities); computed once
-    per study object, so treat it as read-only."""
-    if study.actors is None and (study.facilities is None or not len(study.facilities)):
-        return None
-    return _once(study, "register",
-                 lambda: partner_register(study.actors, study.facilities, study.quarters))
-
-
-def study_concerns(study: Study) -> Protection | None:
-    """The protected concern counts of a study with its ``min_count`` and ``period``;
-    computed once per study object."""
-    if study.concerns is None:
-        return None
-    threshold, period = concern_settings(study.config.concerns)
-    return _once(study, "concerns", lambda: published_concerns(
-        study.concerns, list(study.quarters["quarter_id"]), threshold=threshold, period=period))
 
 
 def _concern_table(protection: Protection, language: str) -> pd.DataFrame:
@@ -101,11 +62,16 @@ def _concern_table(protection: Protection, language: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*protection.dims, "count"])
 
 
-def public_tables(study: Study, language: str | None = None) -> dict[str, pd.DataFrame]:
-    """The publishable tables (file name → table); only those the study has data for."""
+def public_tables(study: Study, language: str | None = None, *,
+                  partners: PartnerAnalysis | None = None) -> dict[str, pd.DataFrame]:
+    """The publishable tables (file name → table); only those the study has data for.
+
+    ``partners`` (:func:`~quartier.partners.analysis.analyse_partners`) gives the register and
+    the protected concerns computed once for the report; without it they are computed here.
+    """
     language = language or study.config.language
     tables: dict[str, pd.DataFrame] = {}
-    register = study_register(study)
+    register = partners.register if partners is not None else study_register(study)
     if register is not None:
         tables["netzwerk_partner.csv"] = public_view(register)
     if study.measures is not None:
@@ -113,15 +79,18 @@ def public_tables(study: Study, language: str | None = None) -> dict[str, pd.Dat
         for column in ("start", "end"):
             measures[column] = pd.to_datetime(measures[column]).dt.strftime("%Y-%m-%d")
         tables["massnahmen.csv"] = measures
-    protection = study_concerns(study)
+    protection = partners.concerns if partners is not None else study_concerns(study)
     if protection is not None:
         tables["anliegen.csv"] = _concern_table(protection, language)
     return tables
 
 
-def write_network_exports(study: Study, folder: Path, *, language: str | None = None
-                          ) -> dict[str, Path]:
+def write_network_exports(study: Study, folder: Path, *, language: str | None = None,
+                          partners: PartnerAnalysis | None = None) -> dict[str, Path]:
     """Write the publishable tables into ``folder`` (the report folder).
+
+    ``partners``: what :func:`~quartier.partners.analysis.analyse_partners` computed for the
+    report (see :func:`public_tables`).
 
     Returns
     -------
@@ -134,7 +103,7 @@ def write_network_exports(study: Study, folder: Path, *, language: str | None = 
     keys = {"netzwerk_partner.csv": "partners", "massnahmen.csv": "measures",
             "anliegen.csv": "concerns"}
     written = {}
-    for name, table in public_tables(study, language).items():
+    for name, table in public_tables(study, language, partners=partners).items():
         public = public_table(table, keys[name], language, catalogue=study.catalogue)
         written[keys[name]] = write_csv(inside(folder, name), public, language)
     return written
@@ -150,13 +119,15 @@ def internal_folder(study: Study, root: Path | None = None) -> Path:
                   slug(study.name), INTERNAL_FOLDER, slug(study.edition))
 
 
-def write_internal_register(study: Study, folder: Path, *, language: str | None = None
-                            ) -> dict[str, Path]:
+def write_internal_register(study: Study, folder: Path, *, language: str | None = None,
+                            partners: PartnerAnalysis | None = None) -> dict[str, Path]:
     """Write the full partner register with contact data (CSV and Excel) for internal use.
 
     The workbook has the sheets ``Partner`` (every column, contacts included) and
     ``Fehlende Partner`` (fields of each quarter without a local partner, with the town-wide
-    partners of that field). Never write this into the report folder.
+    partners of that field). Never write this into the report folder. ``partners``: the
+    register computed once (:func:`~quartier.partners.analysis.analyse_partners`); without
+    it, computed here.
 
     Returns
     -------
@@ -164,7 +135,7 @@ def write_internal_register(study: Study, folder: Path, *, language: str | None 
         ``csv`` and ``excel``; empty when the study has no actors and no facilities.
     """
     language = language or study.config.language
-    register = study_register(study)
+    register = partners.register if partners is not None else study_register(study)
     if register is None:
         return {}
     folder = Path(folder)
@@ -173,15 +144,10 @@ def write_internal_register(study: Study, folder: Path, *, language: str | None 
     excel_path = inside(folder, "netzwerk_partner.xlsx")
     write_csv(csv_path, register, language)
     missing = missing_partners(register, list(study.quarters["quarter_id"]))
-    temporary = excel_path.with_name(f".{excel_path.stem}.{uuid.uuid4().hex[:12]}.tmp.xlsx")
-    try:
-        with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-            safe_table(register, xlsx=True).to_excel(
-                writer, sheet_name="Partner" if language == "de" else "Partners", index=False)
-            safe_table(missing, xlsx=True).to_excel(
-                writer, sheet_name="Fehlende Partner" if language == "de" else
-                "Missing partners", index=False)
-        os.replace(temporary, excel_path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    sheets = ("Partner", "Fehlende Partner") if language == "de" else ("Partners",
+                                                                       "Missing partners")
+    with atomic_path(excel_path) as temporary, pd.ExcelWriter(temporary,
+                                                               engine="openpyxl") as writer:
+        safe_table(register, xlsx=True).to_excel(writer, sheet_name=sheets[0], index=False)
+        safe_table(missing, xlsx=True).to_excel(writer, sheet_name=sheets[1], index=False)
     return {"csv": csv_path, "excel": excel_path}

@@ -6,14 +6,14 @@ never leaves a half-written report behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from quartier._atomic import write_text_atomic
+from quartier._background import start
 from quartier._paths import inside
 from quartier.catalogue import category_labels
 from quartier.compute import Results, compute
@@ -21,8 +21,8 @@ from quartier.editions.compare import Comparison
 from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import slug, unique_slugs
+from quartier.partners.analysis import PartnerAnalysis, analyse_partners
 from quartier.report.context import report_context
-from quartier.report.inputs import residents_per_quarter
 from quartier.report.texts import texts
 from quartier.study import Study
 
@@ -55,95 +55,6 @@ def profile_pages(quarter_ids) -> dict[str, str]:
     """
     return {quarter_id: f"quartiere/{name}.html"
             for quarter_id, name in unique_slugs(quarter_ids, default="quartier").items()}
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a report is shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-class _Done:
-    """The result of a task run in this process (same interface as a Future)."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def result(self) -> object:
-        return self.value
-
-
-class _InOtherProcess:
-    """A task in a second process; ``result()`` falls back to running it here if that
-    process could not start (e.g. a script without ``if __name__ == "__main__":`` under the
-    ``spawn`` start method) and re-raises the task's own exceptions."""
-
-    def __init__(self, function: Callable, args: tuple, method: str) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.function, self.args = function, args
-        self.future = None
-        try:
-            executor = ProcessPoolExecutor(max_workers=1,
-                                           mp_context=multiprocessing.get_context(method))
-            self.future = executor.submit(function, *args)
-            executor.shutdown(wait=False)
-        except OSError:  # no process could be started (e.g. the interpreter is not readable)
-            self.future = None
-
-    def result(self) -> object:
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self.future is None:
-            return self.function(*self.args)
-        try:
-            return self.future.result()
-        except (BrokenProcessPool, BrokenPipeError):
-            return self.function(*self.args)
-
-
-def _start(function: Callable, *args, parallel: bool = True):
-    """Run ``function(*args)`` in a second process when there is more than one core.
-
-    Returns an object with ``result()``, which re-raises the function's exception.
-    """
-    method = _start_method() if parallel and (os.cpu_count() or 1) > 1 else None
-    if method is None:
-        return _Done(function(*args))
-    return _InOtherProcess(function, args, method)
-
-
-def _start_method() -> str | None:
-    """How a second process can be started safely here, or None to stay in this process.
-
-    ``fork`` while this process runs a single thread on Linux (cheap, nothing re-imported);
-    else ``spawn``, but only when the main module is safe to import again in the child: the
-    ``quartier`` command, or no script file at all (a notebook kernel, ``python -c``). A
-    user's own script may lack ``if __name__ == "__main__":``, so it stays sequential.
-    """
-    import sys
-    import threading
-
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    main = sys.modules.get("__main__")
-    script = getattr(main, "__file__", None)
-    spec = getattr(main, "__spec__", None)
-    if script is None or Path(script).stem == "quartier" or (
-            spec is not None and spec.name.split(".")[0] == "quartier"):
-        return "spawn"
-    return None
 
 
 def _environment() -> Environment:
@@ -211,8 +122,8 @@ def _interactive(study: Study, results: Results) -> str:
 
     language = study.config.language
     text = texts(language)
-    area = study.quarters.set_index("quarter_id").geometry.area / 1e6
-    residents = residents_per_quarter(results, area.index)
+    area = results.quarters["area_km2"]
+    residents = results.quarters["residents"]
     gaps = results.gaps[(results.gaps["status"] == "gap")
                         & (results.gaps["basis"] == "standard")]  # Lücken only, never relative
     layers = [(text["map_layer_density"], residents / area)]
@@ -233,15 +144,19 @@ def _interactive(study: Study, results: Results) -> str:
 def render_report(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
                   maps: bool = True, interactive: bool = True,
                   comparison: Comparison | None = None,
-                  history: EditionHistory | None = None) -> dict[str, str]:
+                  history: EditionHistory | None = None,
+                  partners: PartnerAnalysis | None = None) -> dict[str, str]:
     """The report's pages as HTML text: ``{"index.html": …}`` plus, for large studies,
-    ``anhang.html`` and one page per quarter (:func:`profile_pages`)."""
+    ``anhang.html`` and one page per quarter (:func:`profile_pages`).
+
+    ``partners``: :func:`quartier.partners.analysis.analyse_partners`, computed when missing.
+    """
     language = study.config.language
     context = report_context(
         study, results, downloads=downloads,
         interactive_map=_interactive(study, results) if interactive else "",
         figures=_figures(study, language) if maps else None, comparison=comparison,
-        history=history)
+        history=history, partners=partners)
     css = files("quartier").joinpath("report/templates/style.css").read_text(encoding="utf-8")
     common = {"css": css, "attribution": study.config.attribution, "lang": language,
               "text": context["text"], "study": study.name, "edition": study.edition,
@@ -304,20 +219,23 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
     folder = Path(output) if output else report_folder(study)
     folder.mkdir(parents=True, exist_ok=True)
     downloads: dict[str, str] = {}
-    pending = None
+    pending, partners = None, None
     if exports:
         step("Tabellen und Geodaten exportieren")
         from quartier.export import export_targets, write_exports
 
         written = export_targets(study, results, folder)
-        pending = _start(write_exports, study, results, folder, parallel=parallel)
+        pending = start(write_exports, study, results, folder, parallel=parallel)
+        # computed once, while the exports run: read by the tables below and the chapters
+        partners = analyse_partners(study, results, history)
         for key, name in (("csv", "indicators"), ("gaps", "gaps"), ("xlsx", "excel"),
                           ("gpkg", "geopackage")):
             if name in written:
                 downloads[key] = Path(written[name]).relative_to(folder).as_posix()
         from quartier.partners.export import write_network_exports
 
-        for key, path in write_network_exports(study, folder).items():  # publishable only
+        for key, path in write_network_exports(study, folder,  # publishable only
+                                               partners=partners).items():
             downloads[key] = path.relative_to(folder).as_posix()
         if history is not None and len(history.labels) > 1:
             from quartier.export.series import write_series_csv
@@ -327,7 +245,8 @@ def build_report(study: Study, results: Results | None = None, *, output: Path |
     step("Karten und Bericht erstellen")
     try:
         pages = render_report(study, results, downloads=downloads, maps=maps,
-                              interactive=interactive, comparison=comparison, history=history)
+                              interactive=interactive, comparison=comparison, history=history,
+                              partners=partners)
     finally:
         if pending is not None:  # wait for the exports, also when rendering failed
             pending.result()

@@ -27,6 +27,7 @@ from quartier.compute import Results
 from quartier.editions.compare import Comparison
 from quartier.editions.history import EditionHistory
 from quartier.format import format_date
+from quartier.partners.analysis import PartnerAnalysis, analyse_partners
 from quartier.report.appendix_context import CATEGORY_INDICATORS, appendix_chapter
 from quartier.report.basis_context import basis_chapter
 from quartier.report.changes import changes_context
@@ -49,7 +50,8 @@ LARGE_STUDY = 50
 def report_context(study: Study, results: Results, *, downloads: dict[str, str] | None = None,
                    interactive_map: str = "", figures: Callable[..., str] | None = None,
                    comparison: Comparison | None = None,
-                   history: EditionHistory | None = None) -> dict:
+                   history: EditionHistory | None = None,
+                   partners: PartnerAnalysis | None = None) -> dict:
     """Everything the templates need, as plain data.
 
     Parameters
@@ -68,6 +70,9 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
         first edition.
     history : EditionHistory, optional
         All stored editions up to this one (trend table, chart and profile trend lines).
+    partners : PartnerAnalysis, optional
+        Partners, measures and concerns computed once for the report and its exports
+        (:func:`quartier.partners.analysis.analyse_partners`); computed here when missing.
     """
     inputs = report_inputs(study, results, large=len(study.quarters) > LARGE_STUDY)
     language, text, maps = inputs.language, inputs.text, figures is not None
@@ -78,9 +83,12 @@ def report_context(study: Study, results: Results, *, downloads: dict[str, str] 
                               remote_share_flag=study.config.indicators.remote_share_flag)
     ranking = summary.pop("ranking")
     changes = changes_chapter(inputs, comparison, history, chart=maps)
-    network = network_context(study, results, history, language, maps=maps)
+    if partners is None:
+        partners = analyse_partners(study, results, history)
+    network = network_context(study, results, history, language, maps=maps, partners=partners)
     profiles, groups = profiles_chapter(inputs, ranking, changes=changes, comparison=comparison,
-                                        history=history, network=network, maps=maps)
+                                        history=history, network=network, maps=maps,
+                                        partners=partners)
     return {
         "lang": language, "text": text, "study": study.name, "edition": study.edition,
         "large": inputs.large, "summary": summary,

@@ -18,7 +18,7 @@ __all__ = ["ReportInputs", "report_inputs", "residents_per_quarter"]
 
 
 def residents_per_quarter(results: Results, quarter_ids) -> pd.Series:
-    """Residents per quarter as :func:`quartier.compute` stored them (indicator ``residents``).
+    """Residents per quarter as :func:`quartier.compute` stored them (:attr:`Results.quarters`).
 
     Parameters
     ----------
@@ -31,9 +31,8 @@ def residents_per_quarter(results: Results, quarter_ids) -> pd.Series:
     Series
         Residents by ``quarter_id``.
     """
-    rows = results.indicators[results.indicators["indicator"] == "residents"]
-    return (rows.groupby("quarter_id")["value"].first()
-            .reindex(pd.Index(quarter_ids, name="quarter_id"), fill_value=0.0).astype(float))
+    return results.quarters["residents"].reindex(pd.Index(quarter_ids, name="quarter_id"),
+                                                 fill_value=0.0)
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,6 @@ def report_inputs(study: Study, results: Results, *, large: bool) -> ReportInput
         labels=category_labels(study.catalogue, language), quarters=quarters,
         names=quarters.set_index("quarter_id")["name"],
         residents=residents_per_quarter(results, quarters["quarter_id"]),
-        area_km2=study.quarters.set_index("quarter_id").geometry.area / 1e6,
+        area_km2=results.quarters["area_km2"].reindex(quarters["quarter_id"]),
         gaps=gaps, categories=list(dict.fromkeys(gaps["category"])),
         judged=gaps.set_index(["quarter_id", "category"]), large=large)

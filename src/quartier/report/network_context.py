@@ -19,17 +19,9 @@ from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
 from quartier.judgements import judgement_label as status_label
 from quartier.load.concerns import concern_settings
+from quartier.partners.analysis import PartnerAnalysis, analyse_partners
 from quartier.partners.concerns import Protection
-from quartier.partners.export import study_concerns, study_register
-from quartier.partners.measures import (
-    SEVERAL,
-    TOWN_WIDE,
-    budget_by_field,
-    budget_by_quarter,
-    measures_per_gap,
-    parse_target,
-    target_movement,
-)
+from quartier.partners.measures import SEVERAL, TOWN_WIDE, parse_target
 from quartier.partners.measures import status_label as measure_status_label
 from quartier.partners.partners import missing_partners, partner_coverage, public_view
 from quartier.report.formatting import format_indicator
@@ -63,50 +55,39 @@ def _money(value: float, language: str) -> str:
 
 def network_context(study: Study, results: Results,
                     history: Mapping[str, pd.DataFrame] | None = None, language: str = "de",
-                    *, maps: bool = False) -> dict:
+                    *, maps: bool = False, partners: PartnerAnalysis | None = None) -> dict:
     """The three chapters as plain data: ``{"partners": …, "measures": …, "concerns": …}``.
 
     Each entry is None when the study has no data for it.
 
     Parameters
     ----------
-    study, results
-        The loaded study and its :func:`quartier.compute` results.
-    history : mapping of str to DataFrame or EditionHistory, optional
-        Stored editions' indicator tables by label, on the current quarters (for the movement
-        of measures' targets); an :class:`~quartier.editions.history.EditionHistory` gives its
-        editions before the current one.
+    study, results, history
+        As for :func:`quartier.partners.analysis.analyse_partners` (``history``: the stored
+        editions, for the movement of measures' targets).
     language : {"de", "en"}
     maps : bool
         Draw the static map of concerns per quarter (PNG data URI).
+    partners : PartnerAnalysis, optional
+        The register, concerns, budgets and target movement computed once for the whole
+        report (:func:`quartier.partners.analysis.analyse_partners`); computed here from
+        ``history`` when missing.
     """
     text = texts(language)
     names = study.quarters.set_index("quarter_id")["name"]
     quarter_ids = list(study.quarters["quarter_id"])
-    history = _history_tables(history)
+    if partners is None:
+        partners = analyse_partners(study, results, history)
     per_quarter: dict[str, list[str]] = {q: [] for q in quarter_ids}
     context = {
-        "partners": _partners(study, names, quarter_ids, text, language, per_quarter),
-        "measures": _measures(study, results, history or {}, names, text, language,
+        "partners": _partners(partners.register, names, quarter_ids, text, language,
                               per_quarter),
-        "concerns": _concerns(study, names, text, language, maps, per_quarter),
+        "measures": _measures(study, partners, names, text, language, per_quarter),
+        "concerns": _concerns(study, partners.concerns, names, text, language, maps,
+                              per_quarter),
     }
     context["per_quarter"] = per_quarter
     return context
-
-
-def _history_tables(history: object) -> dict[str, pd.DataFrame]:
-    """``{label: indicators}`` of the stored editions before the current one.
-
-    Accepts such a mapping or a :class:`quartier.editions.history.EditionHistory`.
-    """
-    if history is None:
-        return {}
-    if hasattr(history, "indicators") and hasattr(history, "previous_labels"):
-        table = history.indicators
-        return {str(label): table[table["edition"] == label].drop(columns="edition")
-                for label in history.previous_labels}
-    return {str(label): table for label, table in dict(history).items()}
 
 
 def _fields_text(value: str, language: str) -> str:
@@ -120,9 +101,8 @@ def _quarters_text(value: str, town_wide: bool, names: pd.Series, text: dict) ->
     return ", ".join(parts) or "–"
 
 
-def _partners(study: Study, names: pd.Series, quarter_ids: list[str], text: dict,
-              language: str, per_quarter: dict[str, list[str]]) -> dict | None:
-    register = study_register(study)
+def _partners(register: pd.DataFrame | None, names: pd.Series, quarter_ids: list[str],
+              text: dict, language: str, per_quarter: dict[str, list[str]]) -> dict | None:
     if register is None:
         return None
     view = public_view(register)
@@ -162,11 +142,10 @@ def _partners(study: Study, names: pd.Series, quarter_ids: list[str], text: dict
     }
 
 
-def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame],
-              names: pd.Series, text: dict, language: str,
-              per_quarter: dict[str, list[str]]) -> dict | None:
-    measures = study.measures
-    if measures is None or not len(measures):
+def _measures(study: Study, partners: PartnerAnalysis, names: pd.Series, text: dict,
+              language: str, per_quarter: dict[str, list[str]]) -> dict | None:
+    measures = partners.measures
+    if measures is None:
         return None
     labels = category_labels(study.catalogue, language)
 
@@ -200,7 +179,7 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
             "status": status_text(r.status), "status_key": r.status or "none",
             "period": f"{date_text(r.start)}–{date_text(r.end)}"})
 
-    by_field = budget_by_field(measures)
+    by_field = partners.budget_by_field
     field_rows = [{"label": field_label(f, language) if f in FIELDS else str(f),
                    "n": format_number(row["measures"], 0, language),
                    "planned": _money(row["budget_planned"], language),
@@ -214,7 +193,7 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
                    "share": (format_percent(total_spent / total_planned * 100, 0, language)
                              if total_planned > 0 else "–")}
     quarter_ids = list(study.quarters["quarter_id"])
-    by_quarter = budget_by_quarter(measures, quarter_ids, split="even")
+    by_quarter = partners.budget_by_quarter
     quarter_rows = [{"label": (text["nw_town_wide"] if q == TOWN_WIDE else
                                text["nw_several"] if q == SEVERAL else
                                f"{q} {names.get(q, '')}"),
@@ -223,7 +202,7 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
                      "spent": _money(row["budget_spent"], language)}
                     for q, row in by_quarter.iterrows()]
 
-    gaps = measures_per_gap(measures, results.gaps)
+    gaps = partners.measures_per_gap
     addressed = [{"quarter": f"{g.quarter_id} {names.get(g.quarter_id, '')}",
                   "category": labels.get(g.category, g.category),
                   "measures": ", ".join(
@@ -237,8 +216,7 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
     without_rows = [{"quarter": f"{q} {names.get(q, '')}", "n": len(items),
                      "categories": ", ".join(items)} for q, items in without.items()]
 
-    movement = target_movement(measures, results.indicators, history,
-                               current_edition=study.edition)
+    movement = partners.target_movement
     titles = measures.set_index("measure_id")["title"]
     movement_rows = []
     for m in movement.itertuples():
@@ -282,13 +260,12 @@ def _measures(study: Study, results: Results, history: Mapping[str, pd.DataFrame
             without=format_number(int((gaps["measures"] == 0).sum()), 0, language)),
         "movement": movement_rows,
         "movement_lead": text["nw_movement_lead"].format(
-            history=", ".join(sorted(str(k) for k in history)) or "–"),
+            history=", ".join(sorted(partners.history_labels)) or "–"),
     }
 
 
-def _concerns(study: Study, names: pd.Series, text: dict, language: str, maps: bool,
-              per_quarter: dict[str, list[str]]) -> dict | None:
-    protection = study_concerns(study)
+def _concerns(study: Study, protection: Protection | None, names: pd.Series, text: dict,
+              language: str, maps: bool, per_quarter: dict[str, list[str]]) -> dict | None:
     if protection is None:
         return None
     threshold, period = concern_settings(study.config.concerns)

@@ -19,7 +19,8 @@ from quartier.assign import assign_points
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number
 from quartier.indicators.edges import context_mask
-from quartier.partners.export import study_concerns, study_register
+from quartier.partners.analysis import PartnerAnalysis, study_concerns, study_register
+from quartier.partners.concerns import Protection
 from quartier.partners.measures import status_label as measure_status_label
 from quartier.partners.partners import public_view
 from quartier.report.network_context import register_word
@@ -137,7 +138,8 @@ def neighbour_links(groups: list[dict]) -> dict[str, dict]:
 
 
 def profile_parts(study: Study, quarter_ids: list[str], labels: dict[str, str],
-                  language: str, *, maps: bool = False) -> dict[str, dict]:
+                  language: str, *, maps: bool = False,
+                  partners: PartnerAnalysis | None = None) -> dict[str, dict]:
     """Per quarter the profile's working parts as plain data.
 
     Parameters
@@ -149,6 +151,9 @@ def profile_parts(study: Study, quarter_ids: list[str], labels: dict[str, str],
     language : {"de", "en"}
     maps : bool
         Draw the small SVG map of each quarter (:func:`quartier.maps.quarter_maps.quarter_maps`).
+    partners : PartnerAnalysis, optional
+        The register and protected concerns computed once for the report
+        (:func:`quartier.partners.analysis.analyse_partners`); computed here when missing.
 
     Returns
     -------
@@ -160,11 +165,13 @@ def profile_parts(study: Study, quarter_ids: list[str], labels: dict[str, str],
     text = texts(language)
     parts: dict[str, dict] = {q: {} for q in quarter_ids}
     _facilities(study, labels, language, parts)
-    _partners(study, language, parts)
+    _partners(partners.register if partners is not None else study_register(study), language,
+              parts)
     _measures(study, language, text, parts)
     _housing(study, language, parts)
     _social(study, language, parts)
-    _concerns(study, language, parts)
+    _concerns(partners.concerns if partners is not None else study_concerns(study), language,
+              parts)
     if maps:
         from quartier.maps.quarter_maps import quarter_maps
 
@@ -231,11 +238,10 @@ def _fields_text(value: object, language: str) -> str:
     return ", ".join(field_label(f, language) for f in _split(value) if f in FIELDS)
 
 
-def _partners(study: Study, language: str, parts: dict[str, dict]) -> None:
+def _partners(register: pd.DataFrame | None, language: str, parts: dict[str, dict]) -> None:
     for p in parts.values():
         p["partners"] = []
         p["partners_town"] = 0
-    register = study_register(study)
     if register is None or not len(register):
         return
     view = public_view(register)  # never any contact column below: names, types, fields
@@ -346,11 +352,10 @@ def _year(edition: object) -> int | None:
     return int(digits) if len(digits) == 4 else None
 
 
-def _concerns(study: Study, language: str, parts: dict[str, dict]) -> None:
+def _concerns(protection: Protection | None, language: str, parts: dict[str, dict]) -> None:
     """Concern topics (action fields) per quarter from the protected counts only."""
     for p in parts.values():
         p["concerns"] = None
-    protection = study_concerns(study)
     if protection is None:
         return
     position = protection.dims.index("field")
