@@ -290,3 +290,11 @@ def test_report_methods_say_how_age_groups_were_estimated(make_study):
                                                              "2+;60\n"}))
     rules = " ".join(report_context(own, quartier.compute(own))["basis"]["rules"])
     assert "die eigene Altersstruktur der Studie" in rules and "12411-0005" not in rules
+
+
+def test_a_column_that_is_no_age_band_is_named_in_the_error():
+    # parse_age_band gives None for such a name; unpacking it failed with a TypeError before
+    with pytest.raises(ValueError, match="'residents' ist keine Altersgruppe"):
+        band_overlap("residents", 0, 5)
+    with pytest.raises(ValueError, match="'age_6'"):
+        estimated_bands(["age_0_5", "age_6"], "0-5")
