@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-import quartier
 from quartier.report.build import render_report
-from conftest import BERLIN, PROJECT, requires_berlin
+from conftest import PROJECT, requires_berlin
 from test_report_print import CHROMIUM, NODE, browser_tools  # noqa: F401 (fixture)
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -96,13 +95,10 @@ def test_sample_page_passes_axe_best_practices(sample_page, browser_tools):
 
 
 @pytest.fixture(scope="module")
-def berlin_pages(tmp_path_factory) -> dict[str, Path]:
+def berlin_pages(tmp_path_factory, berlin_sample) -> dict[str, Path]:
     """Berlin's report page, two quarter profiles and the map document, rendered once (no
-    export files) into a temporary folder."""
-    if not BERLIN.is_dir():
-        pytest.skip(f"Berlin real data not found at {BERLIN} (../shared is absent)")
-    study = quartier.load_study(PROJECT / "examples" / "berlin" / "quartier.toml")
-    results = quartier.compute(study)
+    export files) into a temporary folder from the session's Berlin results."""
+    study, results = berlin_sample
     pages = render_report(study, results, maps=False)  # images: the sample's print test
     folder = tmp_path_factory.mktemp("a11y_berlin")
     profiles = sorted(name for name in pages if name.startswith("quartiere/"))
