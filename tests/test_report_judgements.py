@@ -169,3 +169,26 @@ def test_report_residents_are_the_results_rows_and_sum_the_surface(sample):
     np.testing.assert_allclose(residents.to_numpy(),
                                by_surface.reindex(residents.index, fill_value=0).to_numpy())
     assert residents_per_quarter(results, ["nicht da"]).tolist() == [0.0]
+
+
+def test_results_quarters_are_the_figures_every_reader_uses(sample):
+    """Results.quarters: residents equal the 'residents' rows of results.indicators, the
+    surface summed per quarter and the GeoPackage layer's column; the areas add up to the
+    area of the union of the quarters (a second computation) and match each polygon."""
+    from quartier.export.geodata import quarter_table
+
+    study, results = sample
+    figures = results.quarters
+    ids = list(study.quarters["quarter_id"])
+    assert list(figures.index) == ids and list(figures.columns) == ["residents", "area_km2"]
+    rows = results.indicators[results.indicators["indicator"] == "residents"]
+    np.testing.assert_allclose(figures["residents"].to_numpy(),
+                               rows.set_index("quarter_id")["value"].reindex(ids).to_numpy())
+    by_surface = results.surface.groupby("quarter_id")["total"].sum().reindex(ids, fill_value=0)
+    np.testing.assert_allclose(figures["residents"].to_numpy(), by_surface.to_numpy())
+    np.testing.assert_allclose(quarter_table(study, results)["residents"].to_numpy(),
+                               figures["residents"].to_numpy())
+    union = study.quarters.geometry.union_all().area / 1e6
+    assert abs(figures["area_km2"].sum() - union) < 1e-6 * union
+    first = study.quarters.iloc[0]
+    assert figures.at[first["quarter_id"], "area_km2"] == first.geometry.area / 1e6
