@@ -48,7 +48,7 @@ and leaves the file as it was:
   the disk is full or a file size limit is reached (the transaction is rolled back).
 
 :func:`check_store_writable` runs all checks and a rolled-back test write without changing
-anything; :func:`quartier.report.publish.publish_edition` calls it before computing.
+anything; :func:`quartier.publish.publish_edition` calls it before computing.
 
 Test hook
 ---------
@@ -496,7 +496,7 @@ def load_edition(store: str | Path, label: str) -> StoredEdition:
 def check_store_writable(store: str | Path) -> None:
     """Check that an edition can be stored in `store` now, without changing anything.
 
-    :func:`quartier.report.publish.publish_edition` calls this before it computes or
+    :func:`quartier.publish.publish_edition` calls this before it computes or
     publishes anything. The checks, in this order:
 
     1. the folder exists and the path is not a folder;
