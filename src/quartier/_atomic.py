@@ -62,8 +62,9 @@ def replace_file(temporary: Path, target: Path) -> None:
     try:
         os.replace(temporary, target)
     except PermissionError as exc:
-        raise PermissionError(f"{target} cannot be replaced; it is probably open in Excel or "
-                              "QGIS. Close it and run again.") from exc
+        raise PermissionError(f"{target} kann nicht ersetzt werden; die Datei ist vermutlich "
+                              "in Excel oder QGIS geöffnet. Bitte schließen und erneut "
+                              "starten.") from exc
 
 
 @contextmanager
