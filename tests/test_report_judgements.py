@@ -192,3 +192,14 @@ def test_results_quarters_are_the_figures_every_reader_uses(sample):
     assert abs(figures["area_km2"].sum() - union) < 1e-6 * union
     first = study.quarters.iloc[0]
     assert figures.at[first["quarter_id"], "area_km2"] == first.geometry.area / 1e6
+
+
+def test_a_badge_not_assessed_says_why():
+    from quartier.report.judgement_context import status_cell
+
+    cell = status_cell({"status": "not_assessed", "reason": "combined_member"}, "de")
+    assert cell["reason"] == "bewertet als Teil eines gemeinsamen Richtwerts"
+    assert status_cell({"status": "not_assessed", "reason": "few_residents"},
+                       "en")["reason"] == "few residents"
+    # a judged cell carries no reason, whatever the row says
+    assert status_cell({"status": "gap", "reason": "few_residents"}, "de")["reason"] == ""

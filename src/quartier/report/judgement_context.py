@@ -57,9 +57,13 @@ def status_cell(record: dict, language: str) -> dict:
     status = record.get("status")
     if not isinstance(status, str):
         return {"key": "none", "kind": "none", "label": "", "resource": "", "served": "",
-                "edge": ""}
+                "edge": "", "reason": ""}
+    reason = record.get("reason")
     return {"key": status, "kind": judgement_kind(status),
             "label": judgement_label(status, language),
+            # why not assessed (few residents, incomplete data, part of a combined standard …)
+            "reason": texts(language).get(f"reason_{reason}", "")
+            if status == "not_assessed" and isinstance(reason, str) and reason else "",
             "resource": resource_label(language) if record.get("resource") is True else "",
             "served": served_label(language) if record.get("served_by_neighbours") is True
             else "",
