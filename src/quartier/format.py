@@ -179,7 +179,7 @@ class CountedText(str):
         obj.language = language
         return obj
 
-    def format(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+    def format(self, *args: object, **kwargs: object) -> str:
         return _FORMATTERS[self.language].vformat(str(self), args, kwargs)
 
 
@@ -286,12 +286,12 @@ def unique_slugs(names: Iterable[object], default: str = "studie") -> dict[str, 
     >>> pages["01"], pages["a"], len(set(pages.values()))
     ('01', 'a', 4)
     """
-    names = list(dict.fromkeys(str(n) for n in names))
-    plain = {n: slug(n, default) for n in names}
+    texts = list(dict.fromkeys(str(n) for n in names))
+    plain = {n: slug(n, default) for n in texts}
     shared = Counter(plain.values())
     result = {n: s if shared[s] == 1 or n == s else _suffixed(s, n) for n, s in plain.items()}
     taken: set[str] = set()
-    for name in names:  # a suffixed slug equal to another name's slug: practically never
+    for name in texts:  # a suffixed slug equal to another name's slug: practically never
         number, candidate = 2, result[name]
         while candidate in taken:
             candidate, number = f"{result[name]}-{number}", number + 1

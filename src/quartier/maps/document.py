@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import folium
-from branca.element import Element
+from branca.element import Element, Figure
 
 from quartier.maps.style import LANGUAGES
 
@@ -84,7 +84,7 @@ def make_offline(m: folium.Map) -> None:
     m.default_js = []  # instance attributes: folium's module-level lists stay untouched
     m.default_css = []
     css, js = leaflet_assets()
-    header = m.get_root().header
+    header = _page(m).header
     header.add_child(Element(f"<style>{css}</style>"), name="quartier_leaflet_css")
     header.add_child(Element(f"<script>{js}</script>"), name="quartier_leaflet_js")
 
@@ -174,6 +174,13 @@ def map_iframe(m: folium.Map, *, title: str, height: str = "600px") -> str:
             f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
 
 
+def _page(m: folium.Map) -> Figure:
+    """The page of ``m``: folium types ``get_root()`` as any Element, a map's root is a Figure."""
+    page = m.get_root()
+    assert isinstance(page, Figure), "a folium Map's root is the Figure of its page"
+    return page
+
+
 def _forget_rendering(m: folium.Map) -> None:
     """Drop what earlier renderings left in the page, so rendering again repeats nothing.
 
@@ -182,7 +189,7 @@ def _forget_rendering(m: folium.Map) -> None:
     named ``macro_element_…``) each time, whose text an earlier rendering left behind.
     Entries that users put into the figure directly are kept.
     """
-    figure = m.get_root()
+    figure = _page(m)
     names = set()
     stack: list[Element] = [figure]
     while stack:

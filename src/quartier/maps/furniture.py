@@ -10,6 +10,7 @@ Matplotlib's :class:`~matplotlib.textpath.TextToPath`, so the layout needs no re
 from __future__ import annotations
 
 import math
+from typing import Any
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -119,8 +120,8 @@ def _draw_scale_bar(ax: Axes, x: float, y: float, length: float, scale: float,
         text = f"{format_number(length / 1000, 0, language)} km"
     else:
         text = f"{format_number(length, 0, language)} m"
-    style = {"fontsize": 7, "ha": "center", "va": "bottom", "color": TEXT_COLOUR,
-             "zorder": 6}
+    style: dict[str, Any] = {"fontsize": 7, "ha": "center", "va": "bottom",
+                             "color": TEXT_COLOUR, "zorder": 6}
     ax.text(x, y + height + 0.03 / scale, "0", **style)
     ax.text(x + length, y + height + 0.03 / scale, text, gid="scale-bar-label", **style)
 
@@ -158,7 +159,9 @@ def scale_bar_length(extent: float, fraction: float = 0.25) -> float:
 def draw_legend(ax: Axes, handles: list, title: str) -> None:
     """The legend to the right of the map, its title wrapped to the legend's width."""
     bbox = ax.get_position()
-    fig_w = ax.figure.get_figwidth()
+    figure = ax.figure
+    assert isinstance(figure, Figure), "quartier draws its maps on a Figure, not a SubFigure"
+    fig_w = figure.get_figwidth()
     wrapped_title = "\n".join(_wrap(title, _LEGEND_WIDTH - 0.2, 8.5, bold=True))
     legend = ax.legend(handles=handles, loc="upper left", frameon=False,
                        bbox_to_anchor=(1 + _GAP / (bbox.width * fig_w), 1.0),

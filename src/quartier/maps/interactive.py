@@ -109,7 +109,7 @@ _TEXTS = {
 
 
 def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | None, *,
-                    layers: Sequence[IndicatorLayer | Mapping[str, Any]],
+                    layers: Sequence[IndicatorLayer | Mapping[str, Any] | tuple],
                     language: str = "de", title: str | None = None,
                     attribution: Sequence[str] = (),
                     category_labels: Mapping[str, str] | None = None,
@@ -246,7 +246,9 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
     m._id = f"{next(counter):04d}"
     make_offline(m)
     if title:
-        m.get_root().title = escape_html(title)
+        page = m.get_root()
+        assert isinstance(page, folium.Figure), "a folium Map's root is the Figure of its page"
+        page.title = escape_html(title)
     add(Setup(m.get_name(), _js_texts(texts),
               canvas=facilities is not None and len(facilities) > MANY_FACILITIES))
     if tiles:
@@ -269,8 +271,8 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
     marker_layers, fields_shown = facility_layers(
         facilities, quarters, language, texts, category_labels, field_of_category,
         capacity_units, show_facilities)
-    for layer in marker_layers:
-        add(layer)
+    for marker_layer in marker_layers:
+        add(marker_layer)
     catchment_overlays = [catchment_overlay(spec, quarters) for spec in catchments]
     for overlay in catchment_overlays:
         add(overlay)
@@ -287,7 +289,7 @@ def interactive_map(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | N
     add(FindAndLabel(m.get_name(), data.get_name(), texts, max_labels))
     add(FitBounds([[south, west], [north, east]]))
     add(FitOnLayout(m.get_name(), [[south, west], [north, east]]))
-    m._quartier_language = language  # for <html lang> in map_document
+    m._quartier_language = language  # type: ignore[attr-defined]  # for <html lang> in map_document
     return m
 
 

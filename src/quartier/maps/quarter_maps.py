@@ -111,7 +111,9 @@ def quarter_maps(quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame | None
     simple[present] = shapely.simplify(geometry[present], tolerance, preserve_topology=True)
     paths = np.array([_svg_path(g) if ok else "" for g, ok in zip(simple, present,
                                                                     strict=True)], dtype=object)
-    tree = shapely.STRtree(np.where(present, geometry, None))
+    indexed = geometry.copy()
+    indexed[~present] = None
+    tree = shapely.STRtree(indexed)
     bounds = shapely.bounds(geometry)
 
     points_xy = np.empty((0, 2))

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -195,8 +196,9 @@ def choropleth(quarters: gpd.GeoDataFrame, values: pd.Series, *, title: str,
                 raise ValueError(f"class_labels has {len(class_labels)} entries for "
                                  f"{len(legend_labels)} classes")
             legend_labels = list(class_labels)
-        handles = [Patch(facecolor=c, edgecolor=EDGE_COLOUR, linewidth=0.5, label=label)
-                   for c, label in zip(colours[:-1], legend_labels, strict=True)]
+        handles: list[Artist] = [
+            Patch(facecolor=c, edgecolor=EDGE_COLOUR, linewidth=0.5, label=label)
+            for c, label in zip(colours[:-1], legend_labels, strict=True)]
         if not has_value.all():
             handles.append(hatched_patch(NO_DATA_COLOUR, no_data_label or texts["no_data"]))
         if facilities is not None:
@@ -367,8 +369,9 @@ def status_map(quarters: gpd.GeoDataFrame, status: pd.Series, *, title: str,
         if outlined.any():
             collection = add_polygons(ax, paths[outlined], "none", width * 4, gid="resources",
                                        edgecolor=RESOURCE_COLOUR)
-            collection.set_zorder(3)
-        handles = []
+            if collection is not None:  # None only for no paths: outlined.any() drew some
+                collection.set_zorder(3)
+        handles: list[Artist] = []
         present = set(codes)
         for kind, keys in (("standard", STANDARD_STATUSES), ("town", TOWN_STATUSES)):
             if present & set(keys):

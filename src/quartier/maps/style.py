@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from quartier.judgements import MAP_COLOURS, STATUS_ORDER
 
@@ -78,7 +82,7 @@ LANGUAGES = tuple(_TEXTS)
 
 #: Fixed settings for drawing and saving: one font, fixed SVG ids, paths instead of fonts in
 #: SVG (opens identically everywhere).
-MATPLOTLIB_STYLE = {
+MATPLOTLIB_STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "svg.hashsalt": "quartier",
     "svg.fonttype": "path",

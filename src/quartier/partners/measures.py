@@ -60,7 +60,7 @@ def measure_quarters(measures: pd.DataFrame) -> pd.DataFrame:
     ``share`` (1 / number of quarters of the measure)."""
     rows = []
     for measure_id, value in zip(measures["measure_id"], measures["quarter_id"], strict=True):
-        quarters = _split(value)
+        quarters: list[str | None] = [*_split(value)]
         for q in quarters or [None]:
             rows.append((measure_id, q, 1.0 / max(len(quarters), 1)))
     return pd.DataFrame(rows, columns=["measure_id", "quarter_id", "share"])

@@ -313,7 +313,7 @@ def _same_figures(membership: sparse.csr_matrix, lines: list[list[int]]) -> tupl
     membership = membership.tocsr()
     figures: dict[bytes, int] = {}
     figure_of_key = np.empty(membership.shape[0], dtype=np.int64)
-    first_key = []
+    first_key: list[int] = []
     for k in range(membership.shape[0]):
         counts = membership.indices[membership.indptr[k]:membership.indptr[k + 1]]
         signature = np.sort(counts).tobytes()
