@@ -342,11 +342,11 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
             estimated.append(group)
     context_of = _context_demand(context, demand, surface, study.age_structure)
     if estimated:
-        bands = age_bands(surface.columns)
+        data_bands = age_bands(surface.columns)
         source = (AGE_STRUCTURE_SOURCE if study.age_structure is None else
                   "eigene Altersstruktur der Studie ([population] age_structure)")
-        split = "; ".join(f"{group} aus {', '.join(estimated_bands(bands, group))}"
-                          for group in estimated if estimated_bands(bands, group))
+        split = "; ".join(f"{group} aus {', '.join(estimated_bands(data_bands, group))}"
+                          for group in estimated if estimated_bands(data_bands, group))
         report.add("note", "estimated_reference_groups", "population",
                    f"Die Bezugsgruppen {', '.join(estimated)} schneiden Altersgruppen der Daten "
                    f"({split}) und sind nach der Altersstruktur geschätzt: {source}.",
@@ -374,7 +374,8 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
         if network is None:
             models = {key: "straight" for key in models}
     step("Erreichbarkeit berechnen")
-    cells, demand_of = surface, demand
+    cells = surface
+    demand_of: dict[str, Any] = demand  # on a dask cluster: the columns holding the demand
     accessibility = accessibility_by_quarter
     if client is not None and network is not None:
         report.add("note", "network_single_machine", "network",

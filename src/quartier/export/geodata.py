@@ -80,6 +80,7 @@ def quarter_table(study: Study, results: Results) -> gpd.GeoDataFrame:
     ids = study.quarters["quarter_id"].astype(object).to_numpy()
     frame = pd.DataFrame({"quarter_id": ids,
                           "name": study.quarters["name"].astype(object).to_numpy()})
+    assert results.quarters is not None, "results of quartier.compute carry Results.quarters"
     frame["residents"] = results.quarters["residents"].reindex(ids, fill_value=0.0).to_numpy()
     if results.social_index is not None:
         status = results.social_index.reindex(pd.Index(ids, name="quarter_id"))

@@ -122,6 +122,7 @@ def _interactive(study: Study, results: Results) -> str:
 
     language = study.config.language
     text = texts(language)
+    assert results.quarters is not None, "results of quartier.compute carry Results.quarters"
     area = results.quarters["area_km2"]
     residents = results.quarters["residents"]
     gaps = results.gaps[(results.gaps["status"] == "gap")

@@ -31,6 +31,7 @@ def residents_per_quarter(results: Results, quarter_ids) -> pd.Series:
     Series
         Residents by ``quarter_id``.
     """
+    assert results.quarters is not None, "results of quartier.compute carry Results.quarters"
     return results.quarters["residents"].reindex(pd.Index(quarter_ids, name="quarter_id"),
                                                  fill_value=0.0)
 
@@ -90,6 +91,7 @@ def report_inputs(study: Study, results: Results, *, large: bool) -> ReportInput
     language = study.config.language
     quarters = study.quarters[["quarter_id", "name"]].copy()
     gaps = prepared_gaps(results.gaps, study.catalogue)
+    assert results.quarters is not None, "results of quartier.compute carry Results.quarters"
     return ReportInputs(
         study=study, results=results, language=language, text=texts(language),
         labels=category_labels(study.catalogue, language), quarters=quarters,

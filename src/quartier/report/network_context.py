@@ -15,6 +15,7 @@ import pandas as pd
 
 from quartier.catalogue import category_labels
 from quartier.compute import Results
+from quartier.editions.history import EditionHistory
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
 from quartier.judgements import judgement_label as status_label
@@ -54,7 +55,8 @@ def _money(value: float, language: str) -> str:
 
 
 def network_context(study: Study, results: Results,
-                    history: Mapping[str, pd.DataFrame] | None = None, language: str = "de",
+                    history: Mapping[str, pd.DataFrame] | EditionHistory | None = None,
+                    language: str = "de",
                     *, maps: bool = False, partners: PartnerAnalysis | None = None) -> dict:
     """The three chapters as plain data: ``{"partners": …, "measures": …, "concerns": …}``.
 
@@ -147,6 +149,9 @@ def _measures(study: Study, partners: PartnerAnalysis, names: pd.Series, text: d
     measures = partners.measures
     if measures is None:
         return None
+    assert (partners.budget_by_field is not None and partners.budget_by_quarter is not None
+            and partners.measures_per_gap is not None and partners.target_movement is not None), \
+        "analyse_partners fills the budgets, gaps and movement whenever there are measures"
     labels = category_labels(study.catalogue, language)
 
     def status_text(value: object) -> str:
@@ -276,7 +281,7 @@ def _concerns(study: Study, protection: Protection | None, names: pd.Series, tex
         if dim == "field":
             return field_label(value, language) if value in FIELDS else str(value)
         if dim == "status":
-            key = _CONCERN_STATUS.get(value)
+            key = _CONCERN_STATUS.get(str(value))
             return text[key] if key else str(value)
         if dim == "period" and period == "half_year":
             year, dash_h, half = str(value).rpartition("-H")

@@ -93,8 +93,9 @@ def quarter_groups(quarters: pd.DataFrame, study: Study, language: str) -> list[
     text = texts(language)
     ids = quarters["quarter_id"].astype(str)
     districts = district_of(ids, study)
-    names = dict(study.config.quarters.get("district_names") or {}) if districts is not None \
-        else {}
+    quarters_block = study.config.quarters
+    assert quarters_block is not None, "a Study exists only with its quarters"
+    names = dict(quarters_block.get("district_names") or {}) if districts is not None else {}
     frame = pd.DataFrame({"id": ids.to_numpy(), "name": quarters["name"].to_numpy()})
     frame["district"] = districts.to_numpy() if districts is not None else ""
     groups = []
