@@ -18,10 +18,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from quartier.report.build import render_report
 from conftest import PROJECT, requires_berlin
 from test_report_print import CHROMIUM, NODE, browser_tools  # noqa: F401 (fixture)
+
+from quartier.report.build import render_report
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WITH_BEST_PRACTICE = [*WCAG, "best-practice"]

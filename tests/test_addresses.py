@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import X0, Y0
-from quartier.load.addresses import (match_addresses, normalise_street, split_house_number)
+
+from quartier.load.addresses import match_addresses, normalise_street, split_house_number
 from quartier.study import validate_study
 
 

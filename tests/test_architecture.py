@@ -9,7 +9,6 @@ closes a cycle is still a cycle, only hidden). Known violations are listed in
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 import pytest

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+from conftest import BERLIN, PROJECT, requires_berlin
 
 import quartier
 from quartier.cli import cli
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.summary import population_by_quarter
-from conftest import BERLIN, PROJECT, requires_berlin
 
 pytestmark = requires_berlin
 CONFIG = PROJECT / "examples" / "berlin" / "quartier.toml"

@@ -4,10 +4,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from quartier.catalogue import (CATALOGUE_COLUMNS, apply_standards, category_field,
-                                category_labels, default_catalogue, merge_catalogue,
-                                parse_group_values, parse_reference_group,
-                                read_catalogue_table, reference_group_label, standard_kind)
+from quartier.catalogue import (
+    CATALOGUE_COLUMNS,
+    apply_standards,
+    category_field,
+    category_labels,
+    default_catalogue,
+    merge_catalogue,
+    parse_group_values,
+    parse_reference_group,
+    read_catalogue_table,
+    reference_group_label,
+    standard_kind,
+)
 from quartier.fields import FIELDS
 from quartier.osm import parse_tag_rules
 from quartier.validation import ValidationReport

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import FACILITIES_CSV
 
 from quartier.cli import cli
-from conftest import FACILITIES_CSV
 
 
 def run(*args):

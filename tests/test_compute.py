@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BERLIN, requires_berlin
 
 from quartier.assign import assign_points
 from quartier.catalogue import combined_members
 from quartier.compute import RESULT_COLUMNS
-from conftest import BERLIN, requires_berlin
 
 
 def value(results, quarter, category, indicator):

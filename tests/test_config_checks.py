@@ -6,13 +6,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import PROJECT, SAMPLE
 
 import quartier
-from conftest import PROJECT, SAMPLE
 from quartier.cli import cli
 from quartier.config import read_config
-from quartier.config_schema import (COLUMN_CONTRACTS, DATASET_SECTIONS, SECTIONS, check_value,
-                                    closest)
+from quartier.config_schema import (
+    COLUMN_CONTRACTS,
+    DATASET_SECTIONS,
+    SECTIONS,
+    check_value,
+    closest,
+)
 
 
 def config_findings(path: Path, code: str, severity: str | None = None) -> list:
@@ -46,7 +51,7 @@ def test_bad_catchment_is_one_error_with_section_key_and_expectation(make_study,
     config, report = read_config(path)
     [error] = report.errors
     assert error.code == "bad_value" and error.file == str(path)
-    assert error.message.startswith(f"[indicators] catchment_m = ") and problem in error.message
+    assert error.message.startswith("[indicators] catchment_m = ") and problem in error.message
     assert "Entfernung in Metern" in error.hint and "catchment_m = 1500" in error.hint
     assert config.indicators.catchment_m == 1500.0  # the default stands in, nothing else breaks
 

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import SAMPLE
 from scipy.spatial.distance import cdist
 from shapely.geometry import Point, box
 
-from conftest import SAMPLE
 from quartier import load_study
 from quartier.compute import compute
 from quartier.indicators.accessibility import accessibility_by_quarter, cell_access

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BERLIN, X0, Y0, quarters_geojson, requires_berlin
 from shapely.geometry import Polygon, box
 
 import quartier
@@ -24,8 +25,6 @@ from quartier.indicators.gaps import assess_gaps
 from quartier.load.completeness import incomplete_categories, is_osm_source
 from quartier.settings import IndicatorSettings
 from quartier.validation import ValidationReport
-
-from conftest import BERLIN, X0, Y0, quarters_geojson, requires_berlin
 
 
 def _shift(points: list[tuple[float, float]]) -> list[list[float]]:

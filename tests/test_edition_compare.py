@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import SAMPLE
 
 from quartier.editions.compare import compare_editions, previous_edition
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from quartier.editions.history import (
     indicator_series,
     load_history,
 )
-from quartier.report.changes import quarter_trends, sparkline_svg
 from quartier.publish import publish_edition
+from quartier.report.changes import quarter_trends, sparkline_svg
 
 
 @pytest.fixture(scope="module")

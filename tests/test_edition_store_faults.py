@@ -29,6 +29,7 @@ from click.testing import CliRunner
 from geopandas.testing import assert_geodataframe_equal
 
 import quartier
+from quartier import publish as publish_module
 from quartier.editions import (
     StoreDamagedError,
     StoreError,
@@ -43,7 +44,6 @@ from quartier.editions import (
 )
 from quartier.editions import _sqlite as sqlite_side
 from quartier.editions import store as store_module
-from quartier import publish as publish_module
 from quartier.publish import publish_edition
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import PROJECT
 
 import quartier
 from quartier.cli import cli
-from conftest import PROJECT
 
 EXTRACT = PROJECT.parent / "shared" / "data" / "heidelberg" / "heidelberg.test.pbf"
 CONFIG = PROJECT / "examples" / "heidelberg" / "quartier.toml"

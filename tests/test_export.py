@@ -17,8 +17,15 @@ from conftest import X0, Y0, quarters_geojson, requires_berlin, square
 import quartier
 from quartier.assign import assign_points
 from quartier.compute import RESULT_COLUMNS
-from quartier.export import column_name, export_slug, quarter_table, tables, write_exports
-from quartier.export import naming, workbook
+from quartier.export import (
+    column_name,
+    export_slug,
+    naming,
+    quarter_table,
+    tables,
+    workbook,
+    write_exports,
+)
 from quartier.fields import FIELDS, field_label
 from quartier.indicators.registry import STATUSES, status_label
 from quartier.judgements import judgement_label

@@ -120,9 +120,9 @@ def test_english_workbook_has_no_german(sample, tmp_path):
     import re
 
     import openpyxl
+    from test_report_language import GERMAN_WORDS, _data_texts
 
     from quartier.export import write_exports
-    from test_report_language import GERMAN_WORDS, _data_texts
 
     study, results = sample
     workbook = openpyxl.load_workbook(write_exports(study, results, tmp_path,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CONFIG, FACILITIES_CSV, POPULATION_CSV, quarters_geojson
+
 from quartier.cli import cli
 
 SEED = 20261130

@@ -7,8 +7,8 @@ import tomllib
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import BERLIN, SAMPLE, quarters_geojson, requires_berlin
+
 from quartier.cli import cli
 from quartier.init import init_config
 

@@ -8,10 +8,19 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import (
+    BERLIN,
+    FACILITIES_CSV,
+    PROJECT,
+    SAMPLE,
+    X0,
+    Y0,
+    quarters_geojson,
+    requires_berlin,
+    square,
+)
 from pyproj import Transformer
 
-from conftest import BERLIN, FACILITIES_CSV, PROJECT, SAMPLE, X0, Y0, quarters_geojson, \
-    requires_berlin, square
 from quartier.cli import cli
 from quartier.load.tables import parse_numbers
 from quartier.study import validate_study

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import CONFIG
 
 import quartier
 from quartier.catalogue import default_catalogue
@@ -14,8 +15,6 @@ from quartier.editions.compat import upgrade_judgements
 from quartier.indicators.accessibility import accessibility_by_quarter
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.settings import IndicatorSettings
-
-from conftest import CONFIG
 
 TOWN = {"below_town", "town_average", "above_town"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import X0, Y0
 from pyproj import Transformer
 
 import quartier
-from conftest import X0, Y0
 
 
 def lonlat(x, y):

@@ -53,7 +53,7 @@ def test_semicolon_with_decimal_point_and_crlf(tmp_path):
 
 def test_cp1252_bytes_that_are_not_utf8():
     assert detect_encoding("Größe".encode("cp1252")) == "cp1252"
-    assert detect_encoding("Größe".encode("utf-8")) == "utf-8"
+    assert detect_encoding("Größe".encode()) == "utf-8"
 
 
 def test_suppressed_and_bad_values():

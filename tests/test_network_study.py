@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import X0, Y0
 
 import quartier
 import quartier.streets
@@ -18,7 +19,6 @@ from quartier.catalogue import default_catalogue, minutes_as_metres
 from quartier.config import read_config
 from quartier.indicators.distance import coverage_by_group, weighted_median_by_group
 from quartier.streets import network_from_edges
-from conftest import X0, Y0
 
 FACILITY_X = {"kita": X0 + 500, "pharmacy": X0 + 1500}
 STREET_Y = Y0 + 500

@@ -5,7 +5,6 @@ import pytest
 from quartier.catalogue import default_catalogue
 from quartier.osm import classify_osm, parse_tag_rules
 
-
 # ---------------------------------------------------------------------------- parse_tag_rules
 
 def test_parse_single_and_combined_rules():

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+from conftest import X0, Y0
 from pyproj import CRS, Transformer
 
 from quartier.cli import cli
@@ -27,7 +28,6 @@ from quartier.load.facilities import load_facilities
 from quartier.load.osm_extract import is_osm_extract, read_osm_extract, rule_keys
 from quartier.osm import classify_osm, expand_other_tags, parse_other_tags
 from quartier.validation import ValidationReport
-from conftest import X0, Y0
 
 pytest.importorskip("osmium", reason="pyosmium (quartier[osm]) is not installed")
 

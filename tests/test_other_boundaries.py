@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
+from conftest import BERLIN, X0, Y0, requires_berlin
 from pyproj import CRS
 
-from conftest import BERLIN, X0, Y0, requires_berlin
 from quartier.config import DatasetConfig
 from quartier.load.attributes import load_housing
 from quartier.load.quarters import load_quarters

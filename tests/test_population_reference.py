@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BERLIN, requires_berlin
 
 from quartier.population.reference import (
     MAX_TILT,
@@ -17,8 +18,6 @@ from quartier.population.reference import (
     reference_population,
     tilted_share,
 )
-
-from conftest import BERLIN, requires_berlin
 
 # Destatis GENESIS 12411-0005, 31.12.2023 (single years of age), copied by hand from the
 # published table for this test: the under-3s, the 3-to-5-year-olds, 65–79 and 80+.

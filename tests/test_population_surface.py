@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import X0, Y0, square
 
+import quartier
+from quartier.compute import population_surface
 from quartier.population import (
+    PopulationMethod,
     band_overlap,
     calibrate_to_quarters,
     cells_from_grid,
@@ -19,13 +23,9 @@ from quartier.population import (
     reference_population,
     spread_quarter_totals,
 )
-import quartier
-from quartier.compute import population_surface
-from quartier.population import PopulationMethod
 from quartier.report.population_text import population_method_text
 from quartier.report.texts import texts
 from quartier.validation import StudyError, ValidationReport
-from conftest import X0, Y0, square
 
 CRS = 25832
 

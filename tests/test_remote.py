@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import requires_berlin
 
 from quartier.indicators.priorities import priorities
 from quartier.indicators.remote import remote_flags, remote_residents
-from conftest import requires_berlin
 
 CRS = "EPSG:25832"
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SAMPLE
 
 import quartier
 from quartier.report.build import build_report, render_report
 from quartier.report.texts import texts
-from conftest import SAMPLE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
@@ -161,7 +161,7 @@ def test_report_renders_in_headless_chromium(sample, tmp_path, language):
 
 @pytest.mark.skipif(not (SAMPLE.parents[2] / "shared" / "data" / "berlin").is_dir(),
                     reason="Berlin real data not found (../shared is absent)")
-def test_berlin_report_builds_from_the_cli(tmp_path):
+def test_berlin_report_builds_from_the_cli(tmp_path, berlin_sample):
     from click.testing import CliRunner
 
     from quartier.cli import cli
@@ -194,8 +194,7 @@ def test_berlin_report_builds_from_the_cli(tmp_path):
     assert carried == pytest.approx(3_748_148, rel=2e-5)  # MSS 2019 inhabitants, by area
     assert series[series["Indikator"] == "Statusindex"]["2019"].notna().sum() > 500
     # the appendix page holds every figure of the results table
-    study = quartier.load_study(config)
-    results = quartier.compute(study)
+    results = berlin_sample[1]  # the same study, computed once per session
     parser = AppendixCells()
     parser.feed((out / "anhang.html").read_text(encoding="utf-8"))
     rows = results.indicators[results.indicators["category"].notna()]

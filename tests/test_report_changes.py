@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import SAMPLE
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from quartier.catalogue import category_labels
@@ -18,7 +19,6 @@ from quartier.editions.history import EditionHistory
 from quartier.maps.static import choropleth
 from quartier.report.changes import changes_context, integer_limits, sparkline_svg, trend_figure
 from quartier.report.social_context import social_chapter, status_class_ranges
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")

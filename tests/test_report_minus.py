@@ -13,13 +13,13 @@ import json
 import re
 
 import pytest
+from test_report_language import _visible
 
 from quartier.editions.compare import compare_with_stored
 from quartier.editions.history import load_history
 from quartier.editions.store import store_edition
 from quartier.format import MINUS, format_number, format_percent
 from quartier.report.build import render_report
-from test_report_language import _visible
 
 #: A hyphen-minus used as a sign: not inside a word, a number or a range ("2024-2025",
 #: "A-1"), followed by a digit.

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 
 import quartier
 from quartier.editions.compare import compare_with_stored
@@ -24,7 +25,6 @@ from quartier.editions.history import load_history
 from quartier.editions.store import store_edition
 from quartier.report.build import build_report
 from quartier.report.texts import texts
-from conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

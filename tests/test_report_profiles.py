@@ -9,12 +9,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from pathlib import Path
 
 import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import BERLIN, SAMPLE, requires_berlin
 from shapely.geometry import Point, box
 
 from quartier.export import write_exports
@@ -22,9 +22,12 @@ from quartier.maps.interactive import interactive_map, map_document
 from quartier.maps.static import quarter_maps
 from quartier.report import build
 from quartier.report.build import profile_pages, render_report
-from quartier.report.profile_context import (column_label, neighbour_links, quarter_groups,
-                                             search_text)
-from conftest import BERLIN, SAMPLE, requires_berlin
+from quartier.report.profile_context import (
+    column_label,
+    neighbour_links,
+    quarter_groups,
+    search_text,
+)
 
 
 def _raw(name: str) -> pd.DataFrame:

@@ -8,7 +8,6 @@ a complete straight-line graph, and the conservation law of the 2SFCA.
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 
 import geopandas as gpd

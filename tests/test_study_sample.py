@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import SAMPLE
 
 import quartier
 from quartier.assign import assign_points
 from quartier.fields import FIELDS
 from quartier.summary import population_by_quarter
-from conftest import SAMPLE
 
 CONFIG = SAMPLE / "quartier.toml"
 

@@ -129,7 +129,7 @@ def test_a_basis_changed_by_the_catalogue_is_a_method_change_not_a_change_in_the
     assert note.startswith("Bewertungsgrundlage geändert seit der Ausgabe 2024")
     assert ("ÖPNV insgesamt neu gegen einen Richtwert bewertet; Bushaltestelle wird jetzt mit "
             "dem Stadtmittel verglichen (vorher gegen einen Richtwert)") in note
-    assert chapter["lead"].endswith("1 Bewertungen haben sich geändert.")
+    assert chapter["lead"].endswith("1 Bewertung hat sich geändert.")
     assert [t["category_key"] for t in chapter["transitions"]] == ["kita"]
     [largest] = chapter["largest"]
     assert [(row["category"], row["change"]) for row in largest["rows"]] == [

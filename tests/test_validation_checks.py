@@ -8,9 +8,9 @@ import sqlite3  # noqa: F401 - GeoPackage is SQLite; geopandas writes it
 import geopandas as gpd
 import pytest
 import shapely
+from conftest import FACILITIES_CSV, X0, Y0, quarters_geojson, square
 
 import quartier
-from conftest import FACILITIES_CSV, X0, Y0, quarters_geojson, square
 
 
 def findings(report, code):

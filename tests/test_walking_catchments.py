@@ -16,9 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from conftest import PROJECT
 
 import quartier
-from conftest import PROJECT
 from quartier.maps.interactive import CatchmentLayer, interactive_map, map_document
 from quartier.streets import network_nearest_distance, walking_catchments
 from quartier.streets.catchment import CATCHMENT_RADIUS_M

@@ -10,14 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import SAMPLE, X0, Y0
 from pyproj import Transformer
 
 import quartier
 from quartier.load import zensus
 from quartier.load.population import PRESETS, covers_all_ages
 from quartier.load.zensus import ClippedGrid, clip_grid_csv, study_area_box
-
-from conftest import SAMPLE, X0, Y0
 
 AGE_COLUMNS = ["Unter10", "a10bis19", "a20bis29", "a30bis39", "a40bis49", "a50bis59",
                "a60bis69", "a70bis79", "a80undaelter"]

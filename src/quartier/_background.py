@@ -42,7 +42,8 @@ class Done:
 class InOtherProcess:
     """A task in a second process; ``result()`` falls back to running it here if that
     process could not start (e.g. a script without ``if __name__ == "__main__":`` under the
-    ``spawn`` start method) and re-raises the task's own exceptions."""
+    ``spawn`` start method) and re-raises the task's own exceptions.
+    """
 
     def __init__(self, function: Callable, args: tuple, method: str) -> None:
         import multiprocessing

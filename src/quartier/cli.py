@@ -188,7 +188,8 @@ def info(ctx: click.Context, config: Path, edition: str | None) -> None:
 def indicators(ctx: click.Context, config: Path, edition: str | None,
                output: Path | None) -> None:
     """Alle Indikatoren berechnen und als CSV-Tabellen schreiben (maschinenlesbar: englische
-    Spaltennamen und Codes, ungerundet; die CSV-Dateien im Berichtsordner sind für Leser)."""
+    Spaltennamen und Codes, ungerundet; die CSV-Dateien im Berichtsordner sind für Leser).
+    """
     study, _ = _study_or_exit(ctx, config, edition)
     from quartier._paths import inside
     from quartier.compute import compute
@@ -294,7 +295,8 @@ def _dask_client(ctx: click.Context, address: str):
 
 def _internal_folder(study, intern: Path | None, public: Path | None) -> Path:
     """The internal folder (``--intern`` or beside the config), checked to lie outside the
-    public report folder (``--output`` or the default); a usage error otherwise."""
+    public report folder (``--output`` or the default); a usage error otherwise.
+    """
     from quartier._paths import check_internal_folder
     from quartier.partners.export import internal_folder
     from quartier.report.build import report_folder

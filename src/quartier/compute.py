@@ -16,30 +16,34 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from quartier.indicators.accessibility import accessibility_by_quarter, combined_access_by_quarter
 from quartier.catalogue import combined_members, parse_group_values, standard_kind
+from quartier.format import format_number
+from quartier.indicators.accessibility import accessibility_by_quarter, combined_access_by_quarter
 from quartier.indicators.distance_model import NETWORK, distance_models, study_network
 from quartier.indicators.edges import boundary_quarters, context_facilities, edge_flags
 from quartier.indicators.gaps import GAP_COLUMNS, assess_gaps
 from quartier.indicators.registry import INDICATORS
 from quartier.indicators.remote import remote_residents
 from quartier.indicators.social import social_status
-from quartier.indicators.supply import (MEMBER_COLUMN, capacity_based, supply_by_quarter,
-                                       with_combined_categories)
+from quartier.indicators.supply import (
+    MEMBER_COLUMN,
+    capacity_based,
+    supply_by_quarter,
+    with_combined_categories,
+)
 from quartier.load.completeness import incomplete_categories
 from quartier.load.population import age_bands
-from quartier.population.reference import AGE_STRUCTURE_SOURCE, estimated_bands
 from quartier.population import (
+    PopulationMethod,
     calibrate_to_quarters,
-    fill_suppressed_bands,
     cells_from_grid,
     context_cells_from_grid,
+    fill_suppressed_bands,
     reference_population,
-    PopulationMethod,
     spread_where_people_live,
 )
+from quartier.population.reference import AGE_STRUCTURE_SOURCE, estimated_bands
 from quartier.study import Study
-from quartier.format import format_number
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["Results", "compute", "population_surface", "context_population", "RESULT_COLUMNS",

@@ -12,8 +12,16 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from quartier._paths import check_study_labels
-from quartier.config_schema import (DATASET_SECTIONS, LIST_SECTIONS, SECTIONS, check_columns,
-                                    check_table, report_unknown, subsections, type_name)
+from quartier.config_schema import (
+    DATASET_SECTIONS,
+    LIST_SECTIONS,
+    SECTIONS,
+    check_columns,
+    check_table,
+    report_unknown,
+    subsections,
+    type_name,
+)
 from quartier.load.sources import is_gdal_source, shown_source
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport

@@ -34,7 +34,8 @@ MINUS = "\u2212"
 @lru_cache(maxsize=8)
 def _separators(language: str) -> dict[int, str]:
     """Translation table from Python's ``1,234.5`` to the language's separators (CLDR), with
-    the typographic minus :data:`MINUS` instead of CLDR's hyphen-minus."""
+    the typographic minus :data:`MINUS` instead of CLDR's hyphen-minus.
+    """
     locale = LOCALES[language]
     return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale),
                           "-": MINUS})

@@ -327,7 +327,8 @@ def _toml_key(key: str) -> str:
 
 def _editions_merged(guesses: list[FileGuess]) -> list[FileGuess]:
     """One block per register kept in several editions (``kitas_2024.csv``, ``kitas_2025.csv``):
-    the newest with ``{edition}`` in its path, so that the other editions stay usable."""
+    the newest with ``{edition}`` in its path, so that the other editions stay usable.
+    """
     groups: dict[str, list[FileGuess]] = {}
     for g in guesses:
         groups.setdefault(re.sub(r"(19|20)\d\d", "{edition}", g.path.name), []).append(g)

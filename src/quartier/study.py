@@ -16,17 +16,21 @@ import numpy as np
 import pandas as pd
 
 from quartier._paths import check_quarter_ids
-from quartier.catalogue import (apply_standards, default_catalogue, merge_catalogue,
-                                minutes_as_metres)
+from quartier.catalogue import (
+    apply_standards,
+    default_catalogue,
+    merge_catalogue,
+    minutes_as_metres,
+)
 from quartier.config import DatasetConfig, StudyConfig, read_config
 from quartier.load.addresses import load_addresses, with_address_register
 from quartier.load.age_structure import read_age_structure
 from quartier.load.attributes import load_actors, load_housing, load_measures, load_social
-from quartier.load.concerns import load_concerns
 from quartier.load.completeness import check_completeness
+from quartier.load.concerns import load_concerns
 from quartier.load.facilities import load_facilities
-from quartier.load.landcover import load_land_layer
 from quartier.load.geometry import outside_quarters
+from quartier.load.landcover import load_land_layer
 from quartier.load.population import load_population_grid, load_population_quarters
 from quartier.load.quarters import load_quarters
 from quartier.load.tables import TableReadError, read_table

@@ -150,7 +150,8 @@ def category_reach(catalogue: pd.DataFrame, catchment_m: float) -> dict[str, flo
 
 def _facility_events(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Facilities opened, closed, moved or with other capacity between two snapshots: one row
-    per event with ``cause``, ``previous``/``current`` (capacity) and both points."""
+    per event with ``cause``, ``previous``/``current`` (capacity) and both points.
+    """
     both = before.merge(after, on="facility_id", suffixes=("_previous", "_current"))
     moved = shapely.distance(both["point_previous"].to_numpy(),
                              both["point_current"].to_numpy()) > MOVED_M
@@ -244,7 +245,8 @@ def method_changes(transitions: pd.DataFrame, previous_gaps: pd.DataFrame,
 def _member_events(events: pd.DataFrame,
                    members: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     """Facility events of member categories, once more under each combined category they
-    belong to, with the member's own distance as ``limit``."""
+    belong to, with the member's own distance as ``limit``.
+    """
     links = pd.DataFrame([(str(combined), str(member), float(distance))
                           for combined, parts in members.items()
                           for member, distance in parts.items()],
@@ -533,8 +535,8 @@ def compare_with_stored(store, study, results, history=None) -> Comparison | Non
     stored = replace(stored, indicators=upgrade_judgements(stored.indicators),
                      gaps=upgrade_judgements(stored.gaps))
     from quartier.catalogue import combined_members
-    from quartier.editions.overlay import boundaries_changed
     from quartier.editions.history import carry_edition_indicators
+    from quartier.editions.overlay import boundaries_changed
 
     if history is not None and label in history.labels:
         changed = label in history.carried

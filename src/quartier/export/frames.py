@@ -48,7 +48,8 @@ def whole_numbers(column: pd.Series) -> bool:
 
 def facility_coordinates(facilities: gpd.GeoDataFrame) -> pd.DataFrame:
     """The facility table without geometry, with ``x``/``y`` (working CRS, cm) and
-    ``lon``/``lat`` (WGS 84, 7 decimals); empty points get NaN."""
+    ``lon``/``lat`` (WGS 84, 7 decimals); empty points get NaN.
+    """
     geometry = facilities.geometry
     empty = geometry.isna() | geometry.is_empty
     wgs84 = geometry.to_crs(4326) if facilities.crs is not None else geometry
@@ -62,7 +63,8 @@ def facility_coordinates(facilities: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def status_table(results: Results) -> pd.DataFrame | None:
     """The social index with ``quarter_id`` as a column (text, None for missing); None when
-    it was not computed."""
+    it was not computed.
+    """
     if results.social_index is None:
         return None
     table = results.social_index.reset_index()

@@ -149,7 +149,8 @@ def facility_table(study: Study) -> gpd.GeoDataFrame:
 
 def columns_table(plan: pd.DataFrame, study: Study, language: str) -> pd.DataFrame:
     """The ``spalten`` table: `plan` (:func:`~quartier.export.naming.column_plan`) with a label
-    per wide column, "<category> – <indicator>" in `language`."""
+    per wide column, "<category> – <indicator>" in `language`.
+    """
     labels = category_labels(study.catalogue, language)
     return plan.assign(
         label=[f"{labels.get(c, c)} – " + (INDICATORS[i].label_de if language == "de" else

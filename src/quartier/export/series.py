@@ -35,7 +35,8 @@ def series_table(history: EditionHistory, catalogue: pd.DataFrame,
                  language: str = "de") -> pd.DataFrame:
     """:func:`indicator_series` with category and indicator labels in ``language``, values and
     changes rounded to the decimals the report prints
-    (:func:`quartier.export.labels.round_printed`)."""
+    (:func:`quartier.export.labels.round_printed`).
+    """
     from quartier.indicators.registry import INDICATORS
 
     table = indicator_series(history)

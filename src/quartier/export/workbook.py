@@ -76,7 +76,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _class_word(value: Any, language: str) -> Any:
     """A social index class in the workbook's language (``"mittel"`` → ``"medium"``); an
-    empty cell stays empty."""
+    empty cell stays empty.
+    """
     return social_class_label(value, language) if isinstance(value, str) else value
 
 
@@ -110,7 +111,8 @@ def _unit_label(unit: Any, language: str, units: dict[str, str]) -> str:
 
 def _cell_value(value: Any) -> Any:
     """Excel cell value: None for missing, plain Python scalars, text stays text and never
-    becomes a formula (:func:`quartier.export.spreadsheet.safe_cell`)."""
+    becomes a formula (:func:`quartier.export.spreadsheet.safe_cell`).
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):

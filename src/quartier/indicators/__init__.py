@@ -1,5 +1,6 @@
 """Indicators: supply, accessibility, floating catchments, gaps, the social status index and
-the ranking of quarters by need (Handlungsbedarf)."""
+the ranking of quarters by need (Handlungsbedarf).
+"""
 
 from quartier.indicators.catchment import (
     gaussian_decay,
@@ -14,13 +15,13 @@ from quartier.indicators.distance import (
 )
 from quartier.indicators.mss import status_index
 from quartier.indicators.priorities import priorities
-from quartier.indicators.remote import remote_residents
 from quartier.indicators.registry import (
     INDICATORS,
     indicator_table,
     social_class_label,
     status_label,
 )
+from quartier.indicators.remote import remote_residents
 from quartier.indicators.social import social_status
 
 __all__ = ["INDICATORS", "coverage_by_group", "gaussian_decay", "gravity_decay",

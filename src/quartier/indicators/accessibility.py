@@ -112,7 +112,8 @@ def cell_access(cells: gpd.GeoDataFrame, demand: np.ndarray, facilities: gpd.Geo
 
 def _nearest(cells: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network: Any) -> np.ndarray:
     """Distance from every cell to its nearest facility: straight line, or walked on ``network``
-    (cells that reach none on the network get infinity: beyond any distance)."""
+    (cells that reach none on the network get infinity: beyond any distance).
+    """
     if len(facilities) == 0:
         return np.full(len(cells), np.inf)
     if network is None:

@@ -402,7 +402,8 @@ def with_address_register(sources: tuple[DatasetConfig, ...], register: pd.DataF
 def read_placed(cfg: DatasetConfig, working_crs: CRS, report: ValidationReport
                 ) -> tuple[gpd.GeoDataFrame | None, str]:
     """:func:`~quartier.load.features.read_features`, or :func:`place_by_address` for a table
-    without coordinates in a study with ``[addresses]`` (see :func:`needs_address`)."""
+    without coordinates in a study with ``[addresses]`` (see :func:`needs_address`).
+    """
     register = cfg.get(REGISTER_OPTION)
     if needs_address(cfg, register):
         return place_by_address(cfg, register, working_crs, report,

@@ -1,6 +1,7 @@
 """A study's reference age structure: residents per single year of age (``[population]
 age_structure``), used to split age bands into reference groups (see
-:mod:`quartier.population.reference`)."""
+:mod:`quartier.population.reference`).
+"""
 
 from __future__ import annotations
 

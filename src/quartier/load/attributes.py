@@ -9,8 +9,12 @@ from pyproj import CRS
 
 from quartier.config import DatasetConfig
 from quartier.fields import FIELDS, field_key, field_label
-from quartier.load.addresses import (DEFAULT_MIN_SCORE, address_parts, match_addresses,
-                                     report_matches)
+from quartier.load.addresses import (
+    DEFAULT_MIN_SCORE,
+    address_parts,
+    match_addresses,
+    report_matches,
+)
 from quartier.load.columns import map_columns, read_table_reported, row_labels
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.number_notation import parse_numbers

@@ -11,7 +11,7 @@ from quartier.config import DatasetConfig
 from quartier.config_schema import closest
 from quartier.load.encoding import UTF8_AS_ANSI, find_mojibake
 from quartier.load.encoding import shown as shown_text
-from quartier.load.tables import TableReadError, read_table, to_number
+from quartier.load.tables import TableReadError, read_table
 from quartier.validation import Severity, ValidationReport, format_ids
 
 __all__ = ["map_columns", "missing_column_hint", "numeric_column", "row_labels",
@@ -20,7 +20,8 @@ __all__ = ["map_columns", "missing_column_hint", "numeric_column", "row_labels",
 
 def expected_columns(cfg: DatasetConfig) -> list[str]:
     """Every column name a dataset block refers to: its mapping, x/y/wkt, address columns
-    and attribute filters (to find the header row and to match names without case)."""
+    and attribute filters (to find the header row and to match names without case).
+    """
     names: list[str] = []
     for value in cfg.columns.values():
         names.extend(value if isinstance(value, list) else [value])

@@ -11,13 +11,17 @@ import shapely
 from pyproj import CRS, Transformer
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import map_columns, row_labels
 from quartier.load.addresses import read_placed
+from quartier.load.columns import map_columns, row_labels
 from quartier.load.geometry import misplacement_cause, outside_quarters, share_inside, to_points
 from quartier.load.ids import clean_ids
 from quartier.load.numbers import number_column
-from quartier.load.osm_extract import INSTALL_HINT, is_osm_extract, read_osm_extract, \
-    summarise_extract
+from quartier.load.osm_extract import (
+    INSTALL_HINT,
+    is_osm_extract,
+    read_osm_extract,
+    summarise_extract,
+)
 from quartier.osm import classify_osm, expand_other_tags
 from quartier.validation import Severity, ValidationReport, format_ids
 

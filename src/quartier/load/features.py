@@ -19,13 +19,25 @@ import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import (align_column_names, expected_columns, missing_column_hint,
-                                   read_table_reported, report_mojibake)
+from quartier.load.columns import (
+    align_column_names,
+    expected_columns,
+    missing_column_hint,
+    read_table_reported,
+    report_mojibake,
+)
 from quartier.load.encoding import ANSI_AS_LATIN1, UTF8_AS_ANSI, find_mojibake
 from quartier.load.geometry import likely_crs, non_finite, outside_area_of_use
-from quartier.load.sources import (ZIP_TABLE_SUFFIXES, ZIP_VECTOR_SUFFIXES, SourceError,
-                                   is_gdal_source, shown_source, vsizip_path, zip_member,
-                                   zip_names)
+from quartier.load.sources import (
+    ZIP_TABLE_SUFFIXES,
+    ZIP_VECTOR_SUFFIXES,
+    SourceError,
+    is_gdal_source,
+    shown_source,
+    vsizip_path,
+    zip_member,
+    zip_names,
+)
 from quartier.load.tables import EXCEL_SUFFIXES, parse_numbers
 from quartier.validation import ValidationReport, format_ids
 

@@ -17,8 +17,7 @@ import pandas as pd
 from pyproj import CRS
 
 from quartier.config import DatasetConfig
-from quartier.editions.boundaries import (area_weights, interpolate_extensive,
-                                          interpolate_intensive)
+from quartier.editions.boundaries import area_weights, interpolate_extensive, interpolate_intensive
 from quartier.load.quarters import load_quarters
 from quartier.validation import ValidationReport, format_ids
 

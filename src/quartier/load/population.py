@@ -17,14 +17,16 @@ import shapely
 from pyproj import CRS
 
 from quartier.config import DatasetConfig, parse_crs
-from quartier.load.columns import (map_columns, missing_column_hint, read_table_reported,
-                                   row_labels)
-from quartier.load.geometry import (likely_crs, misplacement_cause, outside_area_of_use,
-                                    share_inside)
+from quartier.load.columns import map_columns, missing_column_hint, read_table_reported, row_labels
+from quartier.load.geometry import likely_crs, misplacement_cause, outside_area_of_use, share_inside
 from quartier.load.ids import clean_ids, pad_ids
 from quartier.load.numbers import number_column
-from quartier.load.zensus import (read_grid_for_study, report_value_flags, study_area_box,
-                                  wants_study_area_only)
+from quartier.load.zensus import (
+    read_grid_for_study,
+    report_value_flags,
+    study_area_box,
+    wants_study_area_only,
+)
 from quartier.validation import ValidationReport, format_ids
 
 __all__ = ["load_population_grid", "load_population_quarters", "PRESETS", "age_bands",
@@ -303,7 +305,8 @@ def _format_share(share: float) -> str:
 def _report_unmatched_mapping(cfg: DatasetConfig, available: list[str],
                               report: ValidationReport) -> None:
     """A mapped grid column found in none of the files is an error (each file is mapped on its
-    own, so a misspelt column would otherwise be skipped silently and a default used)."""
+    own, so a misspelt column would otherwise be skipped silently and a default used).
+    """
     if not available:
         return
     for contract, column in cfg.columns.items():

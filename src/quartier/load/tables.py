@@ -25,12 +25,27 @@ import pandas as pd
 
 from quartier.errors import QuartierError
 from quartier.load.encoding import looks_mis_decoded
-from quartier.load.number_notation import (NUMBER_KINDS, SUPPRESSED_MARKS, ParsedNumbers,
-                                           parse_numbers, to_number)
-from quartier.load.table_layout import (HEAD_LINES, TAIL_LINES, cell_text, detect_separator,
-                                        filled_cells, footer_count, header_index,
-                                        last_line_starts, line_starts, lines_between,
-                                        normalised_name, unique_names)
+from quartier.load.number_notation import (
+    NUMBER_KINDS,
+    SUPPRESSED_MARKS,
+    ParsedNumbers,
+    parse_numbers,
+    to_number,
+)
+from quartier.load.table_layout import (
+    HEAD_LINES,
+    TAIL_LINES,
+    cell_text,
+    detect_separator,
+    filled_cells,
+    footer_count,
+    header_index,
+    last_line_starts,
+    line_starts,
+    lines_between,
+    normalised_name,
+    unique_names,
+)
 
 __all__ = ["TableInfo", "TableReadError", "read_table", "detect_encoding", "to_number",
            "parse_numbers", "ParsedNumbers", "NUMBER_KINDS", "SUPPRESSED_MARKS"]
@@ -166,8 +181,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, member: str 
     >>> table.loc[0, "Quartier"]  # ids stay text
     '01'
     """
-    from quartier.load.sources import (ZIP_TABLE_SUFFIXES, SourceError, read_zip_member,
-                                       zip_member)
+    from quartier.load.sources import ZIP_TABLE_SUFFIXES, SourceError, read_zip_member, zip_member
 
     path = Path(path)
     if not path.is_file():

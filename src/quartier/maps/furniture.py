@@ -10,9 +10,9 @@ Matplotlib's :class:`~matplotlib.textpath.TextToPath`, so the layout needs no re
 from __future__ import annotations
 
 import math
-from typing import Any
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np

@@ -57,7 +57,8 @@ def _split(value: object) -> list[str]:
 
 def measure_quarters(measures: pd.DataFrame) -> pd.DataFrame:
     """One row per measure and quarter: ``measure_id``, ``quarter_id`` (None = town-wide),
-    ``share`` (1 / number of quarters of the measure)."""
+    ``share`` (1 / number of quarters of the measure).
+    """
     rows = []
     for measure_id, value in zip(measures["measure_id"], measures["quarter_id"], strict=True):
         quarters: list[str | None] = [*_split(value)]

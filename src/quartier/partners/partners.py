@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from quartier.assign import assign_points
-from quartier.indicators.edges import context_mask
 from quartier.fields import FIELDS
+from quartier.indicators.edges import context_mask
 
 __all__ = ["partner_register", "public_view", "partner_coverage", "missing_partners",
            "REGISTER_COLUMNS", "PUBLIC_COLUMNS", "CONTACT_COLUMNS", "NOT_AN_ORGANISATION"]

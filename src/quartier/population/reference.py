@@ -264,7 +264,8 @@ def tilted_share(beta: np.ndarray, band: str, lower: int, upper: int | None,
 
 def _open_band_neighbour(bands: list[str]) -> tuple[str, str] | None:
     """The open final band and the band just below it, if both exist and the band below is at
-    most :data:`MAX_NEIGHBOUR_WIDTH` years wide."""
+    most :data:`MAX_NEIGHBOUR_WIDTH` years wide.
+    """
     open_bands = [b for b in bands if age_band_limits(b)[1] is None]
     if len(open_bands) != 1:
         return None

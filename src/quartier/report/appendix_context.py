@@ -16,7 +16,8 @@ CATEGORY_INDICATORS = ("population", "count", "capacity", "supply_rate", "median
 
 def appendix_chapter(inputs: ReportInputs) -> list[dict]:
     """One table per judged category: ``key``, ``label``, ``field``, ``group`` (reference
-    group) and ``rows`` (per quarter one cell per :data:`CATEGORY_INDICATORS`)."""
+    group) and ``rows`` (per quarter one cell per :data:`CATEGORY_INDICATORS`).
+    """
     language, catalogue = inputs.language, inputs.study.catalogue
     indicators = inputs.results.indicators
     per_category = indicators[indicators["category"].notna()]

@@ -1,5 +1,6 @@
 """The chapter "Grundlagen" (basis) as plain data: study area, quarters, data sources,
-methods, assessment rules and standards."""
+methods, assessment rules and standards.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The report's chapter "Veränderungen seit der letzten Fortschreibung" and the change lines
-and trend lines of the quarter profiles, as plain data for the templates."""
+and trend lines of the quarter profiles, as plain data for the templates.
+"""
 
 from __future__ import annotations
 
@@ -99,7 +100,8 @@ def _rounds_to_zero(change: float, previous: float, current: float, indicator: s
 
 def _transition_rank(row) -> tuple:
     """New Lücken first, then newly below the town median, then the rest; within each by the
-    size of the change (relative to the reference where there is one), largest first."""
+    size of the change (relative to the reference where there is one), largest first.
+    """
     became = 0 if row.current_status == "gap" and row.previous_status != "gap" else \
         1 if row.current_status == "below_town" and row.previous_status != "below_town" else 2
     change = abs(float(row.current_value) - float(row.previous_value)) \
@@ -274,7 +276,8 @@ def changes_context(comparison: Comparison, names: pd.Series, labels: dict[str, 
 
 def _method_note(comparison: Comparison, labels: dict[str, str], text: dict[str, str]) -> str:
     """One sentence on the categories judged on another basis than in the previous edition
-    (:attr:`Comparison.method_changes`): a change of method, not of the quarters."""
+    (:attr:`Comparison.method_changes`): a change of method, not of the quarters.
+    """
     changes = []
     for row in comparison.method_changes.itertuples():
         previous = row.previous_basis if isinstance(row.previous_basis, str) else ""
@@ -290,7 +293,8 @@ def _largest(indicators: pd.DataFrame, indicator: str, quarter, labels: dict[str
              text: dict[str, str], language: str) -> dict:
     """The largest changes of one indicator, as printed: coverage in percentage points,
     accessible supply (2SFCA) in percent of the previous value (new access from 0 first),
-    the status index in index points; changes that print as 0 are left out."""
+    the status index in index points; changes that print as 0 are left out.
+    """
     moves = indicators[(indicators["indicator"] == indicator)].dropna(subset=["change"])
     previous = moves["previous"].to_numpy(dtype=float)
     current = moves["current"].to_numpy(dtype=float)

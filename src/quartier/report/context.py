@@ -108,7 +108,8 @@ def changes_chapter(inputs: ReportInputs, comparison: Comparison | None,
                     history: EditionHistory | None = None, *, chart: bool = True
                     ) -> dict | None:
     """Context of the chapter "Veränderungen seit der letzten Fortschreibung"; None for the
-    first edition (:func:`quartier.report.changes.changes_context`)."""
+    first edition (:func:`quartier.report.changes.changes_context`).
+    """
     if comparison is None:
         return None
     catalogue, language = inputs.study.catalogue, inputs.language

@@ -1,5 +1,6 @@
 """The chapters of the six action fields (Handlungsfelder) as plain data: one table of the
-judged indicator per quarter and category, the maps and the distance models compared."""
+judged indicator per quarter and category, the maps and the distance models compared.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """What every chapter builder of the report reads: the study, its results and the few tables
-derived from them once (names, residents, areas, prepared judgements, category labels)."""
+derived from them once (names, residents, areas, prepared judgements, category labels).
+"""
 
 from __future__ import annotations
 

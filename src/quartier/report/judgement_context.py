@@ -167,7 +167,8 @@ def judgement_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def judgement_counts_by_quarter(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`judgement_counts` for every quarter at once: one row per ``quarter_id`` of
-    ``frame`` (in sorted order), one integer column per count."""
+    ``frame`` (in sorted order), one integer column per count.
+    """
     by = frame["quarter_id"]
     quarters = pd.Index(sorted(by.unique()), name="quarter_id")
     statuses = (*STANDARD_STATUSES, *TOWN_STATUSES, "not_assessed")

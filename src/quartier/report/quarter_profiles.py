@@ -91,7 +91,8 @@ def profiles_chapter(inputs: ReportInputs, ranking: pd.DataFrame, *,
 
 def profile_summaries(inputs: ReportInputs, ranking: pd.DataFrame) -> list[dict]:
     """Per quarter: ``id``, ``name``, ``residents``, ``ages`` (age table), ``fields``
-    (judgements per action field) and ``position`` (sentences on its place in the town)."""
+    (judgements per action field) and ``position`` (sentences on its place in the town).
+    """
     ages = _age_rows(inputs)
     fields = _field_tables(inputs)
     positions = _positions(inputs, ranking)
@@ -130,7 +131,8 @@ def _age_rows(inputs: ReportInputs) -> dict[str, list[dict]]:
 
 def _field_tables(inputs: ReportInputs) -> dict[str, list[dict]]:
     """Per quarter its judgements grouped by action field (count, capacity, value, reference,
-    judgement and need per category)."""
+    judgement and need per category).
+    """
     text, language, labels = inputs.text, inputs.language, inputs.labels
     catalogue, fmt = inputs.study.catalogue, inputs.number
     indicators = inputs.results.indicators

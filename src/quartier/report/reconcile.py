@@ -1,5 +1,6 @@
 """Reconciliation of the facility registers with the quarters: what was read, what lies in a
-quarter, what lies outside, and the places (capacity) on each side."""
+quarter, what lies outside, and the places (capacity) on each side.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The report's chapter "Sozialer Status und Dynamik": the index table, what the index and its
-classes mean, and the map of the status classes."""
+classes mean, and the map of the status classes.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from collections.abc import Callable
 import pandas as pd
 
 from quartier.format import format_number
+from quartier.indicators.mss import (
+    DEFAULT_THRESHOLDS,
+    DYNAMICS_CLASSES,
+    DYNAMICS_SIGNS,
+    STATUS_CLASSES,
+)
 from quartier.indicators.registry import social_class_label as class_label
-from quartier.indicators.mss import DEFAULT_THRESHOLDS, DYNAMICS_CLASSES, DYNAMICS_SIGNS, \
-    STATUS_CLASSES
 from quartier.report.formatting import format_indicator
 from quartier.report.texts import texts
 from quartier.study import Study

@@ -22,9 +22,10 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import shapely
@@ -956,7 +957,8 @@ _MEASURES = (
 
 def _measures_table() -> str:
     """The thirteen measures of quarter development (``ziel_kategorie``: a category, or
-    ``category:indicator`` where a measure aims at one indicator)."""
+    ``category:indicator`` where a measure aims at one indicator).
+    """
     header = ["id", "titel", "handlungsfeld", "quartier", "ziel_kategorie", "budget_geplant",
               "budget_ausgegeben", "status", "beginn", "ende"]
     rows = [[f"M{i + 1:02d}", title, field, quarter, target, _decimal(planned, 2),
