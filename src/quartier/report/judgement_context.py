@@ -184,6 +184,33 @@ def judgement_counts_by_quarter(frame: pd.DataFrame) -> pd.DataFrame:
     return counts.astype(int)
 
 
+def unjudged_categories(gaps: pd.DataFrame, labels: dict[str, str],
+                        language: str) -> dict[str, list[str]]:
+    """Categories judged in no quarter for a reason of their own (incomplete data, part of a
+    combined standard), as ``{reason text: [category labels]}``; quarters' own reasons (few
+    residents …) do not count.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"category": ["a", "a", "b", "c"],
+    ...                      "status": ["not_assessed", "not_assessed", "gap", "not_assessed"],
+    ...                      "reason": ["combined_member", "few_residents", "", "few_residents"]})
+    >>> unjudged_categories(rows, {"a": "Bus"}, "en")
+    {'judged as part of a combined standard': ['Bus']}
+    """
+    own = gaps.groupby("category").agg(
+        judged=("status", lambda s: bool((s != "not_assessed").any())),
+        reason=("reason", lambda r: next((x for x in r if x in ("incomplete_data",
+                                                                "combined_member")), "")))
+    own = own[~own["judged"] & (own["reason"] != "")]
+    text = texts(language)
+    grouped: dict[str, list[str]] = {}
+    for category, row in own.iterrows():
+        grouped.setdefault(text[f"reason_{row['reason']}"], []).append(
+            labels.get(str(category), str(category)))
+    return grouped
+
+
 def check_location_note(share: float, radius_m: float, language: str) -> str:
     """The footnote of "Wohnlage prüfen": the share of residents placed far from everything.
 
@@ -345,6 +372,11 @@ def key_findings(ranking: pd.DataFrame, gaps: pd.DataFrame, results, catalogue: 
     sentences.append(text["finding_kinds"].format(
         standard=fmt(counts["standard_categories"]), gaps=fmt(counts["gap"]),
         town=fmt(counts["town_categories"]), below=fmt(counts["below_town"])))
+    unjudged = unjudged_categories(gaps, labels, language)
+    if unjudged:
+        sentences.append(text["finding_unjudged"].format(
+            n=fmt(sum(len(v) for v in unjudged.values())),
+            groups="; ".join(f"{', '.join(v)} ({k})" for k, v in unjudged.items())))
     apart = ranking[~ranking["ranked"]]
     if len(apart):
         key = "finding_apart_one" if len(apart) == 1 else "finding_apart"

@@ -260,6 +260,8 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                          "gibt es keinen Richtwert; sie werden nur mit dem Median der Quartiere "
                          "verglichen ({below} × unter dem Stadtmittel) – das zeigt Unterschiede, "
                          "keinen belegten Mangel.",
+        "finding_unjudged": "{n:Kategorie wird|Kategorien werden} in keinem Quartier "
+                            "bewertet: {groups}.",
         "finding_apart_one": "Ein Quartier mit wenigen Einwohner*innen oder überwiegend ohne "
                              "Wohnnutzung ist nicht eingestuft: {names}.",
         "finding_apart": "{n} Quartiere mit wenigen Einwohner*innen oder überwiegend ohne "
@@ -921,6 +923,7 @@ TEXTS: dict[str, dict[str, str | list[str]]] = {
                          "standard ({gaps} gaps). {town} categories have no standard; they are "
                          "only compared with the median of the quarters ({below} × below the town "
                          "median) – this shows differences, not a proven shortage.",
+        "finding_unjudged": "{n:category is|categories are} judged in no quarter: {groups}.",
         "finding_apart_one": "One quarter with few residents or mostly non-residential land "
                              "is not ranked: {names}.",
         "finding_apart": "{n:quarter|quarters} with few residents or mostly non-residential land "
