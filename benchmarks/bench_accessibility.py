@@ -360,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         ("   mean coverage over groups and categories", f"{germany['mean_coverage']:.3f}", ""),
         ((f"   2SFCA, all cells x largest category ({large['n_supply']:,}), "
           f"{COVERAGE_DISTANCE:,.0f} m"), f"{large['time']:.1f} s",
-         f"{large['reached']:.0%} of cells reach one; identity error {large['identity_error']:.0e}"),
+         f"{large['reached']:.0%} of cells reach one; "
+         f"identity error {large['identity_error']:.0e}"),
         ("   process peak RSS after that", f"{large['peak_rss']:.2f} GB", ""),
     ]
     if fca is not None:

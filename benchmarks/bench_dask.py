@@ -13,11 +13,12 @@ processes with a memory limit each (default 2 workers x 1.5 GB, one thread each)
 
 After each stage: wall time and the peak resident memory of each worker (sampled every 0.2 s
 with ``client.run``; at the end the process peak VmHWM) and the time the workers spent
-computing, transferring data and spilling it to disk (from the task stream). Then a random subset of cells and of
-quarters is computed with the single-machine functions and compared: nearest distance from the
-subset cells to all facilities; 2SFCA from the cells within 2 x 1 km of the subset (which holds
-all the demand their facilities see); per-quarter figures from the cells within 2 x 1 km of the
-chosen quarters. ``--single`` also times the single-machine path on all cells (stages 2-4).
+computing, transferring data and spilling it to disk (from the task stream). Then a random
+subset of cells and of quarters is computed with the single-machine functions and compared:
+nearest distance from the subset cells to all facilities; 2SFCA from the cells within 2 x 1 km
+of the subset (which holds all the demand their facilities see); per-quarter figures from the
+cells within 2 x 1 km of the chosen quarters. ``--single`` also times the single-machine path
+on all cells (stages 2-4).
 
 Usage::
 

@@ -64,7 +64,8 @@ columns = {{ quarter_id = "nr", name = "name" }}
 
 [population.quarters]
 path = "einwohner.csv"
-columns = {{ quarter_id = "quartier", total = "einwohner", age_0_5 = "unter6", age_80_plus = "ab80" }}
+columns = {{ quarter_id = "quartier", total = "einwohner", age_0_5 = "unter6", \
+age_80_plus = "ab80" }}
 
 [[facilities]]
 path = "einrichtungen.csv"

@@ -101,7 +101,8 @@ path = "adressen.csv"
 x = "rechts"
 y = "hoch"
 crs = "EPSG:25832"
-columns = { street = "strasse", house_number = "hnr", house_number_suffix = "zusatz", postcode = "plz" }
+columns = { street = "strasse", house_number = "hnr", house_number_suffix = "zusatz", \
+postcode = "plz" }
 
 [[facilities]]
 path = "kitas.csv"

@@ -102,7 +102,8 @@ def test_wrong_values_in_study_are_errors(make_study, line, problem):
     path = replaced(make_study(), 'edition = "2025"', f'edition = "2025"\n{line}')
     config, report = read_config(path)
     [error] = report.errors
-    assert error.message.startswith(f"[study] {line.split(' =')[0]} = ") and problem in error.message
+    assert error.message.startswith(f"[study] {line.split(' =')[0]} = ")
+    assert problem in error.message
     assert config is not None and all(isinstance(a, str) for a in config.attribution)
 
 

@@ -60,8 +60,8 @@ FACILITIES = _csv([("K1", "Kita Mitte", "kita", "40", 1500, 1500),
 def _points_geojson(rows: list[tuple[str, float, float]], *, area: bool = False) -> str:
     features = []
     for ident, x, y in rows:
-        geometry = ({"type": "Polygon", "coordinates": [_shift([(x, y), (x + 20, y), (x + 20, y + 20),
-                                                               (x, y + 20), (x, y)])]}
+        square = [(x, y), (x + 20, y), (x + 20, y + 20), (x, y + 20), (x, y)]
+        geometry = ({"type": "Polygon", "coordinates": [_shift(square)]}
                     if area else {"type": "Point", "coordinates": [X0 + x, Y0 + y]})
         features.append({"type": "Feature", "properties": {"id": ident, "name": ident},
                          "geometry": geometry})

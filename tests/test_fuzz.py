@@ -95,9 +95,9 @@ def _mutate_config(text: str, rng: random.Random) -> str:
     elif kind == 2:  # a line lost
         del lines[rng.choice(assignments)]
     elif kind == 3:  # an [indicators] section with hostile numbers
-        lines += ["[indicators]",
-                  f"{rng.choice(['catchment_m', 'min_population', 'resource_factor', 'coverage_gap_below'])}"
-                  f" = {rng.choice(TOML_VALUES)}"]
+        key = rng.choice(["catchment_m", "min_population", "resource_factor",
+                          "coverage_gap_below"])
+        lines += ["[indicators]", f"{key} = {rng.choice(TOML_VALUES)}"]
     else:  # a hostile edition label or study name
         value = rng.choice(HOSTILE_TEXT).replace("\\", "\\\\").replace('"', '\\"')
         value = value.replace("\x07", "\\u0007").replace("\x00", "\\u0000").replace(

@@ -117,11 +117,13 @@ def test_actors_and_measures_accept_field_names(make_study):
 [actors]
 path = "akteure.csv"
 list_separator = "|"
-columns = { actor_id = "id", name = "name", fields = "felder", quarter_id = "quartier", public = "oeffentlich" }
+columns = { actor_id = "id", name = "name", fields = "felder", quarter_id = "quartier", \
+public = "oeffentlich" }
 
 [measures]
 path = "massnahmen.csv"
-columns = { measure_id = "id", title = "titel", field = "feld", quarter_id = "quartier", budget_planned = "budget" }
+columns = { measure_id = "id", title = "titel", field = "feld", quarter_id = "quartier", \
+budget_planned = "budget" }
 """)
     study, report = quartier.validate_study(path)
     [unknown] = [f for f in report.errors if f.code == "unknown_field"]

@@ -49,7 +49,7 @@ def _requirement_names(requirements: list[str]) -> set[str]:
 def test_every_exception_quartier_defines_is_a_quartier_error():
     found = {}
     for module in _all_modules():
-        for name, value in vars(module).items():
+        for value in vars(module).values():
             if (inspect.isclass(value) and issubclass(value, BaseException)
                     and value.__module__.startswith("quartier")):
                 found[f"{value.__module__}.{value.__qualname__}"] = value

@@ -75,7 +75,7 @@ def test_the_profile_names_the_median_never_richtwert(handmade):
                             r'<td class="num reference">(.*?)</td>', profile)
     assert len(references) > 10
     basis = results.gaps[results.gaps["quarter_id"] == "02"].set_index("category")["basis"]
-    for status, category, reference in references:
+    for _status, category, reference in references:
         reference = html.unescape(reference)
         if basis[category] == "town":
             assert reference.startswith("Median der Quartiere") and "Richtwert" not in reference

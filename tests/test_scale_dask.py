@@ -10,15 +10,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SAMPLE
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
-
-pytest.importorskip("dask_geopandas", reason="dask-geopandas is not installed "
-                    "(pip install \"quartier[dask]\")")
-distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed "
-                                  "(pip install \"quartier[dask]\")")
-
-from conftest import SAMPLE
 
 import quartier
 from quartier.indicators.accessibility import accessibility_by_quarter
@@ -37,6 +31,12 @@ from quartier.scale import (
     two_step_fca_dask,
 )
 from quartier.scale.partition import KEY, POSITION
+
+# quartier.scale imports without dask; its tests need dask-geopandas and distributed
+pytest.importorskip("dask_geopandas", reason="dask-geopandas is not installed "
+                    "(pip install \"quartier[dask]\")")
+distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed "
+                                  "(pip install \"quartier[dask]\")")
 
 # EPSG:3035-like offsets, so that rounding happens at realistic coordinate magnitudes
 X0, Y0 = 4_300_000.0, 2_900_000.0

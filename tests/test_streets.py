@@ -73,7 +73,8 @@ def test_nearest_distance_goes_round_by_the_bridge(river):
                         [5000.0, 5050.0]])  # on the island: snaps to the main network
     facility = np.array([[0.0, -5.0]])    # south bank, 5 m off node 0
     d = network_nearest_distance(origins, facility, river)
-    # 10 + (1000 + 100 + 1000) + 5; 20 + 500 + 5; island: leg to node 5, bridge 100, south bank 1000, 5
+    # 10 + (1000 + 100 + 1000) + 5; 20 + 500 + 5;
+    # island: leg to node 5, bridge 100, south bank 1000, 5
     island_leg = np.hypot(4000.0, 4950.0)
     np.testing.assert_allclose(d, [2115.0, 525.0, island_leg + 1105.0], rtol=0, atol=1e-9)
 

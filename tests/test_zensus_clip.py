@@ -155,8 +155,9 @@ def test_study_reads_only_its_area_and_joins_the_files(make_study):
     # flags become one note counting the flagged cells of the area
     flags = [f.message for f in report.findings if f.code == "value_flags"]
     flagged = int((in_ages["werterlaeuternde_Zeichen"] == "KLAMMERN").sum())
+    meaning = zensus.FLAG_MEANINGS["KLAMMERN"]
     assert flagged and flags == [f"{flagged} Gitterzellen haben werterläuternde Zeichen "
-                                 f"(KLAMMERN: {flagged} Werte ({zensus.FLAG_MEANINGS['KLAMMERN']}))."]
+                                 f"(KLAMMERN: {flagged} Werte ({meaning}))."]
 
 
 def test_destatis_zip_as_downloaded(make_study, tmp_path):

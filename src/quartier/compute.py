@@ -406,7 +406,11 @@ def _category_indicators(study: Study, surface: pd.DataFrame, residents: pd.Seri
             else np.ones(len(own))
 
         def measured(cells: Any, demand_of: dict[str, Any],
-                     accessibility: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+                     accessibility: Callable[..., pd.DataFrame], *, key: str = key,
+                     own: pd.DataFrame = own, bands: dict[str, float] = bands,
+                     distance: Any = distance, capacity: np.ndarray = capacity
+                     ) -> pd.DataFrame:
+            """The 2SFCA accessibility of the category per quarter with these cells and model."""
             part = accessibility(
                 cells, demand_of[catalogue.at[key, "reference_group"]], own,
                 max_distance=None if pd.isna(distance) or bands else float(distance),

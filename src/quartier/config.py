@@ -26,7 +26,8 @@ from quartier.load.sources import is_gdal_source, shown_source
 from quartier.settings import IndicatorSettings, read_indicator_settings
 from quartier.validation import ValidationReport
 
-__all__ = ["DatasetConfig", "NetworkConfig", "StudyConfig", "read_config", "parse_crs", "DEFAULT_CRS"]
+__all__ = ["DatasetConfig", "NetworkConfig", "StudyConfig", "read_config", "parse_crs",
+           "DEFAULT_CRS"]
 
 DEFAULT_CRS = "EPSG:25832"
 
@@ -132,7 +133,8 @@ def parse_crs(value: Any) -> CRS:
 
 
 def read_config(path: str | Path, *, edition: str | None = None,
-                report: ValidationReport | None = None) -> tuple[StudyConfig | None, ValidationReport]:
+                report: ValidationReport | None = None
+                ) -> tuple[StudyConfig | None, ValidationReport]:
     """Read and check ``quartier.toml``.
 
     Every problem is recorded in the returned report; the config is ``None`` only when the file
@@ -382,7 +384,8 @@ def _dataset(label: str, value: dict[str, Any], config_path: Path, root: Path, e
             continue
         resolved = (root / item.replace("{edition}", edition)).resolve()
         if not resolved.exists():
-            hint = "Pfad und Schreibweise prüfen; Pfade gelten relativ zum Ordner der Konfiguration."
+            hint = ("Pfad und Schreibweise prüfen; Pfade gelten relativ zum Ordner der "
+                    "Konfiguration.")
             if "{edition}" in item:
                 hint = (f"Für die Ausgabe {edition} fehlt die Datei. " + hint)
             report.add("error", "missing_file", label, f"Die Datei {resolved} gibt es nicht.",

@@ -32,7 +32,7 @@ __all__ = ["Key", "SECTIONS", "LIST_SECTIONS", "DATASET_SECTIONS", "COLUMN_CONTR
            "report_unknown", "closest", "subsections", "type_name"]
 
 
-class _Mismatch(QuartierError, ValueError):
+class _MismatchError(QuartierError, ValueError):
     """A value that does not fit its key; the text says what is wrong (German)."""
 
 
@@ -331,54 +331,54 @@ def _is_number(value: Any) -> bool:
 
 def _in_range(number: float, key: Key) -> float:
     if isinstance(number, float) and not math.isfinite(number):
-        raise _Mismatch("ist keine endliche Zahl")
+        raise _MismatchError("ist keine endliche Zahl")
     if key.minimum is not None:
         if key.above_minimum and number <= key.minimum:
-            raise _Mismatch(f"muss größer als {key.minimum:g} sein")
+            raise _MismatchError(f"muss größer als {key.minimum:g} sein")
         if number < key.minimum:
-            raise _Mismatch(f"ist kleiner als {key.minimum:g}")
+            raise _MismatchError(f"ist kleiner als {key.minimum:g}")
     if key.maximum is not None and number > key.maximum:
-        raise _Mismatch(f"ist größer als {key.maximum:g}")
+        raise _MismatchError(f"ist größer als {key.maximum:g}")
     return number
 
 
 def _text(value: Any, key: Key) -> str:
     if not isinstance(value, str):
-        raise _Mismatch(f"ist {type_name(value)}, kein Text")
+        raise _MismatchError(f"ist {type_name(value)}, kein Text")
     if key.minimum is not None and len(value.strip()) < key.minimum:
-        raise _Mismatch("ist leer")
+        raise _MismatchError("ist leer")
     return value
 
 
 def _separator(value: Any, key: Key) -> str:
     if not isinstance(value, str):
-        raise _Mismatch(f"ist {type_name(value)}, kein Text")
+        raise _MismatchError(f"ist {type_name(value)}, kein Text")
     if not value:
-        raise _Mismatch("ist leer")
+        raise _MismatchError("ist leer")
     return value
 
 
 def _integer(value: Any, key: Key) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _Mismatch(f"ist {type_name(value)}, keine ganze Zahl")
+        raise _MismatchError(f"ist {type_name(value)}, keine ganze Zahl")
     return int(_in_range(value, key))
 
 
 def _number(value: Any, key: Key) -> float:
     if not _is_number(value):
-        raise _Mismatch(f"ist {type_name(value)}, keine Zahl")
+        raise _MismatchError(f"ist {type_name(value)}, keine Zahl")
     return float(_in_range(value, key))
 
 
 def _bool(value: Any, key: Key) -> bool:
     if not isinstance(value, bool):
-        raise _Mismatch(f"ist {type_name(value)}, kein Wahrheitswert (true/false)")
+        raise _MismatchError(f"ist {type_name(value)}, kein Wahrheitswert (true/false)")
     return value
 
 
 def _choice(value: Any, key: Key) -> str:
     if value not in key.choices:
-        raise _Mismatch("ist keiner der erlaubten Werte " + ", ".join(
+        raise _MismatchError("ist keiner der erlaubten Werte " + ", ".join(
             f'"{c}"' for c in key.choices))
     return value
 
@@ -386,53 +386,53 @@ def _choice(value: Any, key: Key) -> str:
 def _texts(value: Any, key: Key) -> list[str]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise _Mismatch(f"ist {type_name(value)}, keine Liste")
+        raise _MismatchError(f"ist {type_name(value)}, keine Liste")
     wrong = [item for item in items if not isinstance(item, str)]
     if wrong:
-        raise _Mismatch(f"enthält {type_name(wrong[0])} statt Text ({wrong[0]!r})")
+        raise _MismatchError(f"enthält {type_name(wrong[0])} statt Text ({wrong[0]!r})")
     return list(items)
 
 
 def _ids(value: Any, key: Key) -> list[str]:
     items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
     if not isinstance(items, list):
-        raise _Mismatch(f"ist {type_name(value)}, keine Liste")
+        raise _MismatchError(f"ist {type_name(value)}, keine Liste")
     wrong = [item for item in items
              if not isinstance(item, (str, int)) or isinstance(item, bool)]
     if wrong:
-        raise _Mismatch(f"enthält {type_name(wrong[0])} statt einer ID ({wrong[0]!r})")
+        raise _MismatchError(f"enthält {type_name(wrong[0])} statt einer ID ({wrong[0]!r})")
     return [str(item) for item in items]
 
 
 def _paths(value: Any, key: Key) -> list[str] | str:
     if isinstance(value, list):
         if not value:
-            raise _Mismatch("ist eine leere Liste")
+            raise _MismatchError("ist eine leere Liste")
         return _texts(value, key)
     if not isinstance(value, str):
-        raise _Mismatch(f"ist {type_name(value)}, kein Text")
+        raise _MismatchError(f"ist {type_name(value)}, kein Text")
     if not value.strip():
-        raise _Mismatch("ist leer")
+        raise _MismatchError("ist leer")
     return value
 
 
 def _label(value: Any, key: Key) -> str | int:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise _Mismatch(f"ist {type_name(value)}, weder Text noch ganze Zahl")
+        raise _MismatchError(f"ist {type_name(value)}, weder Text noch ganze Zahl")
     return value
 
 
 def _date(value: Any, key: Key) -> str:
     if isinstance(value, (str, _dt.date, _dt.time)):
         return value if isinstance(value, str) else value.isoformat()
-    raise _Mismatch(f"ist {type_name(value)}, kein Text")
+    raise _MismatchError(f"ist {type_name(value)}, kein Text")
 
 
 def _year(value: Any, key: Key) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _Mismatch(f"ist {type_name(value)}, keine Jahreszahl")
+        raise _MismatchError(f"ist {type_name(value)}, keine Jahreszahl")
     return int(_in_range(value, key))
 
 
@@ -444,10 +444,10 @@ def _attribute_value(value: Any) -> bool:
 def _table_of(check: Callable[[str, Any], bool], what: str) -> Callable[[Any, Key], dict]:
     def table(value: Any, key: Key) -> dict:
         if not isinstance(value, dict):
-            raise _Mismatch(f"ist {type_name(value)}, keine Tabelle {{ … = … }}")
+            raise _MismatchError(f"ist {type_name(value)}, keine Tabelle {{ … = … }}")
         wrong = [(k, v) for k, v in value.items() if not check(k, v)]
         if wrong:
-            raise _Mismatch(f"ordnet '{wrong[0][0]}' {type_name(wrong[0][1])} zu statt {what}")
+            raise _MismatchError(f"ordnet '{wrong[0][0]}' {type_name(wrong[0][1])} zu statt {what}")
         return dict(value)
     return table
 
@@ -579,7 +579,7 @@ def check_table(values: dict[str, Any], section: str, report: ValidationReport, 
             continue
         try:
             checked[name] = check_value(value, key)
-        except _Mismatch as problem:
+        except _MismatchError as problem:
             report.add("error", "bad_value", dataset,
                        f"{where} {name} = {_shown(value)} {problem}.",
                        f"Erwartet wird: {key.description}, z. B. {name} = {key.example}.",

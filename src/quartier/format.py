@@ -176,11 +176,13 @@ class CountedText(str):
     language: str
 
     def __new__(cls, text: str, language: str = "de") -> CountedText:
+        """The text `text`, its counted words formatted in `language`."""
         obj = super().__new__(cls, text)
         obj.language = language
         return obj
 
     def format(self, *args: object, **kwargs: object) -> str:
+        """The text with its fields filled in, counted words in the number's form."""
         return _FORMATTERS[self.language].vformat(str(self), args, kwargs)
 
 

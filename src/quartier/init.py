@@ -57,8 +57,9 @@ _FILE_HINTS = {"kindertages": "kita", "kita": "kita", "pflegeeinr": "nursing_hom
                "librar": "library", "haltestell": "transit_stop", "bus-stop": "transit_stop",
                "tram-stop": "transit_stop", "sbahn": "rail_station", "ubahn": "rail_station",
                "pharmac": "pharmacy", "clinic": "clinic", "hospital": "hospital",
-               "krankenh": "hospital", "post-office": "post_office", "community": "community_centre",
-               "worship": "place_of_worship", "marketplace": "marketplace",
+               "krankenh": "hospital", "post-office": "post_office",
+               "community": "community_centre", "worship": "place_of_worship",
+               "marketplace": "marketplace",
                "convenience": "convenience_store", "grocery": "convenience_store",
                "sport": "sports_facility", "kindergarten": "kita", "childcare": "kita",
                "park": "park"}
@@ -383,8 +384,10 @@ def init_config(folder: str | Path, *, name: str | None = None) -> tuple[Path, l
     for g in guesses:
         by_kind.setdefault(g.kind, []).append(g)
     lines = ["# quartier.toml – erzeugt von `quartier init`. Bitte prüfen: jede Angabe ist aus den",
-             "# Spalten und Geometrien der Dateien geraten. Danach: quartier validate quartier.toml",
-             "", "[study]", f"name = {_toml_value(name or folder.resolve().name.title())}",
+             "# Spalten und Geometrien der Dateien geraten. Danach: "
+             "quartier validate quartier.toml",
+             "", "[study]",
+             f"name = {_toml_value(name or folder.resolve().name.title())}",
              f'crs = "{crs or "EPSG:25832"}"' + ("" if crs else "  # PRÜFEN: Koordinatensystem "
                                                "der Quartiere nicht erkannt"),
              f'edition = "{_edition(guesses)}"  # Bezeichnung dieser Ausgabe, meist das Jahr der '

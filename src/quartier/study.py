@@ -66,10 +66,12 @@ class Study:
 
     @property
     def name(self) -> str:
+        """The name of the study (``[study] name``)."""
         return self.config.name
 
     @property
     def edition(self) -> str:
+        """The label of the edition (``[study] edition``)."""
         return self.config.edition
 
     @property

@@ -95,10 +95,12 @@ class ValidationReport:
 
     @property
     def errors(self) -> list[Finding]:
+        """The findings with severity ``error``."""
         return [f for f in self.findings if f.severity == "error"]
 
     @property
     def warnings(self) -> list[Finding]:
+        """The findings with severity ``warning``."""
         return [f for f in self.findings if f.severity == "warning"]
 
     @property

@@ -193,7 +193,7 @@ def _encode_series(series: pd.Series) -> tuple[list[Any], str, str | None, str |
     objects = series.astype(object).tolist()
     values = [None if m else _plain(v) for v, m in zip(objects, missing_mask)]
     missing = None
-    if isinstance(dtype, np.dtype) and dtype == object and missing_mask.any():
+    if isinstance(dtype, np.dtype) and dtype == np.dtype(object) and missing_mask.any():
         kinds = {_missing_kind(v) for v, m in zip(objects, missing_mask) if m}
         missing = kinds.pop() if len(kinds) == 1 else "none"
     detail = None
@@ -227,7 +227,7 @@ def _decode_values(values: list[Any], dtype_name: str, missing: str | None,
         return np.array(values, dtype=dtype)
     if isinstance(dtype, pd.BooleanDtype):
         return pd.array([None if v is None else bool(v) for v in values], dtype=dtype)
-    if isinstance(dtype, np.dtype) and dtype == object:
+    if isinstance(dtype, np.dtype) and dtype == np.dtype(object):
         marker = _MISSING.get(missing or "none")
         result = np.empty(len(values), dtype=object)
         result[:] = [marker if v is None else v for v in values]
@@ -259,7 +259,7 @@ def _fits(series: pd.Series, values: list[Any], kind: str) -> bool:
     if kind == "BLOB":
         return isinstance(dtype, GeometryDtype)
     if kind == "TEXT":
-        return ((isinstance(dtype, pd.StringDtype) or dtype == object)
+        return ((isinstance(dtype, pd.StringDtype) or dtype == np.dtype(object))
                 and all(v is None or isinstance(v, str) for v in values))
     if kind == "REAL":
         return isinstance(dtype, np.dtype) and dtype.kind == "f"

@@ -47,8 +47,9 @@ def upgrade_judgements(frame: pd.DataFrame) -> pd.DataFrame:
     ...                     "basis": ["median", "standard", "few_residents"],
     ...                     "status": ["gap", "ok", "not_assessed"]})
     >>> new = upgrade_judgements(old)
-    >>> new[["basis", "status", "reason"]].values.tolist()
-    [['town', 'below_town', ''], ['standard', 'met', ''], ['not_assessed', 'not_assessed', 'few_residents']]
+    >>> new[["basis", "status", "reason"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['town', 'below_town', ''], ['standard', 'met', ''],
+     ['not_assessed', 'not_assessed', 'few_residents']]
     """
     out = frame.copy()
     if "basis" not in out or "status" not in out:

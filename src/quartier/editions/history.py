@@ -79,6 +79,7 @@ class EditionHistory:
 
     @property
     def previous_labels(self) -> tuple[str, ...]:
+        """The labels of the editions before the current one, oldest first."""
         return self.labels[:-1]
 
 

@@ -112,6 +112,18 @@ def repaired(geometry: np.ndarray) -> np.ndarray:
 
 
 def check_weights(weights: pd.DataFrame) -> None:
+    """Raise a ValueError when the overlay weights lack one of the columns it needs.
+
+    Parameters
+    ----------
+    weights : pandas.DataFrame
+        Overlay weights as built by ``area_weights(source, target)``.
+
+    Raises
+    ------
+    ValueError
+        Naming the missing columns of :data:`WEIGHT_COLUMNS`.
+    """
     missing = [c for c in WEIGHT_COLUMNS if c not in weights.columns]
     if missing:
         raise ValueError(f"The weights lack the columns {', '.join(missing)}; build them with "

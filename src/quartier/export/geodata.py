@@ -184,6 +184,19 @@ def _gdal_date(stamp: _dt.datetime) -> Iterator[None]:
 
 def write_geopackage(path: Path, quarters: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
                       tables: dict[str, pd.DataFrame | None], stamp: _dt.datetime) -> None:
+    """Write the quarters, facilities and tables as layers of one GeoPackage.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The GeoPackage file to write.
+    quarters, facilities : geopandas.GeoDataFrame
+        Written as the layers ``quartiere`` (MultiPolygon) and ``einrichtungen`` (Point).
+    tables : dict of str to pandas.DataFrame or None
+        Further layers by name; None skips a layer.
+    stamp : datetime.datetime
+        The date recorded in the file (so that equal input gives an equal file).
+    """
     with _gdal_date(stamp):
         pyogrio.write_dataframe(text_columns(quarters), path, layer="quartiere", driver="GPKG",
                                 promote_to_multi=True, geometry_type="MultiPolygon")

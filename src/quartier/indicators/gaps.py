@@ -178,7 +178,8 @@ def assess_gaps(table: pd.DataFrame, catalogue: pd.DataFrame, settings: Indicato
 
     town_median = median_of(access, is_town)
     rate_median = median_of(supply_rate, ~is_demand & ~is_rate)
-    gap_below, resource_from = settings.coverage_gap_below * 100, settings.coverage_resource_from * 100
+    gap_below = settings.coverage_gap_below * 100
+    resource_from = settings.coverage_resource_from * 100
     factor = settings.resource_factor
 
     out["field"] = category.map(catalogue["field"])

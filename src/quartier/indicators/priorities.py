@@ -267,8 +267,8 @@ def priorities(gaps: pd.DataFrame, indicators: pd.DataFrame | None = None,
     ranked["rank"] = np.arange(1, len(ranked) + 1, dtype=float)
     rest = table[~table["ranked"]].reset_index().sort_values("quarter_id")
     rest["rank"] = np.nan
-    columns = ["quarter_id", "rank", "ranked", "reason", "group", "residents", "status_class", "weight",
-               "people", "weighted_need", *[f"people_{key}" for key in FIELDS], "gaps",
+    columns = ["quarter_id", "rank", "ranked", "reason", "group", "residents", "status_class",
+               "weight", "people", "weighted_need", *[f"people_{key}" for key in FIELDS], "gaps",
                "below_town", "top_category", "top_people", "remote_share", "check_location"]
     result = pd.concat([ranked, rest], ignore_index=True)
     flags = remote_flags(remote, result["quarter_id"], remote_share_flag)

@@ -158,8 +158,10 @@ def social_class_label(value: object, language: str = "de") -> str:
 
     Examples
     --------
-    >>> social_class_label("sehr niedrig", "en"), social_class_label("stabil"), social_class_label(None)
-    ('very low', 'stabil', '–')
+    >>> social_class_label("sehr niedrig", "en"), social_class_label("stabil")
+    ('very low', 'stabil')
+    >>> social_class_label(None)
+    '–'
     """
     if not isinstance(value, str):
         return "–"

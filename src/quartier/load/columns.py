@@ -120,7 +120,8 @@ def report_mojibake(frame: pd.DataFrame, cfg: DatasetConfig, file: str,
                      "(Gedankenstriche und Anführungszeichen werden zu Steuerzeichen)")
             fix = 'In der Konfiguration encoding = "cp1252" angeben'
         report.add("warning", "mojibake", cfg.name, f"{hit.count} Werte in der Spalte "
-                   f"'{hit.column}' sehen falsch dekodiert aus (z. B. '{shown_text(hit.example)}'): "
+                   f"'{hit.column}' sehen falsch dekodiert aus "
+                   f"(z. B. '{shown_text(hit.example)}'): "
                    f"{cause}.", fix + "; stehen die Zeichen schon so in der Datei, sie dort "
                    "korrigieren (mit UTF-8 neu speichern).", file=file, column=hit.column)
     return bool(found)
@@ -180,7 +181,8 @@ def map_columns(frame: pd.DataFrame, cfg: DatasetConfig, path: Path, report: Val
             continue
         mapping[str(column)] = contract
     for contract, column in (defaults or {}).items():
-        if contract not in cfg.columns and column in frame.columns and contract not in frame.columns:
+        if (contract not in cfg.columns and column in frame.columns
+                and contract not in frame.columns):
             mapping.setdefault(column, contract)
     renamed = frame.drop(columns=[c for c in mapping.values() if c in frame.columns
                                   and c not in mapping]).rename(columns=mapping)

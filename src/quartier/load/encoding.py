@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Mojibake", "find_mojibake", "looks_mis_decoded", "shown", "UTF8_AS_ANSI", "ANSI_AS_LATIN1"]
+__all__ = ["Mojibake", "find_mojibake", "looks_mis_decoded", "shown", "UTF8_AS_ANSI",
+           "ANSI_AS_LATIN1"]
 
 UTF8_AS_ANSI = "utf8_as_ansi"
 ANSI_AS_LATIN1 = "ansi_as_latin1"

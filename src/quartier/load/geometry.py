@@ -118,9 +118,10 @@ def check_tiling(quarters: gpd.GeoDataFrame, cfg: DatasetConfig, path: Path,
                      for a, b, areas_m2 in sorted(zip(left[big], right[big], areas[big]),
                                                   key=lambda t: -t[2])]
             report.add("warning", "overlapping_quarters", cfg.name, f"{int(big.sum())} Paare von "
-                       f"Quartieren überlappen sich, zusammen {format_number(areas[big].sum())} m².",
-                       "Überlappende Flächen zählen Einwohner und "
-                       "Einrichtungen doppelt: Grenzen im GIS bereinigen (QGIS: Topologie-Prüfung).",
+                       f"Quartieren überlappen sich, zusammen "
+                       f"{format_number(areas[big].sum())} m².",
+                       "Überlappende Flächen zählen Einwohner und Einrichtungen doppelt: "
+                       "Grenzen im GIS bereinigen (QGIS: Topologie-Prüfung).",
                        file=str(path), rows=format_ids(pairs, 5))
     union = shapely.union_all(geometry)
     holes = [shapely.Polygon(ring) for part in shapely.get_parts(union)

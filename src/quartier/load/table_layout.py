@@ -148,6 +148,10 @@ def last_line_starts(text: str, count: int, floor: int) -> list[int]:
 
 
 def lines_between(text: str, starts: list[int], stop: int) -> list[str]:
+    """The lines of `text` that begin at `starts`, the last one ending at `stop`.
+
+    Line ends (``\\r``, ``\\n``) are cut off; no starts give no lines.
+    """
     if not starts:
         return []
     bounds = [*starts[1:], stop]

@@ -87,9 +87,10 @@ class TableInfo:
 def detect_encoding(raw: bytes) -> str:
     """Return the encoding of CSV bytes: ``utf-8-sig``, ``utf-16``, ``utf-8`` or ``cp1252``.
 
-    A byte-order mark means UTF-8 with BOM or UTF-16; bytes that decode as UTF-8 are UTF-8; anything else
-    is taken as Windows-1252, the encoding of Excel's CSV export on German Windows (it decodes
-    every byte, and for German text it equals ISO-8859-1 apart from €, „ “ and a few others).
+    A byte-order mark means UTF-8 with BOM or UTF-16; bytes that decode as UTF-8 are UTF-8;
+    anything else is taken as Windows-1252, the encoding of Excel's CSV export on German
+    Windows (it decodes every byte, and for German text it equals ISO-8859-1 apart from €, „ “
+    and a few others).
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"

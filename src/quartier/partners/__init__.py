@@ -13,7 +13,8 @@
 """
 
 from quartier.partners.analysis import PartnerAnalysis, analyse_partners
-from quartier.partners.concerns import concern_counts, protect_counts, suppress_counts
+from quartier.partners.concerns import concern_counts, suppress_counts
+from quartier.partners.concerns import protect_counts as protect_counts
 from quartier.partners.measures import (
     budget_by_field,
     budget_by_quarter,

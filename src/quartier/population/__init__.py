@@ -6,12 +6,12 @@ from quartier.population.surface import (
     PopulationMethod,
     calibrate_to_quarters,
     cells_from_grid,
-    check_grid_size,
-    context_cells_from_grid,
-    fill_suppressed_bands,
     spread_quarter_totals,
     spread_where_people_live,
 )
+from quartier.population.surface import check_grid_size as check_grid_size
+from quartier.population.surface import context_cells_from_grid as context_cells_from_grid
+from quartier.population.surface import fill_suppressed_bands as fill_suppressed_bands
 
 # check_grid_size, context_cells_from_grid and fill_suppressed_bands are steps of
 # quartier.compute.population_surface; importable here, not part of the curated API.

@@ -109,7 +109,8 @@ def _partners(register: pd.DataFrame | None, names: pd.Series, quarter_ids: list
         return None
     view = public_view(register)
     rows = [{"organisation": r.organisation, "type": register_word(r.type, language),
-             "source": register_word(r.source, language), "fields": _fields_text(r.fields, language),
+             "source": register_word(r.source, language),
+             "fields": _fields_text(r.fields, language),
              "quarters": _quarters_text(r.quarters, r.town_wide, names, text),
              "facilities": format_number(r.facilities, 0, language) if r.facilities else "",
              "contact": " · ".join(str(v) for v in (r.contact_person, r.email, r.phone) if v)}

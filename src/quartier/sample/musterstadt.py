@@ -399,23 +399,23 @@ _NEIGHBOUR = "Rebenheim"
 
 def _facility_list(names: _Names) -> list[_Facility]:
     """The facility register of both editions (before placing and addressing)."""
-    F = _Facility
+    fac = _Facility
     out: list[_Facility] = []
 
     # housing
     out += [
-        F("assisted_living", "01", "Betreutes Wohnen am Stadtgarten", _CARITAS, 42),
-        F("assisted_living", "03", "Betreutes Wohnen Lindenhof", _AWO, 28, street="Lindenstraße"),
-        F("assisted_living", "05", "Seniorenwohnanlage Sandberg", _PRIVAT, 36),
-        F("social_housing", "01", "Wohnhaus Zehntgasse", _WOHNBAU, 12, street="Zehntgasse"),
-        F("social_housing", "02", "Wohnanlage Gleisstraße", _WOHNBAU, 64, street="Gleisstraße"),
-        F("social_housing", "02", "Wohnanlage Friedrichstraße", _WOHNBAU, 48,
+        fac("assisted_living", "01", "Betreutes Wohnen am Stadtgarten", _CARITAS, 42),
+        fac("assisted_living", "03", "Betreutes Wohnen Lindenhof", _AWO, 28, street="Lindenstraße"),
+        fac("assisted_living", "05", "Seniorenwohnanlage Sandberg", _PRIVAT, 36),
+        fac("social_housing", "01", "Wohnhaus Zehntgasse", _WOHNBAU, 12, street="Zehntgasse"),
+        fac("social_housing", "02", "Wohnanlage Gleisstraße", _WOHNBAU, 64, street="Gleisstraße"),
+        fac("social_housing", "02", "Wohnanlage Friedrichstraße", _WOHNBAU, 48,
           street="Friedrichstraße"),
-        F("social_housing", "02", "Wohnanlage Poststraße", _WOHNBAU, 24, street="Poststraße"),
-        F("social_housing", "03", "Wohnanlage Nordring", _GENOSSENSCHAFT, 80, street="Nordring"),
-        F("social_housing", "03", "Wohnanlage Ahornweg", _GENOSSENSCHAFT, 36, 60,
+        fac("social_housing", "02", "Wohnanlage Poststraße", _WOHNBAU, 24, street="Poststraße"),
+        fac("social_housing", "03", "Wohnanlage Nordring", _GENOSSENSCHAFT, 80, street="Nordring"),
+        fac("social_housing", "03", "Wohnanlage Ahornweg", _GENOSSENSCHAFT, 36, 60,
           street="Ahornweg"),
-        F("shelter", "06", "Notunterkunft Werkstraße", _STADT, 18, street="Werkstraße",
+        fac("shelter", "06", "Notunterkunft Werkstraße", _STADT, 18, street="Werkstraße",
           place="area"),
     ]
 
@@ -431,16 +431,16 @@ def _facility_list(names: _Names) -> list[_Facility]:
     }
     for qid, streets in playgrounds.items():
         for street in streets:
-            out.append(F("playground", qid, f"Spielplatz {street}", _STADT, street=street,
+            out.append(fac("playground", qid, f"Spielplatz {street}", _STADT, street=street,
                          status="closed" if street == "Güterhallenweg" else "both"))
-    out.append(F("playground", "02", "Spielplatz Bahnhofsplatz", _STADT, street="Bahnhofsplatz",
+    out.append(fac("playground", "02", "Spielplatz Bahnhofsplatz", _STADT, street="Bahnhofsplatz",
                  status="opened"))
     out += [
-        F("park", "01", "Stadtgarten", _STADT, place="area"),
-        F("park", "03", "Nordpark", _STADT, place="area"),
-        F("park", "04", "Grünzug Südhang", _STADT, place="area"),
-        F("park", "05", "Sandbergwäldchen", _STADT, place="area"),
-        F("park", "07", "Dorfwiese St. Ilgenau", _STADT, place="area"),
+        fac("park", "01", "Stadtgarten", _STADT, place="area"),
+        fac("park", "03", "Nordpark", _STADT, place="area"),
+        fac("park", "04", "Grünzug Südhang", _STADT, place="area"),
+        fac("park", "05", "Sandbergwäldchen", _STADT, place="area"),
+        fac("park", "07", "Dorfwiese St. Ilgenau", _STADT, place="area"),
     ]
     stops = {
         "01": ("Rathaus", "Marktplatz", "Stadttor", "Kirchgasse", "Mühlgasse", "Schlossgasse",
@@ -460,67 +460,67 @@ def _facility_list(names: _Names) -> list[_Facility]:
         streets = _BY_ID[qid].streets
         for i, stop in enumerate(stop_names):
             street = stop if stop in streets else streets[i % len(streets)]
-            out.append(F("transit_stop", qid, f"Haltestelle {stop}", _NVG, street=street,
+            out.append(fac("transit_stop", qid, f"Haltestelle {stop}", _NVG, street=street,
                          status="closed" if stop == "Güterhallenweg" else "both",
                          place="area" if qid == "06" else "pop"))
     out += [
-        F("rail_station", "02", "Bahnhof Musterstadt", _NVG, street="Bahnhofsplatz",
+        fac("rail_station", "02", "Bahnhof Musterstadt", _NVG, street="Bahnhofsplatz",
           xy=(479760.0, 5464150.0)),
-        F("supermarket", "01", "Frischemarkt am Stadttor", _PRIVAT, street="Am Stadttor"),
-        F("supermarket", "02", "Discountmarkt Bahnhofstraße", _PRIVAT, street="Bahnhofstraße"),
-        F("supermarket", "03", "Vollsortimenter Nordring", _PRIVAT, street="Nordring"),
-        F("supermarket", "03", "Discountmarkt Lindenstraße", _PRIVAT, street="Lindenstraße"),
-        F("supermarket", "04", "Frischemarkt Südhang", _PRIVAT, street="Am Südhang"),
-        F("supermarket", "06", "Verbrauchermarkt Gewerbepark", _PRIVAT, street="Im Gewerbepark",
+        fac("supermarket", "01", "Frischemarkt am Stadttor", _PRIVAT, street="Am Stadttor"),
+        fac("supermarket", "02", "Discountmarkt Bahnhofstraße", _PRIVAT, street="Bahnhofstraße"),
+        fac("supermarket", "03", "Vollsortimenter Nordring", _PRIVAT, street="Nordring"),
+        fac("supermarket", "03", "Discountmarkt Lindenstraße", _PRIVAT, street="Lindenstraße"),
+        fac("supermarket", "04", "Frischemarkt Südhang", _PRIVAT, street="Am Südhang"),
+        fac("supermarket", "06", "Verbrauchermarkt Gewerbepark", _PRIVAT, street="Im Gewerbepark",
           place="area"),
-        F("supermarket", "", "Verbrauchermarkt Rebenheim", _PRIVAT, street="Musterstädter Straße",
+        fac("supermarket", "", "Verbrauchermarkt Rebenheim", _PRIVAT, street="Musterstädter Straße",
           xy=(480660.0, 5463880.0)),
-        F("convenience_store", "01", "Kiosk am Markt", _PRIVAT, street="Marktplatz",
+        fac("convenience_store", "01", "Kiosk am Markt", _PRIVAT, street="Marktplatz",
           status="closed"),
-        F("convenience_store", "02", "Internationaler Lebensmittelmarkt", _PRIVAT,
+        fac("convenience_store", "02", "Internationaler Lebensmittelmarkt", _PRIVAT,
           street="Ludwigstraße"),
-        F("convenience_store", "03", f"Lebensmittel {names.surname()}", _PRIVAT,
+        fac("convenience_store", "03", f"Lebensmittel {names.surname()}", _PRIVAT,
           street="Schillerstraße"),
-        F("convenience_store", "05", "Getränke- und Lebensmittelmarkt Sandberg", _PRIVAT,
+        fac("convenience_store", "05", "Getränke- und Lebensmittelmarkt Sandberg", _PRIVAT,
           street="Sandbergstraße"),
-        F("convenience_store", "07", "Dorfladen St. Ilgenau", "Dorfladen St. Ilgenau eG",
+        fac("convenience_store", "07", "Dorfladen St. Ilgenau", "Dorfladen St. Ilgenau eG",
           street="Ilgenauer Hauptstraße", status="opened"),
-        F("marketplace", "01", "Wochenmarkt Marktplatz", _STADT, street="Marktplatz"),
-        F("marketplace", "03", "Bauernmarkt Nordstadt", _STADT, street="Nordring"),
-        F("sports_facility", "01", "Hallenbad Musterstadt", _STADT, street="Mühlgasse"),
-        F("sports_facility", "02", "Bolzplatz Am Lokschuppen", _STADT, street="Am Lokschuppen"),
-        F("sports_facility", "03", "Sporthalle Nordstadt", _STADT, street="Eichendorffstraße"),
-        F("sports_facility", "04", "Tennisanlage Südhang", "TC Musterstadt e. V.",
+        fac("marketplace", "01", "Wochenmarkt Marktplatz", _STADT, street="Marktplatz"),
+        fac("marketplace", "03", "Bauernmarkt Nordstadt", _STADT, street="Nordring"),
+        fac("sports_facility", "01", "Hallenbad Musterstadt", _STADT, street="Mühlgasse"),
+        fac("sports_facility", "02", "Bolzplatz Am Lokschuppen", _STADT, street="Am Lokschuppen"),
+        fac("sports_facility", "03", "Sporthalle Nordstadt", _STADT, street="Eichendorffstraße"),
+        fac("sports_facility", "04", "Tennisanlage Südhang", "TC Musterstadt e. V.",
           street="Panoramaweg", place="area"),
-        F("sports_facility", "05", "Stadion am Sandberg", _STADT, street="Am Sandberg",
+        fac("sports_facility", "05", "Stadion am Sandberg", _STADT, street="Am Sandberg",
           place="area"),
-        F("sports_facility", "07", "Sportplatz St. Ilgenau", "SV St. Ilgenau e. V.",
+        fac("sports_facility", "07", "Sportplatz St. Ilgenau", "SV St. Ilgenau e. V.",
           street="Wiesenweg", place="area"),
-        F("sports_facility", "", "Sportpark Rebenheim", "Gemeinde Rebenheim",
+        fac("sports_facility", "", "Sportpark Rebenheim", "Gemeinde Rebenheim",
           street="Am Sportpark", xy=(479000.0, 5462230.0)),
-        F("post_office", "01", "Postfiliale Altstadt", _PRIVAT, street="Hauptstraße"),
-        F("post_office", "03", "Postfiliale Nordstadt", _PRIVAT, street="Lindenstraße",
+        fac("post_office", "01", "Postfiliale Altstadt", _PRIVAT, street="Hauptstraße"),
+        fac("post_office", "03", "Postfiliale Nordstadt", _PRIVAT, street="Lindenstraße",
           status="closed"),
     ]
 
     # social infrastructure
     out += [
-        F("kita", "01", "Kath. Kita St. Martin", _KATH, 75),
-        F("kita", "01", "Kita Altstadtspatzen", _STADT, 60),
-        F("kita", "02", "Kita Regenbogen", _STADT, 45, 70),
-        F("kita", "03", "Kita Sonnenschein", _STADT, 100),
-        F("kita", "03", "AWO-Kita Nordlicht", _AWO, 85),
-        F("kita", "03", "Ev. Kindergarten Arche Noah", _EV, 70),
-        F("kita", "03", "Kita Pusteblume", _STADT, 110),
-        F("kita", "04", "Kita Löwenzahn", _STADT, 120),
-        F("kita", "04", "Kinderhaus Sonnenhalde", _STADT, 95, street="Sonnenhalde"),
-        F("kita", "04", "Inklusive Kita Wirbelwind", _LEBENSHILFE, 60),
-        F("kita", "04", "Waldkindergarten Rebenweg", "Waldkindergarten Musterstadt e. V.", 40,
+        fac("kita", "01", "Kath. Kita St. Martin", _KATH, 75),
+        fac("kita", "01", "Kita Altstadtspatzen", _STADT, 60),
+        fac("kita", "02", "Kita Regenbogen", _STADT, 45, 70),
+        fac("kita", "03", "Kita Sonnenschein", _STADT, 100),
+        fac("kita", "03", "AWO-Kita Nordlicht", _AWO, 85),
+        fac("kita", "03", "Ev. Kindergarten Arche Noah", _EV, 70),
+        fac("kita", "03", "Kita Pusteblume", _STADT, 110),
+        fac("kita", "04", "Kita Löwenzahn", _STADT, 120),
+        fac("kita", "04", "Kinderhaus Sonnenhalde", _STADT, 95, street="Sonnenhalde"),
+        fac("kita", "04", "Inklusive Kita Wirbelwind", _LEBENSHILFE, 60),
+        fac("kita", "04", "Waldkindergarten Rebenweg", "Waldkindergarten Musterstadt e. V.", 40,
           street="Rebenweg", place="area"),
-        F("kita", "05", "Kita Kunterbunt", _CARITAS, 80),
-        F("kita", "05", "Ev. Kita Sandkorn", _EV, 55),
-        F("kita", "06", "Betriebskita Zwergenland", _PRIVAT, 40, place="area"),
-        F("kita", "07", "Kita Dorfspatzen", _STADT, 50),
+        fac("kita", "05", "Kita Kunterbunt", _CARITAS, 80),
+        fac("kita", "05", "Ev. Kita Sandkorn", _EV, 55),
+        fac("kita", "06", "Betriebskita Zwergenland", _PRIVAT, 40, place="area"),
+        fac("kita", "07", "Kita Dorfspatzen", _STADT, 50),
     ]
     # Childminders work in their own homes: the register names them by the name of their
     # group, never by the person (a name and a location would point to a private home). The
@@ -530,101 +530,101 @@ def _facility_list(names: _Names) -> list[_Facility]:
              ("04", "both"), ("04", "closed"), ("05", "both"), ("07", "both")),
             _CHILDMINDER_GROUPS, strict=True):
         names.first(), names.surname()
-        out.append(F("childminder", qid, f"Kindertagespflege {group}", _PRIVAT, 5,
+        out.append(fac("childminder", qid, f"Kindertagespflege {group}", _PRIVAT, 5,
                      target_group="Kinder unter 3 Jahren", status=status))
     out += [
-        F("primary_school", "01", "Grundschule Altstadt", _STADT, 240),
-        F("primary_school", "03", "Eichendorff-Grundschule", _STADT, 310, 302,
+        fac("primary_school", "01", "Grundschule Altstadt", _STADT, 240),
+        fac("primary_school", "03", "Eichendorff-Grundschule", _STADT, 310, 302,
           street="Eichendorffstraße"),
-        F("primary_school", "04", "Grundschule am Südhang", _STADT, 290, 305,
+        fac("primary_school", "04", "Grundschule am Südhang", _STADT, 290, 305,
           street="Am Südhang"),
-        F("primary_school", "07", "Grundschule St. Ilgenau", _STADT, 95, street="Schulstraße"),
-        F("secondary_school", "03", "Gemeinschaftsschule Nordstadt", _STADT, 640),
-        F("secondary_school", "05", "Sandberg-Gymnasium", _STADT, 870, street="Am Sandberg"),
-        F("youth_centre", "01", "Jugendhaus Musterstadt", "Jugendhaus Musterstadt e. V.", 60),
-        F("youth_centre", "03", "Jugendtreff Nordstadt", _STADT, 40),
-        F("community_centre", "01", "Bürgerhaus am Markt", _STADT, street="Marktplatz"),
-        F("community_centre", "03", "Stadtteilzentrum Nordstadt", _AWO),
-        F("community_centre", "07", "Dorfgemeinschaftshaus St. Ilgenau", _STADT),
-        F("senior_centre", "01", "Seniorenbegegnungsstätte Altstadt", _EV),
-        F("senior_centre", "05", "Seniorentreff am Sandberg", _DRK),
-        F("senior_centre", "04", "Seniorentreff Südhang", _STADT, status="opened"),
-        F("library", "01", "Stadtbibliothek Musterstadt", _STADT, street="Rathausstraße"),
-        F("library", "07", "Ortsbücherei St. Ilgenau", "Kath. Kirchengemeinde St. Ilgenau"),
-        F("family_centre", "03", "Familienzentrum Nordstadt", _AWO),
-        F("place_of_worship", "01", "Ev. Stadtkirche", _EV, street="Kirchgasse"),
-        F("place_of_worship", "01", "Kath. Kirche St. Martin", _KATH, street="Kirchgasse"),
-        F("place_of_worship", "03", "Ev. Lukaskirche", _EV),
-        F("place_of_worship", "02", "Moschee des Islamischen Kulturvereins",
+        fac("primary_school", "07", "Grundschule St. Ilgenau", _STADT, 95, street="Schulstraße"),
+        fac("secondary_school", "03", "Gemeinschaftsschule Nordstadt", _STADT, 640),
+        fac("secondary_school", "05", "Sandberg-Gymnasium", _STADT, 870, street="Am Sandberg"),
+        fac("youth_centre", "01", "Jugendhaus Musterstadt", "Jugendhaus Musterstadt e. V.", 60),
+        fac("youth_centre", "03", "Jugendtreff Nordstadt", _STADT, 40),
+        fac("community_centre", "01", "Bürgerhaus am Markt", _STADT, street="Marktplatz"),
+        fac("community_centre", "03", "Stadtteilzentrum Nordstadt", _AWO),
+        fac("community_centre", "07", "Dorfgemeinschaftshaus St. Ilgenau", _STADT),
+        fac("senior_centre", "01", "Seniorenbegegnungsstätte Altstadt", _EV),
+        fac("senior_centre", "05", "Seniorentreff am Sandberg", _DRK),
+        fac("senior_centre", "04", "Seniorentreff Südhang", _STADT, status="opened"),
+        fac("library", "01", "Stadtbibliothek Musterstadt", _STADT, street="Rathausstraße"),
+        fac("library", "07", "Ortsbücherei St. Ilgenau", "Kath. Kirchengemeinde St. Ilgenau"),
+        fac("family_centre", "03", "Familienzentrum Nordstadt", _AWO),
+        fac("place_of_worship", "01", "Ev. Stadtkirche", _EV, street="Kirchgasse"),
+        fac("place_of_worship", "01", "Kath. Kirche St. Martin", _KATH, street="Kirchgasse"),
+        fac("place_of_worship", "03", "Ev. Lukaskirche", _EV),
+        fac("place_of_worship", "02", "Moschee des Islamischen Kulturvereins",
           "Islamischer Kulturverein Musterstadt e. V."),
-        F("place_of_worship", "04", "Ev. Freikirche am Südhang", "Ev. Freikirche Musterstadt"),
-        F("place_of_worship", "07", "Kath. Kirche St. Ilgen", "Kath. Kirchengemeinde St. Ilgenau",
+        fac("place_of_worship", "04", "Ev. Freikirche am Südhang", "Ev. Freikirche Musterstadt"),
+        fac("place_of_worship", "07", "Kath. Kirche St. Ilgen", "Kath. Kirchengemeinde St. Ilgenau",
           street="Kirchweg"),
     ]
 
     # counselling
     out += [
-        F("social_counselling", "02", "Kirchliche Allgemeine Sozialarbeit (KASA)", _DIAKONIE),
-        F("social_counselling", "01", "Allgemeine Sozialberatung", _CARITAS),
-        F("debt_counselling", "02", "Schuldner- und Insolvenzberatung", _CARITAS),
-        F("migration_counselling", "02", "Migrationsberatung für Erwachsene", _CARITAS),
-        F("migration_counselling", "02", "Jugendmigrationsdienst", _DIAKONIE,
+        fac("social_counselling", "02", "Kirchliche Allgemeine Sozialarbeit (KASA)", _DIAKONIE),
+        fac("social_counselling", "01", "Allgemeine Sozialberatung", _CARITAS),
+        fac("debt_counselling", "02", "Schuldner- und Insolvenzberatung", _CARITAS),
+        fac("migration_counselling", "02", "Migrationsberatung für Erwachsene", _CARITAS),
+        fac("migration_counselling", "02", "Jugendmigrationsdienst", _DIAKONIE,
           target_group="junge Zugewanderte 12–27 Jahre", status="opened"),
-        F("family_counselling", "03", "Beratungsstelle für Eltern, Kinder und Jugendliche",
+        fac("family_counselling", "03", "Beratungsstelle für Eltern, Kinder und Jugendliche",
           _CARITAS),
-        F("care_counselling", "01", "Pflegestützpunkt Musterstadt", "Landkreis Musterkreis",
+        fac("care_counselling", "01", "Pflegestützpunkt Musterstadt", "Landkreis Musterkreis",
           street="Rathausstraße"),
-        F("addiction_counselling", "02", "Suchtberatung Musterstadt", _DIAKONIE),
+        fac("addiction_counselling", "02", "Suchtberatung Musterstadt", _DIAKONIE),
     ]
 
     # everyday help
     out += [
-        F("food_bank", "02", "Musterstädter Tafel", "Musterstädter Tafel e. V."),
-        F("clothes_store", "02", "DRK-Kleiderladen", _DRK),
-        F("neighbourhood_help", "01", "Nachbarschaftshilfe Altstadt", _KATH),
-        F("neighbourhood_help", "03", "Nachbarschaftshilfe Nordstadt", _EV),
-        F("neighbourhood_help", "07", "Nachbarschaftshilfe St. Ilgenau",
+        fac("food_bank", "02", "Musterstädter Tafel", "Musterstädter Tafel e. V."),
+        fac("clothes_store", "02", "DRK-Kleiderladen", _DRK),
+        fac("neighbourhood_help", "01", "Nachbarschaftshilfe Altstadt", _KATH),
+        fac("neighbourhood_help", "03", "Nachbarschaftshilfe Nordstadt", _EV),
+        fac("neighbourhood_help", "07", "Nachbarschaftshilfe St. Ilgenau",
           "Landfrauen St. Ilgenau e. V.", status="opened"),
-        F("visiting_service", "01", "Besuchsdienst der Ev. Kirchengemeinde", _EV),
-        F("visiting_service", "05", "Besuchs- und Einkaufsdienst Sandberg", _DRK),
-        F("social_department_store", "06", "Sozialkaufhaus Fundgrube", _CARITAS, place="area"),
+        fac("visiting_service", "01", "Besuchsdienst der Ev. Kirchengemeinde", _EV),
+        fac("visiting_service", "05", "Besuchs- und Einkaufsdienst Sandberg", _DRK),
+        fac("social_department_store", "06", "Sozialkaufhaus Fundgrube", _CARITAS, place="area"),
     ]
 
     # health and care
     for qid, n in (("01", 4), ("02", 2), ("03", 3), ("04", 1), ("05", 2)):
         for _ in range(n):
-            out.append(F("gp", qid, f"Hausarztpraxis Dr. med. {names.first()} "
+            out.append(fac("gp", qid, f"Hausarztpraxis Dr. med. {names.first()} "
                                     f"{names.surname()}", _PRIVAT))
     gp_02 = [f for f in out if f.category == "gp" and f.quarter == "02"]
     gp_02[0].status = "closed"
-    out.append(F("gp", "03", "Hausarztzentrum Nordstadt", _PRIVAT, status="opened"))
+    out.append(fac("gp", "03", "Hausarztzentrum Nordstadt", _PRIVAT, status="opened"))
     for qid in ("01", "03"):
-        out.append(F("paediatrician", qid, f"Kinder- und Jugendarztpraxis Dr. med. "
+        out.append(fac("paediatrician", qid, f"Kinder- und Jugendarztpraxis Dr. med. "
                                            f"{names.first()} {names.surname()}", _PRIVAT))
     for qid, kind in (("01", "Zahnarztpraxis"), ("02", "Zahnarztpraxis"), ("03", "Zahnarztpraxis"),
                       ("04", "Zahnarztpraxis"), ("01", "Augenarztpraxis"),
                       ("03", "Frauenarztpraxis"), ("01", "Orthopädische Praxis"),
                       ("02", "HNO-Praxis")):
-        out.append(F("doctor", qid, f"{kind} Dr. {names.first()} {names.surname()}", _PRIVAT,
+        out.append(fac("doctor", qid, f"{kind} Dr. {names.first()} {names.surname()}", _PRIVAT,
                      target_group=""))
     out += [
-        F("pharmacy", "01", "Stadt-Apotheke", _PRIVAT, street="Hauptstraße"),
-        F("pharmacy", "02", "Apotheke am Bahnhof", _PRIVAT, street="Bahnhofstraße"),
-        F("pharmacy", "03", "Nord-Apotheke", _PRIVAT, street="Nordring"),
-        F("pharmacy", "03", "Linden-Apotheke", _PRIVAT, street="Lindenstraße"),
-        F("pharmacy", "04", "Sonnen-Apotheke", _PRIVAT, street="Sonnenhalde"),
-        F("pharmacy", "05", "Sandberg-Apotheke", _PRIVAT, street="Sandbergstraße"),
-        F("clinic", "02", "MVZ Ärztehaus am Bahnhof", _PRIVAT, street="Bahnhofstraße"),
-        F("nursing_home", "01", "Seniorenzentrum Am Stadtgarten", _CARITAS, 96, 104),
-        F("nursing_home", "03", "Pflegeheim Haus Lindenhof", _AWO, 72, street="Lindenstraße"),
-        F("nursing_home", "", "Pflegeheim Rebenhof", _DIAKONIE, 85, street="Musterstädter Weg",
+        fac("pharmacy", "01", "Stadt-Apotheke", _PRIVAT, street="Hauptstraße"),
+        fac("pharmacy", "02", "Apotheke am Bahnhof", _PRIVAT, street="Bahnhofstraße"),
+        fac("pharmacy", "03", "Nord-Apotheke", _PRIVAT, street="Nordring"),
+        fac("pharmacy", "03", "Linden-Apotheke", _PRIVAT, street="Lindenstraße"),
+        fac("pharmacy", "04", "Sonnen-Apotheke", _PRIVAT, street="Sonnenhalde"),
+        fac("pharmacy", "05", "Sandberg-Apotheke", _PRIVAT, street="Sandbergstraße"),
+        fac("clinic", "02", "MVZ Ärztehaus am Bahnhof", _PRIVAT, street="Bahnhofstraße"),
+        fac("nursing_home", "01", "Seniorenzentrum Am Stadtgarten", _CARITAS, 96, 104),
+        fac("nursing_home", "03", "Pflegeheim Haus Lindenhof", _AWO, 72, street="Lindenstraße"),
+        fac("nursing_home", "", "Pflegeheim Rebenhof", _DIAKONIE, 85, street="Musterstädter Weg",
           xy=(477000.0, 5463300.0)),
-        F("day_care_elderly", "01", "Tagespflege Altstadt", _CARITAS, 15),
-        F("day_care_elderly", "03", "Tagespflege Lindenhof", _AWO, 18, street="Lindenstraße"),
-        F("ambulatory_care", "01", "Sozialstation Musterstadt", _CARITAS),
-        F("ambulatory_care", "02", "DRK-Pflegedienst", _DRK),
-        F("ambulatory_care", "03", "Ambulante Pflege Nordlicht", _PRIVAT),
-        F("ambulatory_care", "04", "Pflegedienst Sonnenhalde", _PRIVAT, street="Sonnenhalde"),
+        fac("day_care_elderly", "01", "Tagespflege Altstadt", _CARITAS, 15),
+        fac("day_care_elderly", "03", "Tagespflege Lindenhof", _AWO, 18, street="Lindenstraße"),
+        fac("ambulatory_care", "01", "Sozialstation Musterstadt", _CARITAS),
+        fac("ambulatory_care", "02", "DRK-Pflegedienst", _DRK),
+        fac("ambulatory_care", "03", "Ambulante Pflege Nordlicht", _PRIVAT),
+        fac("ambulatory_care", "04", "Pflegedienst Sonnenhalde", _PRIVAT, street="Sonnenhalde"),
     ]
     for f in out:
         if not f.target_group:
@@ -800,7 +800,7 @@ def _housing_table(grid: _Grid, facilities: list[_Facility]) -> str:
         size, barrier_free, rent, vacancy, extra_social = _HOUSING[q.quarter_id]
         current = [f for f in facilities if f.quarter == q.quarter_id and f.status != "closed"]
 
-        def places(category: str) -> int:
+        def places(category: str, *, current: list[_Facility] = current) -> int:
             return sum((f.capacity_2025 if f.capacity_2025 is not None else f.capacity) or 0
                        for f in current if f.category == category)
 
