@@ -203,3 +203,20 @@ def test_a_badge_not_assessed_says_why():
                        "en")["reason"] == "few residents"
     # a judged cell carries no reason, whatever the row says
     assert status_cell({"status": "gap", "reason": "few_residents"}, "de")["reason"] == ""
+
+
+def test_unjudged_categories_with_none_left_out_and_all_judged():
+    import pandas as pd
+
+    from quartier.report.judgement_context import unjudged_categories
+
+    # string dtypes as results.gaps has them (pandas' str dtype): no reason anywhere
+    rows = pd.DataFrame({"category": ["a", "b"], "status": ["gap", "not_assessed"],
+                         "reason": ["", "few_residents"]}).astype("string")
+    assert unjudged_categories(rows, {}, "de") == {}
+    rows = pd.DataFrame({"category": ["a", "a", "b"],
+                         "status": ["not_assessed", "not_assessed", "not_assessed"],
+                         "reason": ["incomplete_data", "few_residents", "combined_member"]})
+    assert unjudged_categories(rows, {"a": "Spielplatz"}, "de") == {
+        "unvollständige Daten": ["Spielplatz"],
+        "bewertet als Teil eines gemeinsamen Richtwerts": ["b"]}

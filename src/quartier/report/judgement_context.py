@@ -198,16 +198,16 @@ def unjudged_categories(gaps: pd.DataFrame, labels: dict[str, str],
     >>> unjudged_categories(rows, {"a": "Bus"}, "en")
     {'judged as part of a combined standard': ['Bus']}
     """
-    own = gaps.groupby("category").agg(
-        judged=("status", lambda s: bool((s != "not_assessed").any())),
-        reason=("reason", lambda r: next((x for x in r if x in ("incomplete_data",
-                                                                "combined_member")), "")))
-    own = own[~own["judged"] & (own["reason"] != "")]
+    category = gaps["category"].astype(str)
+    judged = gaps["status"].astype(str).ne("not_assessed").groupby(category).any()
+    reason = gaps["reason"].fillna("").astype(str)
+    own = reason.isin(["incomplete_data", "combined_member"])
+    reason_of = reason[own].groupby(category[own]).first()
     text = texts(language)
     grouped: dict[str, list[str]] = {}
-    for category, row in own.iterrows():
-        grouped.setdefault(text[f"reason_{row['reason']}"], []).append(
-            labels.get(str(category), str(category)))
+    for key, why in reason_of.items():
+        if not judged.get(key, False):
+            grouped.setdefault(text[f"reason_{why}"], []).append(labels.get(str(key), str(key)))
     return grouped
 
 
