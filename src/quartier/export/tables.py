@@ -88,7 +88,30 @@ def _timestamp(created: _dt.datetime | None) -> _dt.datetime:
 
 
 def export_targets(study: Study, results: Results, folder: Path) -> dict[str, Path]:
-    """The files :func:`write_exports` writes, by key, without writing anything."""
+    """The files :func:`write_exports` writes, by key, without writing anything.
+
+    Parameters
+    ----------
+    study : Study
+        The loaded study (its name and edition name the GeoPackage and the workbook).
+    results : Results
+        What :func:`quartier.compute` returned; a social index adds ``sozialindex.csv``.
+    folder : Path
+        The target folder; every path is checked to stay inside it.
+
+    Returns
+    -------
+    dict of str to Path
+        File per key (``geopackage``, ``indicators``, ``gaps``, ``facilities``, ``excel``, and
+        ``status`` / ``housing`` where the study has them).
+
+    Examples
+    --------
+    >>> from quartier.sample import sample_results, sample_study
+    >>> targets = export_targets(sample_study(), sample_results(), Path("out"))
+    >>> targets["excel"].name, targets["housing"].name, len(targets)
+    ('musterstadt_2025.xlsx', 'wohnen.csv', 7)
+    """
     base = f"{export_slug(study.name)}_{export_slug(str(study.edition))}"
     names = {"geopackage": f"{base}.gpkg", "indicators": "indikatoren.csv",
              "gaps": "bewertung.csv", "facilities": "einrichtungen.csv", "excel": f"{base}.xlsx"}
