@@ -333,6 +333,9 @@ def test_workbook_sheets_and_values(sample, exported):
     assert social["Quartier-Nr."].iloc[0] == "01"
     assert np.allclose(social["Statusindex"], results.social_index["status_index"], rtol=1e-12,
                        equal_nan=True)
+    # z-values headed by the indicator's label, as in the report (not "z: arbeitslose_anteil")
+    assert "z: Arbeitslose (%)" in social.columns
+    assert not [c for c in social.columns if c.startswith("z") and "_anteil" in c]
     facilities = pd.read_excel(exported["excel"], sheet_name="Einrichtungen")
     assert len(facilities) == len(study.facilities)
     registry = pd.read_excel(exported["excel"], sheet_name="Indikatoren")

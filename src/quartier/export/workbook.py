@@ -349,8 +349,11 @@ def _assessment_sheet(workbook: Workbook, context: _Context, title: str) -> None
                   else None, formats={5: number_format, 6: number_format})
 
 
-def _social_sheet(workbook: Workbook, context: _Context, title: str) -> None:
-    """The social status and dynamics index, with the z-values of every indicator."""
+def _social_sheet(workbook: Workbook, context: _Context, title: str,
+                  column_label: Callable[[str, str], str]) -> None:
+    """The social status and dynamics index, with the z-values of every indicator (headed by
+    `column_label`, as the indicators are named in the report).
+    """
     text, table = context.text, status_table(context.results)
     if table is None:  # no social index computed
         return
@@ -359,9 +362,10 @@ def _social_sheet(workbook: Workbook, context: _Context, title: str) -> None:
         if column in text:
             headers.append(text[column])
         elif column.startswith("z_change_"):
-            headers.append(text["z_change"].format(name=column[len("z_change_"):]))
+            headers.append(text["z_change"].format(
+                name=column_label(column[len("z_change_"):], context.language)))
         elif column.startswith("z_"):
-            headers.append(text["z"].format(name=column[2:]))
+            headers.append(text["z"].format(name=column_label(column[2:], context.language)))
         else:
             headers.append(column)
         formats.append("0.00" if pd.api.types.is_float_dtype(table[column]) else None)
@@ -524,7 +528,7 @@ def write_workbook(path: Path, study: Study, results: Results, quarters: gpd.Geo
         _field_sheet(workbook, context, title, plan[plan["field"] == field_key], quarters)
     _assessment_sheet(workbook, context, names_of["assessment"])
     if results.social_index is not None:
-        _social_sheet(workbook, context, names_of["social"])
+        _social_sheet(workbook, context, names_of["social"], column_label)
     if housing is not None:
         _housing_sheet(workbook, context, names_of["housing"], housing, column_label)
     _facilities_sheet(workbook, context, names_of["facilities"], facilities)
