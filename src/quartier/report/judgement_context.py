@@ -16,7 +16,7 @@ import pandas as pd
 from quartier.catalogue import parse_combined, reference_group_label
 from quartier.fields import FIELDS, field_label
 from quartier.format import format_number, format_percent
-from quartier.indicators.priorities import priorities
+from quartier.indicators.priorities import need_in_people, priorities
 from quartier.indicators.registry import social_class_label
 from quartier.judgements import (
     STANDARD_STATUSES,
@@ -249,19 +249,18 @@ def summary_context(study_name: str, gaps: pd.DataFrame, results, catalogue: pd.
                                                           "resource")}})
     ranking = priorities(gaps, results.indicators, results.social_index,
                          min_population=min_population, catalogue=catalogue,
-                         remote=getattr(results, "remote", None),
-                         remote_share_flag=remote_share_flag)
+                         remote=results.remote, remote_share_flag=remote_share_flag)
     ranked = ranking[ranking["ranked"]]
-    by_quarter = {q: frame for q, frame in gaps.groupby("quarter_id")}
+    # the people behind each Lücke, once for all quarters (as the ranking counts them)
+    needs = gaps.assign(_people=need_in_people(gaps, results.indicators, catalogue))
+    needs = needs[needs["_people"] > 0].sort_values("_people", ascending=False, kind="stable")
+    by_quarter = {q: frame for q, frame in needs.groupby("quarter_id", sort=False)}
 
     def needs_of(q: str, limit: int = 3) -> list[str]:
         own = by_quarter.get(q)
         if own is None:
             return []
-        from quartier.indicators.priorities import need_in_people
-
-        own = own.assign(_people=need_in_people(own, results.indicators, catalogue))
-        own = own[own["_people"] > 0].sort_values("_people", ascending=False).head(limit)
+        own = own.head(limit)
         return [row_need_text(r, catalogue, labels, language, with_category=True)
                 for r in own.to_dict("records")]
 
